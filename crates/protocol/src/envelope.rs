@@ -1,0 +1,1 @@
+//! Signed envelopes (Ed25519) that carry every protocol message.

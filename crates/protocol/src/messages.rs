@@ -1,0 +1,1 @@
+//! Protocol v1 message types exchanged between app and portal.

@@ -1,0 +1,1 @@
+//! `otpauth://` URIs: parse and emit, with Zweifaktor's `zf_` parameters.
