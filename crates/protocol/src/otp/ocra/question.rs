@@ -140,6 +140,8 @@ fn hex_value(digit: u8) -> u8 {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     /// Lets tests use `?` instead of `unwrap`.
@@ -259,5 +261,39 @@ mod tests {
             encode(QuestionFormat::Numeric, 64, &many),
             Err(OcraError::QuestionTooLong { .. })
         ));
+    }
+
+    proptest! {
+        /// No challenge text, however odd, panics or overruns the field.
+        #[test]
+        fn encoding_never_panics(
+            first in "\\PC{0,80}",
+            second in "[0-9a-fA-F]{0,80}",
+            format in prop::sample::select(vec![
+                QuestionFormat::Alphanumeric,
+                QuestionFormat::Numeric,
+                QuestionFormat::Hex,
+            ]),
+            max_len in 4u8..=64,
+        ) {
+            let _ = encode(format, max_len, &[&first, &second]);
+        }
+
+        /// Numbers below 2^64 encode as their minimal hex digits, left-aligned.
+        #[test]
+        fn numeric_matches_the_reference_for_u64(number in any::<u64>()) {
+            let decimal = number.to_string();
+            let field = encode(QuestionFormat::Numeric, 64, &[&decimal]);
+            let mut digits = format!("{number:x}");
+            if digits.len() % 2 == 1 {
+                digits.push('0');
+            }
+            let len = digits.len() / 2;
+            prop_assert!(field.is_ok());
+            if let Ok(field) = field {
+                prop_assert_eq!(hex_prefix(&field, len), digits);
+                prop_assert!(rest_is_zero(&field, len));
+            }
+        }
     }
 }

@@ -353,6 +353,8 @@ fn canonical_number(text: &str) -> Option<u16> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     /// Lets tests use `?` instead of `unwrap`.
@@ -499,5 +501,71 @@ mod tests {
         assert!(parse("OCRA-1:HOTP-SHA1-6:QN08-Té").is_err());
         assert!(parse("OCRA-1:HOTP-SHA1-6:QN08-Sé1").is_err());
         assert!(parse("OCRA-1:HOTP-SHA1-é:QN08").is_err());
+    }
+
+    fn hash_name() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["SHA1", "SHA256", "SHA512"])
+    }
+
+    /// Builds suite text from independently chosen valid parts.
+    fn valid_suite_text() -> impl Strategy<Value = String> {
+        (
+            hash_name(),
+            prop::sample::select(vec![0u8, 4, 5, 6, 7, 8, 9, 10]),
+            any::<bool>(),
+            prop::sample::select(vec!['A', 'N', 'H']),
+            4u8..=64,
+            prop::option::of(hash_name()),
+            prop::option::of(1u16..=999),
+            prop::option::of(prop_oneof![
+                (1u8..=59).prop_map(|n| format!("{n}S")),
+                (1u8..=59).prop_map(|n| format!("{n}M")),
+                (1u8..=48).prop_map(|n| format!("{n}H")),
+            ]),
+        )
+            .prop_map(
+                |(hash, digits, counter, format, len, password, session, time)| {
+                    let mut text = format!("OCRA-1:HOTP-{hash}-{digits}:");
+                    if counter {
+                        text.push_str("C-");
+                    }
+                    text.push_str(&format!("Q{format}{len:02}"));
+                    if let Some(password) = password {
+                        text.push_str(&format!("-P{password}"));
+                    }
+                    if let Some(session) = session {
+                        text.push_str(&format!("-S{session:03}"));
+                    }
+                    if let Some(time) = time {
+                        text.push_str(&format!("-T{time}"));
+                    }
+                    text
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn valid_suites_parse_and_print_back_unchanged(text in valid_suite_text()) {
+            let suite = parse(&text);
+            prop_assert!(suite.is_ok(), "{text}: {suite:?}");
+            if let Ok(suite) = suite {
+                prop_assert_eq!(suite.to_string(), text);
+            }
+        }
+
+        /// Anything that parses prints back byte for byte, since the text is hashed.
+        #[test]
+        fn any_text_parses_only_in_canonical_form(
+            text in prop_oneof![
+                "[A-Z0-9:-]{0,48}",
+                "OCRA-1:HOTP-SHA(1|256|512)-[0-9]{1,2}:[CQANHPSTMHA0-9-]{0,24}",
+                "\\PC{0,48}",
+            ]
+        ) {
+            if let Ok(suite) = parse(&text) {
+                prop_assert_eq!(suite.to_string(), text);
+            }
+        }
     }
 }
