@@ -57,7 +57,8 @@ impl Default for OtpParams {
 /// `totp-rs` computes TOTP as HOTP over `time / step`. With a step of one second its "time" is
 /// the HOTP counter itself, so one generator serves RFC 4226 (counter) and RFC 6238 (the caller
 /// divides the Unix time by the period first, RFC 6238 §4.2). The parameters are checked here,
-/// which is why the builder's own checks are skipped with `build_noncompliant`.
+/// which is why the builder's own checks are skipped with `build_noncompliant`. The copy of the
+/// seed inside `totp_rs::Totp` is wiped when the generator is dropped (its `zeroize` feature).
 pub(crate) struct Generator {
     totp: totp_rs::Totp,
     digits: u8,

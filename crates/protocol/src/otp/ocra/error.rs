@@ -52,7 +52,7 @@ pub enum OcraSuiteError {
 pub enum OcraError {
     /// The key is shorter than [`super::MIN_KEY_BYTES`]: RFC 4226 §4 (R6) requires 128 bits of
     /// a HOTP secret. (HMAC itself takes keys of any length.)
-    #[error("the key has {len} bytes; at least 16 are required")]
+    #[error("the key has {len} bytes; at least {min} are required", min = super::MIN_KEY_BYTES)]
     InvalidKeyLength {
         /// Length of the key in bytes.
         len: usize,
