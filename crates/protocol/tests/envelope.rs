@@ -1,0 +1,152 @@
+//! Signed envelopes: a good one opens, and every kind of tampering is refused with its own error.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ed25519_dalek::SigningKey;
+use serde::{Deserialize, Serialize};
+use zweifaktor_protocol::envelope::{EnvelopeError, MAX_ENVELOPE_LEN, SignedEnvelope};
+use zweifaktor_protocol::messages::{Challenge, ChallengeId, LoginContext, Nonce, ProtocolV1};
+
+fn portal_key() -> SigningKey {
+    SigningKey::from_bytes(&[11; 32])
+}
+
+fn challenge() -> Challenge {
+    Challenge {
+        v: ProtocolV1,
+        id: ChallengeId::from_random_bytes([3; 16]),
+        account: "ada@example.org".to_owned(),
+        nonce: Nonce([4; 32]),
+        issued_at: 1_700_000_000,
+        expires_at: 1_700_000_300,
+        context: LoginContext {
+            time: 1_700_000_000,
+            ip: "2001:db8::1".to_owned(),
+            user_agent: "Mozilla/5.0".to_owned(),
+            portal: "Portal".to_owned(),
+        },
+    }
+}
+
+fn signed() -> SignedEnvelope {
+    SignedEnvelope::sign(&challenge(), &portal_key()).unwrap()
+}
+
+/// Flips one bit of the decoded bytes of a base64url field and re-encodes it.
+fn flip(field: &str, index: usize) -> String {
+    let mut bytes = URL_SAFE_NO_PAD.decode(field).unwrap();
+    bytes[index] ^= 0x01;
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[test]
+fn challenge_round_trip_through_json_envelope() {
+    let json = serde_json::to_string(&signed()).unwrap();
+    let envelope: SignedEnvelope = serde_json::from_str(&json).unwrap();
+    let opened: Challenge = envelope.open(&portal_key().verifying_key()).unwrap();
+    assert_eq!(opened, challenge());
+}
+
+#[test]
+fn flipped_payload_byte_is_refused() {
+    let mut envelope = signed();
+    envelope.payload = flip(&envelope.payload, 10);
+    let result = envelope.open::<Challenge>(&portal_key().verifying_key());
+    assert!(matches!(result, Err(EnvelopeError::BadSignature)));
+}
+
+#[test]
+fn flipped_signature_byte_is_refused() {
+    for index in [0, 31, 32, 63] {
+        let mut envelope = signed();
+        envelope.sig = flip(&envelope.sig, index);
+        let result = envelope.open::<Challenge>(&portal_key().verifying_key());
+        assert!(
+            matches!(result, Err(EnvelopeError::BadSignature)),
+            "{index}"
+        );
+    }
+}
+
+#[test]
+fn wrong_key_is_refused() {
+    let other = SigningKey::from_bytes(&[12; 32]).verifying_key();
+    let result = signed().open::<Challenge>(&other);
+    assert!(matches!(result, Err(EnvelopeError::BadSignature)));
+}
+
+#[test]
+fn truncated_signature_is_refused() {
+    let mut envelope = signed();
+    let mut bytes = URL_SAFE_NO_PAD.decode(&envelope.sig).unwrap();
+    bytes.truncate(63);
+    envelope.sig = URL_SAFE_NO_PAD.encode(bytes);
+    let result = envelope.open::<Challenge>(&portal_key().verifying_key());
+    assert!(matches!(
+        result,
+        Err(EnvelopeError::InvalidSignatureLength { len: 63 })
+    ));
+}
+
+#[test]
+fn bad_base64_is_refused() {
+    let mut envelope = signed();
+    envelope.sig.push('!');
+    let result = envelope.open::<Challenge>(&portal_key().verifying_key());
+    assert!(matches!(
+        result,
+        Err(EnvelopeError::InvalidBase64 { field: "sig" })
+    ));
+
+    let mut envelope = signed();
+    envelope.payload.insert(0, '=');
+    let result = envelope.open::<Challenge>(&portal_key().verifying_key());
+    assert!(matches!(
+        result,
+        Err(EnvelopeError::InvalidBase64 { field: "payload" })
+    ));
+}
+
+#[test]
+fn oversize_envelope_is_refused_before_decoding() {
+    let envelope = SignedEnvelope {
+        payload: "!".repeat(MAX_ENVELOPE_LEN),
+        sig: "A".to_owned(),
+    };
+    let result = envelope.open::<Challenge>(&portal_key().verifying_key());
+    assert!(matches!(
+        result,
+        Err(EnvelopeError::TooLarge { len, max: MAX_ENVELOPE_LEN }) if len == MAX_ENVELOPE_LEN + 1
+    ));
+}
+
+#[test]
+fn oversize_message_is_not_signed() {
+    #[derive(Serialize)]
+    struct Big {
+        filler: String,
+    }
+    let big = Big {
+        filler: "x".repeat(MAX_ENVELOPE_LEN),
+    };
+    let result = SignedEnvelope::sign(&big, &portal_key());
+    assert!(matches!(result, Err(EnvelopeError::TooLarge { .. })));
+}
+
+#[test]
+fn good_signature_over_another_message_type_is_refused() {
+    #[derive(Serialize, Deserialize)]
+    struct Other {
+        hello: u32,
+    }
+    let envelope = SignedEnvelope::sign(&Other { hello: 1 }, &portal_key()).unwrap();
+    let result = envelope.open::<Challenge>(&portal_key().verifying_key());
+    assert!(matches!(result, Err(EnvelopeError::InvalidPayload(_))));
+}
+
+#[test]
+fn unknown_envelope_fields_are_refused() {
+    let json = serde_json::to_string(&signed()).unwrap();
+    let extra = json.replacen('{', "{\"alg\":\"none\",", 1);
+    assert!(serde_json::from_str::<SignedEnvelope>(&extra).is_err());
+}
