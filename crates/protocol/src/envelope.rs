@@ -164,6 +164,8 @@ pub fn decode_public_key(text: &str) -> Result<VerifyingKey, PublicKeyError> {
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Note {
         text: String,
@@ -180,15 +182,16 @@ mod tests {
     }
 
     #[test]
-    fn public_key_text_round_trip() {
+    fn public_key_text_round_trip() -> TestResult {
         let public = key().verifying_key();
         let text = encode_public_key(&public);
         assert_eq!(text.len(), 43);
         assert_eq!(decode_public_key(&text), Ok(public));
+        Ok(())
     }
 
     #[test]
-    fn public_key_errors() {
+    fn public_key_errors() -> TestResult {
         assert_eq!(decode_public_key("!!"), Err(PublicKeyError::InvalidBase64));
         assert_eq!(
             decode_public_key("AAAA"),
@@ -208,12 +211,14 @@ mod tests {
             decode_public_key(&URL_SAFE_NO_PAD.encode(off_curve)),
             Err(PublicKeyError::NotAPoint)
         );
+        Ok(())
     }
 
     #[test]
-    fn round_trip() {
-        let envelope = SignedEnvelope::sign(&note(), &key()).unwrap();
-        let opened: Note = envelope.open(&key().verifying_key()).unwrap();
+    fn round_trip() -> TestResult {
+        let envelope = SignedEnvelope::sign(&note(), &key())?;
+        let opened: Note = envelope.open(&key().verifying_key())?;
         assert_eq!(opened, note());
+        Ok(())
     }
 }

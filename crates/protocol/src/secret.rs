@@ -91,6 +91,8 @@ impl std::fmt::Debug for Seed {
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     // RFC 4648 §10 test vectors (base32), verbatim.
     const RFC4648_BASE32: [(&str, &str); 7] = [
         ("", ""),
@@ -103,42 +105,48 @@ mod tests {
     ];
 
     #[test]
-    fn rfc4648_vectors_decode_padded_and_encode_unpadded() {
+    fn rfc4648_vectors_decode_padded_and_encode_unpadded() -> TestResult {
         for (plain, encoded) in RFC4648_BASE32 {
-            let seed = Seed::from_base32(encoded).unwrap();
+            let seed = Seed::from_base32(encoded)?;
             assert_eq!(seed.as_bytes(), plain.as_bytes());
             assert_eq!(seed.to_base32().as_str(), encoded.trim_end_matches('='));
         }
+        Ok(())
     }
 
     #[test]
-    fn lower_case_is_accepted() {
-        let seed = Seed::from_base32("mzxw6ytboi").unwrap();
+    fn lower_case_is_accepted() -> TestResult {
+        let seed = Seed::from_base32("mzxw6ytboi")?;
         assert_eq!(seed.as_bytes(), b"foobar");
+        Ok(())
     }
 
     #[test]
-    fn spaces_are_refused() {
+    fn spaces_are_refused() -> TestResult {
         assert_eq!(
             Seed::from_base32("MZXW 6YT"),
             Err(InvalidBase32 { position: 4 })
         );
+        Ok(())
     }
 
     #[test]
-    fn wrong_padding_length_is_refused() {
+    fn wrong_padding_length_is_refused() -> TestResult {
         assert!(Seed::from_base32("MZXW6YQ==").is_err());
+        Ok(())
     }
 
     #[test]
-    fn non_alphabet_character_is_refused() {
+    fn non_alphabet_character_is_refused() -> TestResult {
         assert!(Seed::from_base32("MZXW6YT1").is_err());
+        Ok(())
     }
 
     #[test]
-    fn debug_is_redacted() {
+    fn debug_is_redacted() -> TestResult {
         let seed = Seed::from_bytes(b"foobar".to_vec());
         let shown = format!("{seed:?}");
         assert!(!shown.contains("foobar") && !shown.contains("MZXW"));
+        Ok(())
     }
 }

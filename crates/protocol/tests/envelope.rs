@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use zweifaktor_protocol::envelope::{EnvelopeError, MAX_ENVELOPE_LEN, SignedEnvelope};
 use zweifaktor_protocol::messages::{Challenge, ChallengeId, LoginContext, Nonce, ProtocolV1};
 
+/// Lets tests use `?`, so every failure names its error.
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
 fn portal_key() -> SigningKey {
     SigningKey::from_bytes(&[11; 32])
 }
@@ -28,57 +31,61 @@ fn challenge() -> Challenge {
     }
 }
 
-fn signed() -> SignedEnvelope {
-    SignedEnvelope::sign(&challenge(), &portal_key()).unwrap()
+fn signed() -> Result<SignedEnvelope, EnvelopeError> {
+    SignedEnvelope::sign(&challenge(), &portal_key())
 }
 
 /// Flips one bit of the decoded bytes of a base64url field and re-encodes it.
-fn flip(field: &str, index: usize) -> String {
-    let mut bytes = URL_SAFE_NO_PAD.decode(field).unwrap();
+fn flip(field: &str, index: usize) -> Result<String, base64::DecodeError> {
+    let mut bytes = URL_SAFE_NO_PAD.decode(field)?;
     bytes[index] ^= 0x01;
-    URL_SAFE_NO_PAD.encode(bytes)
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
 #[test]
-fn challenge_round_trip_through_json_envelope() {
-    let json = serde_json::to_string(&signed()).unwrap();
-    let envelope: SignedEnvelope = serde_json::from_str(&json).unwrap();
-    let opened: Challenge = envelope.open(&portal_key().verifying_key()).unwrap();
+fn challenge_round_trip_through_json_envelope() -> TestResult {
+    let json = serde_json::to_string(&signed()?)?;
+    let envelope: SignedEnvelope = serde_json::from_str(&json)?;
+    let opened: Challenge = envelope.open(&portal_key().verifying_key())?;
     assert_eq!(opened, challenge());
+    Ok(())
 }
 
 #[test]
-fn flipped_payload_byte_is_refused() {
-    let mut envelope = signed();
-    envelope.payload = flip(&envelope.payload, 10);
+fn flipped_payload_byte_is_refused() -> TestResult {
+    let mut envelope = signed()?;
+    envelope.payload = flip(&envelope.payload, 10)?;
     let result = envelope.open::<Challenge>(&portal_key().verifying_key());
     assert!(matches!(result, Err(EnvelopeError::BadSignature)));
+    Ok(())
 }
 
 #[test]
-fn flipped_signature_byte_is_refused() {
+fn flipped_signature_byte_is_refused() -> TestResult {
     for index in [0, 31, 32, 63] {
-        let mut envelope = signed();
-        envelope.sig = flip(&envelope.sig, index);
+        let mut envelope = signed()?;
+        envelope.sig = flip(&envelope.sig, index)?;
         let result = envelope.open::<Challenge>(&portal_key().verifying_key());
         assert!(
             matches!(result, Err(EnvelopeError::BadSignature)),
             "{index}"
         );
     }
+    Ok(())
 }
 
 #[test]
-fn wrong_key_is_refused() {
+fn wrong_key_is_refused() -> TestResult {
     let other = SigningKey::from_bytes(&[12; 32]).verifying_key();
-    let result = signed().open::<Challenge>(&other);
+    let result = signed()?.open::<Challenge>(&other);
     assert!(matches!(result, Err(EnvelopeError::BadSignature)));
+    Ok(())
 }
 
 #[test]
-fn truncated_signature_is_refused() {
-    let mut envelope = signed();
-    let mut bytes = URL_SAFE_NO_PAD.decode(&envelope.sig).unwrap();
+fn truncated_signature_is_refused() -> TestResult {
+    let mut envelope = signed()?;
+    let mut bytes = URL_SAFE_NO_PAD.decode(&envelope.sig)?;
     bytes.truncate(63);
     envelope.sig = URL_SAFE_NO_PAD.encode(bytes);
     let result = envelope.open::<Challenge>(&portal_key().verifying_key());
@@ -86,11 +93,12 @@ fn truncated_signature_is_refused() {
         result,
         Err(EnvelopeError::InvalidSignatureLength { len: 63 })
     ));
+    Ok(())
 }
 
 #[test]
-fn bad_base64_is_refused() {
-    let mut envelope = signed();
+fn bad_base64_is_refused() -> TestResult {
+    let mut envelope = signed()?;
     envelope.sig.push('!');
     let result = envelope.open::<Challenge>(&portal_key().verifying_key());
     assert!(matches!(
@@ -98,17 +106,18 @@ fn bad_base64_is_refused() {
         Err(EnvelopeError::InvalidBase64 { field: "sig" })
     ));
 
-    let mut envelope = signed();
+    let mut envelope = signed()?;
     envelope.payload.insert(0, '=');
     let result = envelope.open::<Challenge>(&portal_key().verifying_key());
     assert!(matches!(
         result,
         Err(EnvelopeError::InvalidBase64 { field: "payload" })
     ));
+    Ok(())
 }
 
 #[test]
-fn oversize_envelope_is_refused_before_decoding() {
+fn oversize_envelope_is_refused_before_decoding() -> TestResult {
     let envelope = SignedEnvelope {
         payload: "!".repeat(MAX_ENVELOPE_LEN),
         sig: "A".to_owned(),
@@ -118,10 +127,11 @@ fn oversize_envelope_is_refused_before_decoding() {
         result,
         Err(EnvelopeError::TooLarge { len, max: MAX_ENVELOPE_LEN }) if len == MAX_ENVELOPE_LEN + 1
     ));
+    Ok(())
 }
 
 #[test]
-fn oversize_message_is_not_signed() {
+fn oversize_message_is_not_signed() -> TestResult {
     #[derive(Serialize)]
     struct Big {
         filler: String,
@@ -131,22 +141,25 @@ fn oversize_message_is_not_signed() {
     };
     let result = SignedEnvelope::sign(&big, &portal_key());
     assert!(matches!(result, Err(EnvelopeError::TooLarge { .. })));
+    Ok(())
 }
 
 #[test]
-fn good_signature_over_another_message_type_is_refused() {
+fn good_signature_over_another_message_type_is_refused() -> TestResult {
     #[derive(Serialize, Deserialize)]
     struct Other {
         hello: u32,
     }
-    let envelope = SignedEnvelope::sign(&Other { hello: 1 }, &portal_key()).unwrap();
+    let envelope = SignedEnvelope::sign(&Other { hello: 1 }, &portal_key())?;
     let result = envelope.open::<Challenge>(&portal_key().verifying_key());
     assert!(matches!(result, Err(EnvelopeError::InvalidPayload(_))));
+    Ok(())
 }
 
 #[test]
-fn unknown_envelope_fields_are_refused() {
-    let json = serde_json::to_string(&signed()).unwrap();
+fn unknown_envelope_fields_are_refused() -> TestResult {
+    let json = serde_json::to_string(&signed()?)?;
     let extra = json.replacen('{', "{\"alg\":\"none\",", 1);
     assert!(serde_json::from_str::<SignedEnvelope>(&extra).is_err());
+    Ok(())
 }

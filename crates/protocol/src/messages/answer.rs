@@ -60,6 +60,8 @@ impl ChallengeAnswer {
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     const NOW: u64 = 1_700_000_000;
 
     fn answer() -> ChallengeAnswer {
@@ -74,25 +76,21 @@ mod tests {
     }
 
     #[test]
-    fn json_round_trip() {
-        let json = serde_json::to_string(&answer()).unwrap();
+    fn json_round_trip() -> TestResult {
+        let json = serde_json::to_string(&answer())?;
         assert!(json.contains("\"decision\":\"deny\""));
-        assert_eq!(
-            serde_json::from_str::<ChallengeAnswer>(&json).unwrap(),
-            answer()
-        );
+        assert_eq!(serde_json::from_str::<ChallengeAnswer>(&json)?, answer());
         let seen = json.replace("\"deny\"", "\"seen\"");
         assert_eq!(
-            serde_json::from_str::<ChallengeAnswer>(&seen)
-                .unwrap()
-                .decision,
+            serde_json::from_str::<ChallengeAnswer>(&seen)?.decision,
             Decision::Seen
         );
+        Ok(())
     }
 
     #[test]
-    fn unknown_decision_is_refused() {
-        let json = serde_json::to_string(&answer()).unwrap();
+    fn unknown_decision_is_refused() -> TestResult {
+        let json = serde_json::to_string(&answer())?;
         for bad in ["\"accept\"", "\"Deny\"", "\"\"", "1"] {
             let changed = json.replace("\"deny\"", bad);
             assert!(
@@ -100,17 +98,19 @@ mod tests {
                 "{bad}"
             );
         }
+        Ok(())
     }
 
     #[test]
-    fn timestamps_within_skew_are_accepted() {
+    fn timestamps_within_skew_are_accepted() -> TestResult {
         assert_eq!(answer().check_timestamp(NOW), Ok(()));
         assert_eq!(answer().check_timestamp(NOW + ANSWER_MAX_SKEW_SECS), Ok(()));
         assert_eq!(answer().check_timestamp(NOW - ANSWER_MAX_SKEW_SECS), Ok(()));
+        Ok(())
     }
 
     #[test]
-    fn stale_timestamp_is_refused() {
+    fn stale_timestamp_is_refused() -> TestResult {
         let now = NOW + ANSWER_MAX_SKEW_SECS + 1;
         assert_eq!(
             answer().check_timestamp(now),
@@ -119,10 +119,11 @@ mod tests {
                 now
             })
         );
+        Ok(())
     }
 
     #[test]
-    fn future_timestamp_is_refused() {
+    fn future_timestamp_is_refused() -> TestResult {
         let now = NOW - ANSWER_MAX_SKEW_SECS - 1;
         assert_eq!(
             answer().check_timestamp(now),
@@ -131,5 +132,6 @@ mod tests {
                 now
             })
         );
+        Ok(())
     }
 }

@@ -89,6 +89,8 @@ pub struct ChallengeList {
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     const ISSUED: u64 = 1_700_000_000;
 
     fn challenge() -> Challenge {
@@ -109,25 +111,24 @@ mod tests {
     }
 
     #[test]
-    fn json_round_trip() {
-        let json = serde_json::to_string(&challenge()).unwrap();
+    fn json_round_trip() -> TestResult {
+        let json = serde_json::to_string(&challenge())?;
         assert!(json.starts_with("{\"v\":1,"));
-        assert_eq!(
-            serde_json::from_str::<Challenge>(&json).unwrap(),
-            challenge()
-        );
+        assert_eq!(serde_json::from_str::<Challenge>(&json)?, challenge());
+        Ok(())
     }
 
     #[test]
-    fn other_version_and_unknown_fields_are_refused() {
-        let json = serde_json::to_string(&challenge()).unwrap();
+    fn other_version_and_unknown_fields_are_refused() -> TestResult {
+        let json = serde_json::to_string(&challenge())?;
         assert!(serde_json::from_str::<Challenge>(&json.replace("\"v\":1", "\"v\":2")).is_err());
         let extra = json.replacen('{', "{\"code\":\"123456\",", 1);
         assert!(serde_json::from_str::<Challenge>(&extra).is_err());
+        Ok(())
     }
 
     #[test]
-    fn fresh_within_lifetime() {
+    fn fresh_within_lifetime() -> TestResult {
         assert_eq!(challenge().check_fresh(ISSUED), Ok(()));
         assert_eq!(
             challenge().check_fresh(ISSUED + CHALLENGE_LIFETIME_SECS - 1),
@@ -137,10 +138,11 @@ mod tests {
             challenge().check_fresh(ISSUED - CHALLENGE_MAX_SKEW_SECS),
             Ok(())
         );
+        Ok(())
     }
 
     #[test]
-    fn expired_is_refused() {
+    fn expired_is_refused() -> TestResult {
         let now = ISSUED + CHALLENGE_LIFETIME_SECS;
         assert_eq!(
             challenge().check_fresh(now),
@@ -149,10 +151,11 @@ mod tests {
                 now
             })
         );
+        Ok(())
     }
 
     #[test]
-    fn issued_in_future_is_refused() {
+    fn issued_in_future_is_refused() -> TestResult {
         let now = ISSUED - CHALLENGE_MAX_SKEW_SECS - 1;
         assert_eq!(
             challenge().check_fresh(now),
@@ -161,10 +164,11 @@ mod tests {
                 now
             })
         );
+        Ok(())
     }
 
     #[test]
-    fn too_long_or_empty_lifetime_is_refused() {
+    fn too_long_or_empty_lifetime_is_refused() -> TestResult {
         let mut long = challenge();
         long.expires_at += 1;
         assert!(matches!(
@@ -177,5 +181,6 @@ mod tests {
             empty.check_fresh(ISSUED),
             Err(MessageError::ChallengeLifetime { .. })
         ));
+        Ok(())
     }
 }

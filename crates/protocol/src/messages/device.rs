@@ -65,6 +65,8 @@ fn deserialize_key<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Verifyi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
     use ed25519_dalek::SigningKey;
 
     fn register() -> RegisterDevice {
@@ -78,36 +80,33 @@ mod tests {
     }
 
     #[test]
-    fn register_json_round_trip() {
-        let json = serde_json::to_string(&register()).unwrap();
+    fn register_json_round_trip() -> TestResult {
+        let json = serde_json::to_string(&register())?;
         assert!(json.contains("\"platform\":\"android\""));
-        assert_eq!(
-            serde_json::from_str::<RegisterDevice>(&json).unwrap(),
-            register()
-        );
+        assert_eq!(serde_json::from_str::<RegisterDevice>(&json)?, register());
+        Ok(())
     }
 
     #[test]
-    fn unknown_fields_and_bad_keys_are_refused() {
-        let json = serde_json::to_string(&register()).unwrap();
+    fn unknown_fields_and_bad_keys_are_refused() -> TestResult {
+        let json = serde_json::to_string(&register())?;
         let extra = json.replacen('{', "{\"admin\":true,", 1);
         assert!(serde_json::from_str::<RegisterDevice>(&extra).is_err());
         let key = encode_public_key(&register().device_key);
         let bad_key = json.replace(&key, "AAAA");
         assert!(serde_json::from_str::<RegisterDevice>(&bad_key).is_err());
+        Ok(())
     }
 
     #[test]
-    fn registered_json_round_trip() {
+    fn registered_json_round_trip() -> TestResult {
         let answer = DeviceRegistered {
             device_id: DeviceId::from_random_bytes([1; 16]),
             device_token: DeviceToken::new("secret-token".to_owned()),
         };
-        let json = serde_json::to_string(&answer).unwrap();
-        assert_eq!(
-            serde_json::from_str::<DeviceRegistered>(&json).unwrap(),
-            answer
-        );
+        let json = serde_json::to_string(&answer)?;
+        assert_eq!(serde_json::from_str::<DeviceRegistered>(&json)?, answer);
         assert!(!format!("{answer:?}").contains("secret-token"));
+        Ok(())
     }
 }

@@ -103,15 +103,18 @@ uuid_id!(DeviceId);
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     #[test]
-    fn random_bytes_give_a_v4_uuid() {
+    fn random_bytes_give_a_v4_uuid() -> TestResult {
         let id = ChallengeId::from_random_bytes([0xff; 16]);
         assert_eq!(id.as_str(), "ffffffff-ffff-4fff-bfff-ffffffffffff");
         assert_eq!(ChallengeId::parse(id.as_str()), Ok(id));
+        Ok(())
     }
 
     #[test]
-    fn non_canonical_forms_are_refused() {
+    fn non_canonical_forms_are_refused() -> TestResult {
         for bad in [
             "",
             "FFFFFFFF-FFFF-4FFF-BFFF-FFFFFFFFFFFF",
@@ -121,16 +124,17 @@ mod tests {
         ] {
             assert_eq!(DeviceId::parse(bad), Err(MessageError::InvalidId), "{bad}");
         }
+        Ok(())
     }
 
     #[test]
-    fn json_form_is_validated() {
-        let ok: DeviceId =
-            serde_json::from_str("\"00000000-0000-4000-8000-000000000000\"").unwrap();
+    fn json_form_is_validated() -> TestResult {
+        let ok: DeviceId = serde_json::from_str("\"00000000-0000-4000-8000-000000000000\"")?;
         assert_eq!(
-            serde_json::to_string(&ok).unwrap(),
+            serde_json::to_string(&ok)?,
             "\"00000000-0000-4000-8000-000000000000\""
         );
         assert!(serde_json::from_str::<DeviceId>("\"nope\"").is_err());
+        Ok(())
     }
 }

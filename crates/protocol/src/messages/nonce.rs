@@ -73,21 +73,25 @@ impl<'de> Deserialize<'de> for AnswerNonce {
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     #[test]
-    fn hex_round_trip() {
+    fn hex_round_trip() -> TestResult {
         let nonce = Nonce([0xab; NONCE_LEN]);
-        let json = serde_json::to_string(&nonce).unwrap();
+        let json = serde_json::to_string(&nonce)?;
         assert_eq!(json, format!("\"{}\"", "ab".repeat(NONCE_LEN)));
-        assert_eq!(serde_json::from_str::<Nonce>(&json).unwrap(), nonce);
+        assert_eq!(serde_json::from_str::<Nonce>(&json)?, nonce);
+        Ok(())
     }
 
     #[test]
-    fn wrong_length_and_non_hex_are_refused() {
+    fn wrong_length_and_non_hex_are_refused() -> TestResult {
         let short = format!("\"{}\"", "ab".repeat(ANSWER_NONCE_LEN - 1));
         assert!(serde_json::from_str::<AnswerNonce>(&short).is_err());
         let long = format!("\"{}\"", "ab".repeat(ANSWER_NONCE_LEN + 1));
         assert!(serde_json::from_str::<AnswerNonce>(&long).is_err());
         let not_hex = format!("\"{}\"", "zz".repeat(ANSWER_NONCE_LEN));
         assert!(serde_json::from_str::<AnswerNonce>(&not_hex).is_err());
+        Ok(())
     }
 }

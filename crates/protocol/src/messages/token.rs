@@ -85,21 +85,25 @@ secret_token!(DeviceToken);
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     #[test]
-    fn debug_is_redacted() {
+    fn debug_is_redacted() -> TestResult {
         let token = DeviceToken::new("hunter2-token".to_owned());
         assert_eq!(format!("{token:?}"), "DeviceToken(redacted)");
         let token = EnrollToken::new("hunter2-token".to_owned());
         assert_eq!(format!("{token:?}"), "EnrollToken(redacted)");
+        Ok(())
     }
 
     #[test]
-    fn wire_form_is_a_plain_string() {
+    fn wire_form_is_a_plain_string() -> TestResult {
         let token = EnrollToken::new("abc".to_owned());
-        let json = serde_json::to_string(&token).unwrap();
+        let json = serde_json::to_string(&token)?;
         assert_eq!(json, "\"abc\"");
-        let back: EnrollToken = serde_json::from_str(&json).unwrap();
+        let back: EnrollToken = serde_json::from_str(&json)?;
         assert_eq!(back, token);
         assert_ne!(back, EnrollToken::new("abd".to_owned()));
+        Ok(())
     }
 }

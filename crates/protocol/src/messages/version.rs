@@ -37,15 +37,19 @@ impl<'de> Deserialize<'de> for ProtocolV1 {
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     #[test]
-    fn reads_and_writes_one() {
-        assert_eq!(serde_json::to_string(&ProtocolV1).unwrap(), "1");
-        assert_eq!(serde_json::from_str::<ProtocolV1>("1").unwrap(), ProtocolV1);
+    fn reads_and_writes_one() -> TestResult {
+        assert_eq!(serde_json::to_string(&ProtocolV1)?, "1");
+        assert_eq!(serde_json::from_str::<ProtocolV1>("1")?, ProtocolV1);
+        Ok(())
     }
 
     #[test]
-    fn other_versions_are_refused() {
+    fn other_versions_are_refused() -> TestResult {
         assert!(serde_json::from_str::<ProtocolV1>("2").is_err());
         assert!(serde_json::from_str::<ProtocolV1>("0").is_err());
+        Ok(())
     }
 }
