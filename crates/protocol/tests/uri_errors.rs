@@ -151,6 +151,26 @@ fn duplicate_parameter() {
 }
 
 #[test]
+fn unknown_parameter_names_are_not_echoed() {
+    // A secret pasted without `secret=` must not end up in an error message.
+    let pasted = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let error = error_of(&totp_with(&format!("&{pasted}&{pasted}")));
+    assert_eq!(
+        error,
+        UriError::DuplicateParameter {
+            name: "an unknown parameter".to_owned()
+        }
+    );
+    let error = error_of(&totp_with(&format!("&{pasted}=%zz")));
+    assert_eq!(
+        error,
+        UriError::InvalidPercentEscape {
+            part: "an unknown parameter".to_owned()
+        }
+    );
+}
+
+#[test]
 fn missing_secret() {
     assert_eq!(
         error_of("otpauth://totp/alice?issuer=ACME"),

@@ -22,6 +22,7 @@ const VALUE: &AsciiSet = &LABEL.remove(b':').remove(b'/');
 
 /// Writes the URI; parameters in DESIGN.md's order.
 pub(super) fn emit(uri: &OtpAuthUri) -> Zeroizing<String> {
+    // Sized up front so that growing never leaves a stray copy of the secret behind.
     let mut out = Zeroizing::new(String::with_capacity(super::MAX_URI_LEN));
     out.push_str(match uri.kind {
         OtpKind::Totp { .. } => "otpauth://totp/",

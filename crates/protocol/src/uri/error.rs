@@ -31,13 +31,13 @@ pub enum UriError {
     /// A `%` is not followed by two hex digits.
     #[error("invalid percent-escape in {part}")]
     InvalidPercentEscape {
-        /// `label` or the name of the parameter.
+        /// `label`, `a parameter name`, or the parameter whose value it is.
         part: String,
     },
     /// After percent-decoding, the bytes are not UTF-8.
     #[error("{part} is not UTF-8 after percent-decoding")]
     InvalidUtf8 {
-        /// `label` or the name of the parameter.
+        /// `label`, `a parameter name`, or the parameter whose value it is.
         part: String,
     },
     /// The account name in the label is empty.
@@ -55,9 +55,9 @@ pub enum UriError {
         parameter: String,
     },
     /// A parameter appears more than once, so which one counts would be a guess.
-    #[error("parameter `{name}` appears more than once")]
+    #[error("{name} appears more than once")]
     DuplicateParameter {
-        /// The parameter's name (shortened).
+        /// The parameter's name if it is a known one, else `an unknown parameter`.
         name: String,
     },
     /// The `secret=` parameter is missing or empty.

@@ -16,6 +16,20 @@ use crate::secret::Seed;
 /// The scheme and authority separator every URI starts with.
 const SCHEME: &str = "otpauth://";
 
+/// Names of the parameters this parser reads; only these names appear in errors, since an
+/// unknown "name" could be a secret pasted in the wrong place.
+const KNOWN_PARAMETERS: [&str; 9] = [
+    "secret",
+    "issuer",
+    "algorithm",
+    "digits",
+    "period",
+    "counter",
+    "zf_url",
+    "zf_enroll",
+    "zf_key",
+];
+
 /// The known parameters, each read at most once. Secret-bearing values are wiped on drop.
 #[derive(Default)]
 struct Params {
@@ -121,13 +135,14 @@ fn read_params(query: &str) -> Result<Params, UriError> {
     let mut seen: Vec<String> = Vec::new();
     for pair in query.split('&').filter(|pair| !pair.is_empty()) {
         let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
-        let name = form_decode(raw_name, "parameter name")?;
+        let name = form_decode(raw_name, "a parameter name")?;
+        let shown = shown_name(&name);
         if seen.contains(&*name) {
             return Err(UriError::DuplicateParameter {
-                name: excerpt(&name),
+                name: shown.to_owned(),
             });
         }
-        let value = form_decode(raw_value, &name)?;
+        let value = form_decode(raw_value, shown)?;
         match name.as_str() {
             "secret" => params.secret = Some(value),
             "issuer" => params.issuer = Some(value.as_str().to_owned()),
@@ -143,6 +158,14 @@ fn read_params(query: &str) -> Result<Params, UriError> {
         seen.push(name.as_str().to_owned());
     }
     Ok(params)
+}
+
+/// The parameter's name if it is a known one, a placeholder otherwise.
+fn shown_name(name: &str) -> &'static str {
+    KNOWN_PARAMETERS
+        .into_iter()
+        .find(|known| *known == name)
+        .unwrap_or("an unknown parameter")
 }
 
 /// Decodes a query component: `+` is a space, then percent-decoding.
@@ -165,7 +188,9 @@ fn percent_decode(raw: &str, part: &str) -> Result<Zeroizing<String>, UriError> 
             part: excerpt(part),
         });
     }
-    let decoded = Zeroizing::new(percent_decode_str(raw).collect::<Vec<u8>>());
+    // Sized up front so that growing never leaves a stray copy of a secret behind.
+    let mut decoded = Zeroizing::new(Vec::with_capacity(raw.len()));
+    decoded.extend(percent_decode_str(raw));
     let text = std::str::from_utf8(&decoded).map_err(|_| UriError::InvalidUtf8 {
         part: excerpt(part),
     })?;
