@@ -43,7 +43,7 @@ struct Snapshot {
 
 fn payload(generation: u64) -> String {
     // Different lengths for A and B, so a mix of the two could not keep the length either.
-    if generation % 2 == 0 {
+    if generation.is_multiple_of(2) {
         "A".repeat(2 * 1024)
     } else {
         "B".repeat(3 * 1024)
