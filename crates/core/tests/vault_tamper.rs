@@ -196,6 +196,10 @@ fn corrupt_main_opens_backup_and_next_save_keeps_it_aside() {
     vault.save().unwrap();
     let reopened = unlock(&path).unwrap();
     assert!(reopened.opened_from_backup().is_none());
+
+    // Resetting the app removes every file of the vault, the one set aside included.
+    Vault::<Contents>::destroy(&path).unwrap();
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
 #[test]

@@ -157,7 +157,7 @@ impl MasterKey {
 
     /// Unwraps a master key from a PIN slot; `None` if the KEK (that is, the PIN) is wrong or
     /// the slot was altered.
-    pub(crate) fn unwrap(
+    pub(crate) fn unwrap_slot(
         kek: &Kek,
         vault_id: &[u8; VAULT_ID_LEN],
         kdf: &KdfSpec,
@@ -259,21 +259,25 @@ mod tests {
         let key = MasterKey::generate();
         let kdf = spec(3);
         let (nonce, wrapped) = key.wrap(&kek("482915", &kdf), &ID, &kdf).unwrap();
-        let back = MasterKey::unwrap(&kek("482915", &kdf), &ID, &kdf, &nonce, &wrapped).unwrap();
+        let back =
+            MasterKey::unwrap_slot(&kek("482915", &kdf), &ID, &kdf, &nonce, &wrapped).unwrap();
         assert_eq!(back.0, key.0);
 
-        assert!(MasterKey::unwrap(&kek("482916", &kdf), &ID, &kdf, &nonce, &wrapped).is_none());
+        assert!(
+            MasterKey::unwrap_slot(&kek("482916", &kdf), &ID, &kdf, &nonce, &wrapped).is_none()
+        );
         let right_kek = kek("482915", &kdf);
         assert!(
-            MasterKey::unwrap(&right_kek, &[9; VAULT_ID_LEN], &kdf, &nonce, &wrapped).is_none()
+            MasterKey::unwrap_slot(&right_kek, &[9; VAULT_ID_LEN], &kdf, &nonce, &wrapped)
+                .is_none()
         );
         // Lowered parameters in the file: even with the right KEK the AD no longer matches.
         let mut lowered = spec(3);
         lowered.profile.m_kib = 32;
-        assert!(MasterKey::unwrap(&right_kek, &ID, &lowered, &nonce, &wrapped).is_none());
+        assert!(MasterKey::unwrap_slot(&right_kek, &ID, &lowered, &nonce, &wrapped).is_none());
         let mut flipped = wrapped;
         flipped[10] ^= 0x80;
-        assert!(MasterKey::unwrap(&right_kek, &ID, &kdf, &nonce, &flipped).is_none());
+        assert!(MasterKey::unwrap_slot(&right_kek, &ID, &kdf, &nonce, &flipped).is_none());
     }
 
     #[test]

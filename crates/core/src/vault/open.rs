@@ -110,7 +110,7 @@ pub(crate) fn open_file<T: DeserializeOwned>(
     let key = match loaded.header.pin_slot() {
         Some(slot) => {
             let kek = Kek::derive(pin, slot.kdf.profile, &slot.kdf.salt)?;
-            MasterKey::unwrap(&kek, &vault_id, &slot.kdf, &slot.nonce, &slot.wrapped_key)
+            MasterKey::unwrap_slot(&kek, &vault_id, &slot.kdf, &slot.nonce, &slot.wrapped_key)
         }
         None => None,
     };
