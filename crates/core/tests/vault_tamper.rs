@@ -269,3 +269,19 @@ fn damaged_main_does_not_lock_the_owner_out() {
         assert!(unlock(&path).unwrap().opened_from_backup().is_some());
     }
 }
+
+#[test]
+fn change_pin_after_backup_open_keeps_corrupt_file_aside() {
+    let (dir, path) = setup(true);
+    std::fs::write(&path, b"garbage").unwrap();
+    let mut vault = unlock(&path).unwrap();
+    assert!(vault.opened_from_backup().is_some());
+    vault
+        .change_pin(&pin("739104"), KdfProfile::TESTING)
+        .unwrap();
+    let aside = dir.path().join(format!("vault.json.corrupt-{NOW}"));
+    assert_eq!(std::fs::read(&aside).unwrap(), b"garbage");
+    let reopened: Vault<Contents> = Vault::unlock(&path, &pin("739104"), NOW).unwrap();
+    assert!(reopened.opened_from_backup().is_none());
+    assert_eq!(reopened.contents(), &["first"]);
+}
