@@ -47,7 +47,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     }
 }
 
-/// Logs go to standard error so that standard output stays machine-readable.
+/// Logs go to standard error so that standard output stays machine-readable; without
+/// timestamps, as the calling script or service manager adds its own.
 fn init_logging(verbose: bool) {
     let default = if verbose { "debug" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("ZF_LOG")
@@ -55,5 +56,6 @@ fn init_logging(verbose: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .without_time()
         .try_init();
 }
