@@ -142,7 +142,9 @@ impl Authenticator {
     /// The OCRA response of an account's seed to `question` under `suite`.
     ///
     /// The portal's push challenges use [`ocra::ZWEIFAKTOR_SUITE`] with the nonce as the hex
-    /// question; other suites serve banks and tokens that follow RFC 6287 directly.
+    /// question; other suites serve banks and tokens that follow RFC 6287 directly. Suites with
+    /// a time step use the clock; suites that need a counter, password or session input are
+    /// refused with the matching [`OcraError`](zweifaktor_protocol::otp::ocra::OcraError).
     pub fn ocra_code(
         &self,
         id: &AccountId,
@@ -150,7 +152,10 @@ impl Authenticator {
         question: &str,
     ) -> Result<Code, CoreError> {
         let account = self.keyring().get(id)?;
-        let input = OcraInput::question(question);
+        let mut input = OcraInput::new(question);
+        if suite.time_step().is_some() {
+            input.timestamp = Some(self.clock.now());
+        }
         Ok(ocra::ocra(suite, account.seed(), &input)?)
     }
 
