@@ -31,6 +31,16 @@ pub struct Authenticator {
     clock: Arc<dyn Clock>,
 }
 
+/// Shows where the vault is and how many accounts it holds, nothing secret.
+impl std::fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("vault", &self.vault.path())
+            .field("accounts", &self.keyring().accounts().len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Authenticator {
     /// Creates a new, empty vault at `path` for `email`, protected by `pin`.
     pub fn create(

@@ -133,7 +133,8 @@ pub enum CorruptReason {
 
 /// A vault file that could not be read, reported when the backup was opened instead. The file
 /// itself is kept: the next save moves it aside rather than overwriting it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("vault file {} could not be read: {reason}", path.display())]
 pub struct CorruptVault {
     /// The file that could not be read.
     pub path: PathBuf,
