@@ -1,0 +1,39 @@
+//! Who is asking: the client address (for rate limits and the sign-in list) and browser.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+
+/// Longest User-Agent kept; longer ones are cut so the sign-in list stays readable.
+const MAX_USER_AGENT: usize = 160;
+
+/// Address and browser of the request.
+#[derive(Debug, Clone)]
+pub struct Client {
+    /// Peer IP address, or `unknown` when the server was not started with connect info.
+    pub ip: String,
+    /// The `User-Agent` header, shortened.
+    pub user_agent: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+        let user_agent: String = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .chars()
+            .take(MAX_USER_AGENT)
+            .collect();
+        Ok(Self { ip, user_agent })
+    }
+}

@@ -1,0 +1,132 @@
+//! The HTTP surface: per-feature routers merged in [`app`], plus the shared layers (body
+//! limit, timeout, security headers, language cookie).
+//!
+//! # Layout
+//! - [`session`]: session cookie, rotation, CSRF.
+//! - [`client`]: client address and browser of a request.
+//! - [`pages`]: start page, login (password step), password help, logout.
+//! - [`code`]: the security-code page, its status endpoint, the code check.
+//! - [`recovery`]: login with a one-time recovery code.
+//! - [`dashboard`]: the "Startseite" with devices, enrollment and recent sign-ins.
+//! - [`assets`]: the stylesheet and the status script.
+
+pub mod assets;
+pub mod client;
+pub mod code;
+pub mod dashboard;
+pub mod pages;
+pub mod recovery;
+pub mod session;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::error::AppError;
+use crate::i18n::{LANG_COOKIE, Lang};
+use crate::state::AppState;
+
+/// Largest request body accepted: forms and device messages are a few hundred bytes, so
+/// 16 KiB leaves ample room while keeping floods cheap to refuse (413).
+pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
+
+/// Time a request may take until its response starts; server-sent event streams are not
+/// affected once their headers are sent.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Content-Security-Policy of every page: only the portal's own script and styles; the QR
+/// code is inline SVG markup, which needs no exception.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The whole application router for `state`.
+pub fn app(state: Arc<AppState>) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .merge(code::router())
+        .merge(recovery::router())
+        .merge(dashboard::router())
+        .merge(assets::router())
+        .fallback(|| async { AppError::NotFound })
+        .with_state(state)
+        .layer(middleware::from_fn(headers_and_language))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+}
+
+/// Renders a page template into an HTML response.
+pub fn render(template: &impl Template) -> Result<Response, AppError> {
+    Ok(Html(template.render()?).into_response())
+}
+
+/// Adds security headers, and remembers `?lang=` in a cookie so later pages keep it.
+async fn headers_and_language(request: Request, next: Next) -> Response {
+    let chosen = request
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
+        .and_then(Lang::parse);
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(lang) = chosen {
+        let cookie = format!(
+            "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+            lang.code()
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// A 303 redirect that also sets a cookie.
+pub fn redirect_with_cookie(to: &str, cookie: &str) -> Response {
+    let mut response = axum::response::Redirect::to(to).into_response();
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Adds a `Set-Cookie` header to a response.
+pub fn with_cookie(mut response: Response, cookie: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Formats unix seconds as `YYYY-MM-DD HH:MM` (UTC) for pages.
+pub fn format_time(unix: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
