@@ -1,0 +1,140 @@
+//! Test harness: a real portal on 127.0.0.1:0 with a fresh SQLite file, a manual clock, and a
+//! cookie-keeping HTTP client that plays the browser.
+
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+use zeroize::Zeroizing;
+use zweifaktor_portal::clock::{Clock as _, ManualClock, SystemClock};
+use zweifaktor_portal::config::Config;
+use zweifaktor_portal::password::PasswordProfile;
+use zweifaktor_portal::{AppState, accounts};
+
+/// A running portal; dropping it stops the server.
+pub struct Portal {
+    pub url: String,
+    pub state: Arc<AppState>,
+    pub clock: Arc<ManualClock>,
+    pub dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Portal {
+    /// Starts a portal on a new database.
+    pub async fn start() -> Self {
+        Self::start_in(tempfile::tempdir().unwrap()).await
+    }
+
+    /// Starts a portal on the database in `dir` (kept from an earlier run, or new).
+    pub async fn start_in(dir: tempfile::TempDir) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let db = format!("sqlite://{}", dir.path().join("portal.db").display());
+        let mut config = Config::new(&url, db);
+        config.password_profile = PasswordProfile::LoadTest;
+        let clock = Arc::new(ManualClock::new(SystemClock.now()));
+        let state = AppState::open(config, clock.clone()).await.unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(zweifaktor_portal_run(state.clone(), listener, stopped));
+        Self {
+            url,
+            state,
+            clock,
+            dir,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Stops the server gracefully and returns the folder of its database.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::mem::replace(&mut self.dir, dir)
+    }
+
+    /// Creates an account with `password`; `enrolled` skips the first-login enrollment.
+    pub async fn add_user(&self, email: &str, password: &str, enrolled: bool) -> String {
+        let id = accounts::create_user_with_password(
+            &self.state,
+            email,
+            Zeroizing::new(password.to_string()),
+        )
+        .await
+        .unwrap();
+        if enrolled {
+            self.state.db.set_must_enroll(&id, false).await.unwrap();
+        }
+        id
+    }
+
+    /// `path` under the portal's URL.
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+}
+
+async fn zweifaktor_portal_run(
+    state: Arc<AppState>,
+    listener: tokio::net::TcpListener,
+    stopped: oneshot::Receiver<()>,
+) {
+    zweifaktor_portal::run(state, listener, async {
+        let _ = stopped.await;
+    })
+    .await
+    .unwrap();
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A browser: keeps cookies, follows redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .user_agent("zweifaktor-test-browser/1.0")
+        .build()
+        .unwrap()
+}
+
+/// The value of the first `name="csrf"` hidden field in `html`.
+pub fn csrf(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    let end = html[start..].find('"').unwrap();
+    html[start..start + end].to_string()
+}
+
+/// Loads the login form and submits `email` and `password`; returns the final response.
+pub async fn login(
+    portal: &Portal,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let page = client.get(portal.at("/login")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let token = csrf(&page.text().await.unwrap());
+    client
+        .post(portal.at("/login"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
