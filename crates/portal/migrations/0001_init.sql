@@ -10,6 +10,7 @@ CREATE TABLE users (
     disabled BIGINT NOT NULL DEFAULT 0,
     failures BIGINT NOT NULL DEFAULT 0,
     must_enroll BIGINT NOT NULL DEFAULT 0,
+    last_totp_step BIGINT NOT NULL DEFAULT -1,
     created_at BIGINT NOT NULL
 );
 

@@ -1,15 +1,28 @@
-//! Account operations shared by the operator CLI, the demo and tests: create an account,
-//! release a lock.
+//! Account operations shared by the operator CLI, the pages, the demo and tests: create an
+//! account, disable or unlock it, enrollment URIs, 2FA reset and recovery codes.
 
 use zeroize::Zeroizing;
-use zweifaktor_protocol::Seed;
+use zweifaktor_protocol::messages::EnrollToken;
+use zweifaktor_protocol::otp::HashAlgorithm;
+use zweifaktor_protocol::uri::{OtpKind, PortalEnrollment};
+use zweifaktor_protocol::{OtpAuthUri, Seed};
+
+use crate::codes::TOTP_PERIOD_SECS;
+use crate::storage::devices::ENROLL_TOKEN_LIFETIME_SECS;
+use crate::storage::users::User;
+use crate::tokens::RECOVERY_CODE_COUNT;
 
 use crate::keys::KeyError;
 use crate::password::{self, PasswordError};
 use crate::state::AppState;
 use crate::storage::StorageError;
 use crate::tokens::{SecretToken, new_id, random_bytes};
-use crate::web::recovery::SEED_BYTES;
+
+/// Seed length for new seeds: 160 bits, the HMAC-SHA1 output size RFC 4226 §4 recommends.
+pub const SEED_BYTES: usize = 20;
+
+/// Digits of every code (RFC 4226 §5.3 minimum, what people type comfortably).
+const CODE_DIGITS: u8 = 6;
 
 /// Errors of account operations.
 #[derive(Debug, thiserror::Error)]
@@ -95,4 +108,84 @@ pub async fn unlock(state: &AppState, email: &str) -> Result<(), AccountError> {
     state.db.reset_failures(&user.id).await?;
     tracing::info!(user = %user.id, "account unlocked by operator");
     Ok(())
+}
+
+/// A fresh enrollment URI for `user`: the account's seed plus a new single-use enroll token
+/// (earlier unused tokens are voided), the portal URL and the portal's public key. The URI
+/// holds the seed and is wiped when dropped; it must never be logged.
+pub async fn enrollment_uri(
+    state: &AppState,
+    user: &User,
+) -> Result<Zeroizing<String>, AccountError> {
+    let token = SecretToken::generate();
+    state.db.void_enroll_tokens(&user.id).await?;
+    state
+        .db
+        .insert_enroll_token(
+            &token.hash(),
+            &user.id,
+            state.now() + ENROLL_TOKEN_LIFETIME_SECS,
+        )
+        .await?;
+    let uri = OtpAuthUri {
+        kind: OtpKind::Totp {
+            period: TOTP_PERIOD_SECS,
+        },
+        issuer: Some(state.config.issuer.clone()),
+        account_name: user.email.clone(),
+        seed: state.keys.decrypt_seed(&user.id, &user.seed_enc)?,
+        algorithm: HashAlgorithm::Sha1,
+        digits: CODE_DIGITS,
+        zweifaktor: Some(PortalEnrollment {
+            portal_url: format!("{}/", state.config.public_url),
+            enroll_token: EnrollToken::new(token.expose().to_string()),
+            portal_key: state.keys.signing_key().verifying_key(),
+        }),
+    };
+    tracing::info!(user = %user.id, "enrollment URI issued");
+    Ok(uri.to_uri_string())
+}
+
+/// Resets an account's second factor: new seed, all devices and sessions revoked,
+/// enrollment due at the next login. Returns the new enrollment URI.
+pub async fn reset_2fa(state: &AppState, email: &str) -> Result<Zeroizing<String>, AccountError> {
+    let user = state
+        .db
+        .user_by_email(email)
+        .await?
+        .ok_or(AccountError::NotFound)?;
+    replace_seed(state, &user.id).await?;
+    state.db.delete_user_sessions(&user.id).await?;
+    tracing::info!(user = %user.id, "second factor reset by operator");
+    let user = state
+        .db
+        .user_by_id(&user.id)
+        .await?
+        .ok_or(AccountError::NotFound)?;
+    enrollment_uri(state, &user).await
+}
+
+/// Gives an account a new seed, revokes its devices and marks enrollment as due.
+pub async fn replace_seed(state: &AppState, user_id: &str) -> Result<(), AccountError> {
+    state.db.revoke_all_devices(user_id).await?;
+    state.db.void_enroll_tokens(user_id).await?;
+    let seed = Seed::from_bytes(random_bytes(SEED_BYTES));
+    let sealed = state.keys.encrypt_seed(user_id, &seed)?;
+    state.db.set_seed(user_id, &sealed, true).await?;
+    Ok(())
+}
+
+/// Issues a new set of one-time recovery codes (replacing older ones) and returns them, to
+/// be shown once.
+pub async fn issue_recovery_codes(
+    state: &AppState,
+    user_id: &str,
+) -> Result<Vec<SecretToken>, AccountError> {
+    let codes: Vec<SecretToken> = (0..RECOVERY_CODE_COUNT)
+        .map(|_| SecretToken::recovery_code())
+        .collect();
+    let hashes: Vec<String> = codes.iter().map(SecretToken::hash).collect();
+    state.db.replace_recovery_codes(user_id, &hashes).await?;
+    tracing::info!(user = %user_id, "recovery codes issued");
+    Ok(codes)
 }

@@ -4,6 +4,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
+use crate::accounts::AccountError;
 use crate::keys::KeyError;
 use crate::password::PasswordError;
 use crate::storage::StorageError;
@@ -23,6 +24,9 @@ pub enum AppError {
     /// A key operation failed (e.g. a stored seed did not decrypt).
     #[error(transparent)]
     Key(#[from] KeyError),
+    /// An account operation failed.
+    #[error(transparent)]
+    Account(#[from] AccountError),
     /// A form arrived without the session's CSRF token.
     #[error("CSRF token missing or wrong")]
     Csrf,
@@ -47,9 +51,11 @@ impl AppError {
     /// The HTTP status for this error.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::Storage(_) | Self::Template(_) | Self::Password(_) | Self::Key(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            Self::Storage(_)
+            | Self::Template(_)
+            | Self::Password(_)
+            | Self::Key(_)
+            | Self::Account(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -62,7 +68,11 @@ impl AppError {
     /// A stable machine-readable code (the device API's `error` field).
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Storage(_) | Self::Template(_) | Self::Password(_) | Self::Key(_) => "internal",
+            Self::Storage(_)
+            | Self::Template(_)
+            | Self::Password(_)
+            | Self::Key(_)
+            | Self::Account(_) => "internal",
             Self::Csrf => "csrf",
             Self::NotFound => "not_found",
             Self::RateLimited(_) => "rate_limited",
@@ -75,7 +85,11 @@ impl AppError {
     /// The message for people, in German and English.
     pub fn user_message(&self) -> (&'static str, &'static str) {
         match self {
-            Self::Storage(_) | Self::Template(_) | Self::Password(_) | Self::Key(_) => (
+            Self::Storage(_)
+            | Self::Template(_)
+            | Self::Password(_)
+            | Self::Key(_)
+            | Self::Account(_) => (
                 "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.",
                 "An internal error occurred. Please try again later.",
             ),

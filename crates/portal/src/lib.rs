@@ -6,7 +6,7 @@
 //! that nonce (or the current TOTP code) and opens the dashboard.
 //!
 //! # Layout
-//! - [`accounts`]: create, disable and unlock accounts (CLI, demo, tests).
+//! - [`accounts`]: accounts, enrollment URIs, 2FA reset, recovery codes.
 //! - [`config`]: settings of an instance.
 //! - [`state`]: [`AppState`], shared by all handlers.
 //! - [`storage`]: sqlx storage (SQLite or PostgreSQL) and migrations.
@@ -16,12 +16,14 @@
 //! - [`ratelimit`]: per-account and per-address token buckets.
 //! - [`hub`]: in-process fan-out of new challenges.
 //! - [`clock`]: injected time.
+//! - [`codes`]: the security-code check (OCRA for the challenge, TOTP fallback).
 //! - [`i18n`]: German and English texts.
 //! - [`error`]: [`error::AppError`], the web layer's error.
 //! - [`web`]: routers, pages and the device API; [`app`] builds the router, [`run`] serves it.
 
 pub mod accounts;
 pub mod clock;
+pub mod codes;
 pub mod config;
 pub mod error;
 pub mod hub;

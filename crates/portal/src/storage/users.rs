@@ -148,6 +148,20 @@ impl Db {
         Ok(())
     }
 
+    /// Records that the TOTP code of `step` was used; `false` if this or a later step was
+    /// accepted before (RFC 6238 §5.2: each code is accepted once).
+    pub async fn accept_totp_step(&self, user_id: &str, step: u64) -> Result<bool, StorageError> {
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
+        let done = sqlx::query(
+            "UPDATE users SET last_totp_step = $1 WHERE id = $2 AND last_totp_step < $1",
+        )
+        .bind(step)
+        .bind(user_id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Marks enrollment as done (first code entered) or due.
     pub async fn set_must_enroll(&self, user_id: &str, due: bool) -> Result<(), StorageError> {
         sqlx::query("UPDATE users SET must_enroll = $1 WHERE id = $2")
@@ -185,6 +199,13 @@ mod tests {
         assert_eq!(db.record_failure("u1").await.unwrap(), 1);
         assert_eq!(db.record_failure("u1").await.unwrap(), 2);
         db.reset_failures("u1").await.unwrap();
+        assert!(db.accept_totp_step("u1", 5).await.unwrap());
+        assert!(
+            !db.accept_totp_step("u1", 5).await.unwrap(),
+            "same step twice"
+        );
+        assert!(!db.accept_totp_step("u1", 4).await.unwrap(), "older step");
+        assert!(db.accept_totp_step("u1", 6).await.unwrap());
         assert_eq!(db.user_by_id("u1").await.unwrap().unwrap().failures, 0);
     }
 }

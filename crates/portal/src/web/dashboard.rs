@@ -145,7 +145,17 @@ async fn dashboard(
     let Some((session, user_id)) = authenticated(current.as_ref()) else {
         return Ok(Redirect::to("/login").into_response());
     };
-    render_dashboard(&state, session, user_id, lang, None).await
+    let user = state
+        .db
+        .user_by_id(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let enrollment = if user.must_enroll {
+        Some(super::enroll::enrollment(&state, &user).await?)
+    } else {
+        None
+    };
+    render_dashboard(&state, session, user_id, lang, enrollment).await
 }
 
 #[derive(Deserialize)]

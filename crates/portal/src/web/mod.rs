@@ -8,13 +8,19 @@
 //! - [`code`]: the security-code page, its status endpoint, the code check.
 //! - [`recovery`]: login with a one-time recovery code.
 //! - [`dashboard`]: the "Startseite" with devices, enrollment and recent sign-ins.
+//! - [`enroll`]: the enrollment pages (first login, new device).
+//! - [`qr`]: server-rendered QR codes.
+//! - [`api`]: the device API of protocol v1 (register, poll, stream, answer).
 //! - [`assets`]: the stylesheet and the status script.
 
+pub mod api;
 pub mod assets;
 pub mod client;
 pub mod code;
 pub mod dashboard;
+pub mod enroll;
 pub mod pages;
+pub mod qr;
 pub mod recovery;
 pub mod session;
 
@@ -54,7 +60,9 @@ pub fn app(state: Arc<AppState>) -> Router {
         .merge(code::router())
         .merge(recovery::router())
         .merge(dashboard::router())
+        .merge(enroll::router())
         .merge(assets::router())
+        .merge(api::router())
         .fallback(|| async { AppError::NotFound })
         .with_state(state)
         .layer(middleware::from_fn(headers_and_language))

@@ -20,7 +20,8 @@ use crate::state::AppState;
 use crate::storage::logins::{LOGIN_LIFETIME_SECS, Login, LoginStatus};
 use crate::storage::sessions::Stage;
 use crate::storage::users::normalise_email;
-use crate::tokens::{TOKEN_BYTES, new_id, random_bytes};
+use crate::tokens::{TOKEN_BYTES, random_bytes};
+use zweifaktor_protocol::messages::ChallengeId;
 
 /// A valid Argon2id hash of a random password, checked when the e-mail address is unknown
 /// so that the answer takes as long as for a real account.
@@ -181,7 +182,7 @@ async fn login_submit(
 /// A login record with a fresh challenge nonce.
 fn new_login(user_id: &str, status: LoginStatus, client: &Client, now: i64) -> Login {
     Login {
-        id: new_id(),
+        id: challenge_id(),
         user_id: user_id.to_string(),
         nonce: hex::encode(random_bytes(TOKEN_BYTES)),
         status,
@@ -192,6 +193,13 @@ fn new_login(user_id: &str, status: LoginStatus, client: &Client, now: i64) -> L
         created_at: now,
         expires_at: now + LOGIN_LIFETIME_SECS,
     }
+}
+
+/// A new challenge id: a random UUID v4, the form protocol v1 requires.
+fn challenge_id() -> String {
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&random_bytes(16));
+    ChallengeId::from_random_bytes(bytes).to_string()
 }
 
 #[derive(Deserialize)]

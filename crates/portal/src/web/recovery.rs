@@ -12,22 +12,19 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 use zeroize::Zeroizing;
-use zweifaktor_protocol::Seed;
 
 use super::code::{ended, pending_login};
 use super::session::{CurrentSession, check_csrf, rotate};
 use super::{redirect_with_cookie, render};
+use crate::accounts;
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
 use crate::ratelimit::{CODE_PER_ACCOUNT, CODE_PER_ADDRESS};
 use crate::state::AppState;
 use crate::storage::logins::{LoginStatus, MAX_WRONG_CODES};
 use crate::storage::sessions::Stage;
-use crate::tokens::{normalise_recovery_code, random_bytes};
+use crate::tokens::normalise_recovery_code;
 use crate::web::client::Client;
-
-/// Seed length for new seeds: 160 bits, the HMAC-SHA1 output size RFC 4226 §4 recommends.
-pub const SEED_BYTES: usize = 20;
 
 /// Routes of this module.
 pub fn router() -> Router<Arc<AppState>> {
@@ -127,10 +124,7 @@ async fn recovery_submit(
     {
         return ended(lang, LoginStatus::Expired);
     }
-    state.db.revoke_all_devices(&login.user_id).await?;
-    let seed = Seed::from_bytes(random_bytes(SEED_BYTES));
-    let sealed = state.keys.encrypt_seed(&login.user_id, &seed)?;
-    state.db.set_seed(&login.user_id, &sealed, true).await?;
+    accounts::replace_seed(&state, &login.user_id).await?;
     state.db.reset_failures(&login.user_id).await?;
     let fresh = rotate(
         &state,

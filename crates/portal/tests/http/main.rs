@@ -5,5 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod flow;
 mod pages;
+mod phone;
 mod restart;
