@@ -189,3 +189,146 @@ pub async fn issue_recovery_codes(
     tracing::info!(user = %user_id, "recovery codes issued");
     Ok(codes)
 }
+
+/// E-mail address of the demo account.
+pub const DEMO_EMAIL: &str = "demo@zweifaktor.example";
+
+/// Creates the demo account, or gives an existing one a new password; returns the password
+/// and an enrollment URI for it.
+pub async fn demo_account(
+    state: &AppState,
+) -> Result<(SecretToken, Zeroizing<String>), AccountError> {
+    let password = SecretToken::recovery_code();
+    let user = match state.db.user_by_email(DEMO_EMAIL).await? {
+        Some(user) => {
+            let hash = password::hash(
+                state.config.password_profile,
+                Zeroizing::new(password.expose().to_string()),
+            )
+            .await?;
+            state.db.set_password_hash(&user.id, &hash).await?;
+            state.db.reset_failures(&user.id).await?;
+            user
+        }
+        None => {
+            let id = create_user_with_password(
+                state,
+                DEMO_EMAIL,
+                Zeroizing::new(password.expose().to_string()),
+            )
+            .await?;
+            state
+                .db
+                .user_by_id(&id)
+                .await?
+                .ok_or(AccountError::NotFound)?
+        }
+    };
+    let uri = enrollment_uri(state, &user).await?;
+    Ok((password, uri))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::config::Config;
+    use crate::password::PasswordProfile;
+
+    async fn state(dir: &tempfile::TempDir) -> Arc<AppState> {
+        let mut config = Config::new(
+            "https://portal.example",
+            format!("sqlite://{}", dir.path().join("a.db").display()),
+        );
+        config.password_profile = PasswordProfile::LoadTest;
+        AppState::open(config, Arc::new(ManualClock::new(1_700_000_000)))
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn enrollment_uri_carries_seed_token_url_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(&dir).await;
+        let id = create_user_with_password(&state, "a@example.org", Zeroizing::new("pw".into()))
+            .await
+            .unwrap();
+        let user = state.db.user_by_id(&id).await.unwrap().unwrap();
+        let uri = OtpAuthUri::parse(&enrollment_uri(&state, &user).await.unwrap()).unwrap();
+        assert_eq!(uri.account_name, "a@example.org");
+        assert_eq!(uri.seed.len(), SEED_BYTES);
+        let zf = uri.zweifaktor.unwrap();
+        assert_eq!(zf.portal_url, "https://portal.example/");
+        assert_eq!(zf.portal_key, state.keys.signing_key().verifying_key());
+        let hash = SecretToken::from_client(zf.enroll_token.expose_secret().to_string()).hash();
+        assert_eq!(
+            state
+                .db
+                .consume_enroll_token(&hash, state.now())
+                .await
+                .unwrap(),
+            Some(id)
+        );
+    }
+
+    #[tokio::test]
+    async fn reset_2fa_replaces_the_seed_and_voids_old_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(&dir).await;
+        let id = create_user_with_password(&state, "b@example.org", Zeroizing::new("pw".into()))
+            .await
+            .unwrap();
+        state.db.set_must_enroll(&id, false).await.unwrap();
+        let user = state.db.user_by_id(&id).await.unwrap().unwrap();
+        let first = OtpAuthUri::parse(&enrollment_uri(&state, &user).await.unwrap()).unwrap();
+        let second = OtpAuthUri::parse(&reset_2fa(&state, "b@example.org").await.unwrap()).unwrap();
+        assert_ne!(first.seed, second.seed);
+        assert!(state.db.user_by_id(&id).await.unwrap().unwrap().must_enroll);
+        let old = first.zweifaktor.unwrap().enroll_token;
+        let old_hash = SecretToken::from_client(old.expose_secret().to_string()).hash();
+        assert_eq!(
+            state
+                .db
+                .consume_enroll_token(&old_hash, state.now())
+                .await
+                .unwrap(),
+            None
+        );
+        assert!(matches!(
+            reset_2fa(&state, "nobody@example.org").await,
+            Err(AccountError::NotFound)
+        ));
+    }
+
+    #[tokio::test]
+    async fn demo_account_can_be_created_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(&dir).await;
+        let (first, _) = demo_account(&state).await.unwrap();
+        let (second, _) = demo_account(&state).await.unwrap();
+        assert_ne!(first.expose(), second.expose());
+        let user = state.db.user_by_email(DEMO_EMAIL).await.unwrap().unwrap();
+        assert!(
+            password::verify(Zeroizing::new(second.expose().into()), user.password_hash)
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn bad_and_duplicate_addresses_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(&dir).await;
+        assert!(matches!(
+            create_user(&state, "no-at-sign").await,
+            Err(AccountError::InvalidEmail)
+        ));
+        create_user(&state, "c@example.org").await.unwrap();
+        assert!(matches!(
+            create_user(&state, "C@example.org").await,
+            Err(AccountError::Exists)
+        ));
+    }
+}

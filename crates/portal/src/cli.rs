@@ -1,4 +1,4 @@
-//! The operator command line: `serve`, `user add|disable|enable|unlock`.
+//! The operator command line: `serve`, `demo`, `user add|disable|enable|unlock|reset-2fa`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +43,12 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
     },
+    /// Create (or refresh) a demo account, print how to log in, then serve.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -64,6 +70,12 @@ enum UserAction {
     },
     /// Re-enable a disabled account.
     Enable {
+        /// E-mail address.
+        email: String,
+    },
+    /// Reset the second factor: new seed, devices signed out; prints a new enrollment URI.
+    #[command(name = "reset-2fa")]
+    Reset2fa {
         /// E-mail address.
         email: String,
     },
@@ -111,6 +123,17 @@ async fn execute(cli: Cli) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     match cli.command {
         Command::Serve { bind } => serve(state, &bind).await,
+        Command::Demo { bind } => {
+            let (password, uri) = accounts::demo_account(&state)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Zweifaktor demo portal: {}/", state.config.public_url);
+            println!("E-mail address: {}", accounts::DEMO_EMAIL);
+            println!("Password: {}", password.expose());
+            println!("Enrollment URI (add it to the Zweifaktor app or `zweifaktor-device add`):");
+            println!("{}", uri.as_str());
+            serve(state, &bind).await
+        }
         Command::User { action } => user(&state, action).await.map_err(|e| e.to_string()),
     }
 }
@@ -138,6 +161,12 @@ async fn user(state: &AppState, action: UserAction) -> Result<(), accounts::Acco
         UserAction::Enable { email } => {
             accounts::set_disabled(state, &email, false).await?;
             println!("Account {email} enabled.");
+        }
+        UserAction::Reset2fa { email } => {
+            let uri = accounts::reset_2fa(state, &email).await?;
+            println!("Second factor of {email} reset; all devices signed out.");
+            println!("New enrollment URI:");
+            println!("{}", uri.as_str());
         }
         UserAction::Unlock { email } => {
             accounts::unlock(state, &email).await?;

@@ -162,6 +162,16 @@ impl Db {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Replaces the password hash (operator reset, demo).
+    pub async fn set_password_hash(&self, user_id: &str, hash: &str) -> Result<(), StorageError> {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// Marks enrollment as done (first code entered) or due.
     pub async fn set_must_enroll(&self, user_id: &str, due: bool) -> Result<(), StorageError> {
         sqlx::query("UPDATE users SET must_enroll = $1 WHERE id = $2")
