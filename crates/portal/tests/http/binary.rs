@@ -36,20 +36,39 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A running `serve` process; dropping it kills the process (SIGKILL) and reaps it.
+struct Server(Child);
+
+impl Server {
+    /// Sends SIGKILL and reaps the process: no graceful shutdown, as in a crash.
+    fn kill(mut self) {
+        self.0.kill().unwrap();
+        self.0.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts `serve` and waits until it answers.
-async fn serve(dir: &std::path::Path, port: u16) -> Child {
+async fn serve(dir: &std::path::Path, port: u16) -> Server {
     let child = portal_cmd(dir, port)
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let server = Server(child);
     for _ in 0..200 {
         if reqwest::get(format!("http://127.0.0.1:{port}/"))
             .await
             .is_ok()
         {
-            return child;
+            return server;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
@@ -91,7 +110,7 @@ async fn operator_commands_and_restart_after_sigkill() {
         .expect("password printed")
         .to_string();
 
-    let mut server = serve(dir.path(), port).await;
+    let server = serve(dir.path(), port).await;
     let (client, response) = login(&base, "op@example.org", &password).await;
     let html = response.text().await.unwrap();
     let phone = Phone::enroll(&uri_from_page(&html)).await;
@@ -112,9 +131,8 @@ async fn operator_commands_and_restart_after_sigkill() {
             .contains("Wiederherstellungscodes")
     );
 
-    server.kill().unwrap();
-    server.wait().unwrap();
-    let mut server = serve(dir.path(), port).await;
+    server.kill();
+    let server = serve(dir.path(), port).await;
     let (client, response) = login(&base, "op@example.org", &password).await;
     assert_eq!(response.url().path(), "/login/code");
     let html = response.text().await.unwrap();
@@ -140,8 +158,7 @@ async fn operator_commands_and_restart_after_sigkill() {
     run(dir.path(), port, &["user", "disable", "op@example.org"]);
     let (_, refused) = login(&base, "op@example.org", &password).await;
     assert!(refused.text().await.unwrap().contains("gesperrt"));
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
 
     let missing = portal_cmd(dir.path(), port)
         .args(["user", "disable", "nobody@example.org"])
@@ -154,13 +171,15 @@ async fn operator_commands_and_restart_after_sigkill() {
 async fn demo_prints_credentials_and_an_enrollment_uri() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    let mut child = portal_cmd(dir.path(), port)
-        .args(["demo", "--bind", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let mut server = Server(
+        portal_cmd(dir.path(), port)
+            .args(["demo", "--bind", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = server.0.stdout.take().unwrap();
     let lines: Vec<String> = tokio::task::spawn_blocking(move || {
         use std::io::BufRead as _;
         std::io::BufReader::new(stdout)
@@ -171,8 +190,7 @@ async fn demo_prints_credentials_and_an_enrollment_uri() {
     })
     .await
     .unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
+    server.kill();
     assert_eq!(
         lines[0],
         format!("Zweifaktor demo portal: http://127.0.0.1:{port}/")
