@@ -1,7 +1,8 @@
 //! Test harness: a real portal on 127.0.0.1:0 with a fresh SQLite file, a manual clock, and a
 //! cookie-keeping HTTP client that plays the browser.
 
-use std::sync::Arc;
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::sync::oneshot;
 use zeroize::Zeroizing;
@@ -9,6 +10,44 @@ use zweifaktor_portal::clock::{Clock as _, ManualClock, SystemClock};
 use zweifaktor_portal::config::Config;
 use zweifaktor_portal::password::PasswordProfile;
 use zweifaktor_portal::{AppState, accounts};
+
+/// Everything every portal in this test binary logged, at debug level.
+static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+
+/// A writer that appends to [`LOGS`].
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Installs the capturing debug-level subscriber once per test binary.
+fn capture_logs() -> Arc<Mutex<Vec<u8>>> {
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = buffer.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .without_time()
+            .with_ansi(false)
+            .with_writer(move || LogWriter(writer.clone()))
+            .try_init();
+        buffer
+    })
+    .clone()
+}
+
+/// The log text captured so far.
+pub fn logs() -> String {
+    String::from_utf8_lossy(&capture_logs().lock().unwrap()).into_owned()
+}
 
 /// A running portal; dropping it stops the server.
 pub struct Portal {
@@ -28,6 +67,7 @@ impl Portal {
 
     /// Starts a portal on the database in `dir` (kept from an earlier run, or new).
     pub async fn start_in(dir: tempfile::TempDir) -> Self {
+        capture_logs();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let db = format!("sqlite://{}", dir.path().join("portal.db").display());
