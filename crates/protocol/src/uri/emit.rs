@@ -3,7 +3,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use zeroize::Zeroizing;
 
-use super::{OtpAuthUri, OtpKind, algorithm};
+use super::{OtpAuthUri, OtpKind};
 use crate::envelope::encode_public_key;
 
 /// Characters left as they are in the label: RFC 3986 unreserved, plus `@` for e-mail
@@ -40,7 +40,7 @@ pub(super) fn emit(uri: &OtpAuthUri) -> Zeroizing<String> {
         out.extend(utf8_percent_encode(issuer, VALUE));
     }
     out.push_str("&algorithm=");
-    out.push_str(algorithm::name(uri.algorithm));
+    out.push_str(uri.algorithm.as_str());
     out.push_str("&digits=");
     out.push_str(&uri.digits.to_string());
     match uri.kind {

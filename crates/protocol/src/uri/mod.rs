@@ -24,9 +24,8 @@
 //!
 //! # Layout
 //! - [`error`]: [`UriError`], one variant per mistake.
-//! - `parse`: reading a URI. `emit`: writing one. `algorithm`: the hash names.
+//! - `parse`: reading a URI. `emit`: writing one.
 
-mod algorithm;
 mod emit;
 pub mod error;
 mod parse;

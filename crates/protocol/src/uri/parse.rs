@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 use super::error::excerpt;
 use super::{
     DEFAULT_DIGITS, DEFAULT_PERIOD_SECS, MAX_DIGITS, MAX_PERIOD_SECS, MAX_URI_LEN, MIN_DIGITS,
-    MIN_SECRET_BYTES, OtpAuthUri, OtpKind, PortalEnrollment, UriError, algorithm,
+    MIN_SECRET_BYTES, OtpAuthUri, OtpKind, PortalEnrollment, UriError,
 };
 use crate::envelope::decode_public_key;
 use crate::messages::EnrollToken;
@@ -76,9 +76,11 @@ pub(super) fn parse(input: &str) -> Result<OtpAuthUri, UriError> {
     let issuer = merge_issuer(label_issuer, params.issuer)?;
     let algorithm = match params.algorithm {
         None => HashAlgorithm::Sha1,
-        Some(text) => algorithm::from_name(&text).ok_or_else(|| UriError::UnknownAlgorithm {
-            found: excerpt(&text),
-        })?,
+        Some(text) => text
+            .parse::<HashAlgorithm>()
+            .map_err(|_| UriError::UnknownAlgorithm {
+                found: excerpt(&text),
+            })?,
     };
     let digits = parse_digits(params.digits.as_deref())?;
     let kind = if is_totp {
