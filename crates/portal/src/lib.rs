@@ -39,9 +39,29 @@ pub mod web;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
+
+use zweifaktor_protocol::messages::ANSWER_MAX_SKEW_SECS;
 
 pub use state::{AppState, StartError};
 pub use web::app;
+
+/// How often expired sessions, answer nonces and enroll tokens are deleted.
+pub const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(10 * 60);
+
+/// Deletes records nobody can use any more: expired sessions, enroll tokens, and answer
+/// nonces older than twice the allowed answer skew.
+pub async fn maintenance(state: &AppState) -> Result<(), storage::StorageError> {
+    let now = state.now();
+    let purged = state.db.purge_sessions(now).await?;
+    let skew = i64::try_from(ANSWER_MAX_SKEW_SECS).unwrap_or(i64::MAX);
+    state
+        .db
+        .purge_device_records(now.saturating_sub(2 * skew))
+        .await?;
+    tracing::debug!(purged, "maintenance done");
+    Ok(())
+}
 
 /// Serves the portal on `listener` until `shutdown` completes, then lets open requests
 /// finish (graceful shutdown) and closes the database.
@@ -51,14 +71,27 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let router = app(Arc::clone(&state));
+    let janitor = {
+        let state = Arc::clone(&state);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(MAINTENANCE_INTERVAL);
+            loop {
+                tick.tick().await;
+                if let Err(e) = maintenance(&state).await {
+                    tracing::warn!(error = %e, "maintenance failed");
+                }
+            }
+        })
+    };
     tracing::info!(address = ?listener.local_addr().ok(), url = %state.config.public_url, "portal listening");
-    axum::serve(
+    let served = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await?;
+    .await;
+    janitor.abort();
     state.db.close().await;
     tracing::info!("portal stopped");
-    Ok(())
+    Ok(served?)
 }

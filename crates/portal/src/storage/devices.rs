@@ -195,6 +195,23 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Deletes answer nonces received before `before` and enroll tokens that expired before
+    /// it. Safe for nonces older than twice the answer skew: an answer that old fails the
+    /// timestamp check before its nonce is looked at.
+    pub async fn purge_device_records(&self, before: i64) -> Result<(), StorageError> {
+        sqlx::query("DELETE FROM answer_nonces WHERE created_at < $1")
+            .bind(before)
+            .execute(self.pool())
+            .await?;
+        sqlx::query("DELETE FROM enroll_tokens WHERE expires_at < $1")
+            .bind(before)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +267,11 @@ mod tests {
         assert_eq!(db.user_devices("u").await.unwrap().len(), 1);
         assert!(db.remember_answer_nonce("d", "n1", 1).await.unwrap());
         assert!(!db.remember_answer_nonce("d", "n1", 2).await.unwrap());
+        db.purge_device_records(2).await.unwrap();
+        assert!(
+            db.remember_answer_nonce("d", "n1", 3).await.unwrap(),
+            "purged nonce"
+        );
         assert!(!db.revoke_device("other", "d").await.unwrap());
         assert!(db.revoke_device("u", "d").await.unwrap());
         assert!(db.device_by_token("th").await.unwrap().is_none());

@@ -463,3 +463,96 @@ async fn stream_delivers_new_challenges_as_signed_events() {
         "device refuses a tampered challenge"
     );
 }
+
+/// A six-digit code that is neither the OCRA code of `challenge` nor a TOTP code near now.
+fn wrong_code(portal: &Portal, phone: &Phone, challenge: &Challenge) -> String {
+    let now = u64::try_from(portal.state.now()).unwrap();
+    let mut taken = vec![phone.code(challenge)];
+    for t in [now - 30, now, now + 30] {
+        taken.push(
+            totp(&phone.seed, OtpParams::default(), 30, t)
+                .unwrap()
+                .as_str()
+                .to_string(),
+        );
+    }
+    (0..10)
+        .map(|d| d.to_string().repeat(6))
+        .find(|c| !taken.contains(c))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn guessing_codes_hits_the_rate_limit_with_retry_after() {
+    let portal = Portal::start().await;
+    let (_, phone) = enrolled(&portal, "guess@example.org").await;
+    let mut checks = 0;
+    let mut limited = None;
+    'logins: for _ in 0..5 {
+        let client = browser();
+        let page = login(&portal, &client, "guess@example.org", "pw")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let wrong = wrong_code(&portal, &phone, &newest(&phone).await);
+        for _ in 0..5 {
+            let response = submit_code(&portal, &client, &page, &wrong).await;
+            if response.status() == 429 {
+                limited = Some(response);
+                break 'logins;
+            }
+            checks += 1;
+        }
+    }
+    let response = limited.expect("code checks are rate limited");
+    assert_eq!(
+        checks, 14,
+        "burst of 15 per account, one used by the enrollment code"
+    );
+    assert!(response.headers().contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn a_second_device_can_be_enrolled_from_the_dashboard() {
+    let portal = Portal::start().await;
+    let (owner, first) = enrolled(&portal, "zwei-geraete@example.org").await;
+    let dashboard = owner
+        .get(portal.at("/dashboard?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(dashboard.contains("Set up a new device") && dashboard.contains("Recent sign-ins"));
+    let shown = owner
+        .post(portal.at("/dashboard/enroll"))
+        .form(&[("csrf", csrf(&dashboard).as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(shown.contains("<svg role=\"img\""));
+    let second = Phone::enroll(&uri_from_page(&shown)).await;
+    let client = browser();
+    let page = login(&portal, &client, "zwei-geraete@example.org", "pw")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Eingabe Sicherheitscode"),
+        "the language choice belongs to the other browser"
+    );
+    let a = newest(&first).await;
+    let b = newest(&second).await;
+    assert_eq!(a.id, b.id, "both devices see the same challenge");
+    assert_eq!(first.code(&a), second.code(&b), "one seed per account");
+    let done = submit_code(&portal, &client, &page, &second.code(&b)).await;
+    assert_eq!(done.url().path(), "/dashboard");
+    let list = done.text().await.unwrap();
+    assert_eq!(list.matches("/remove\"").count(), 2);
+}
