@@ -337,3 +337,75 @@ async fn answer(
     }
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use tower::ServiceExt as _;
+
+    use crate::web::app;
+    use crate::web::tests::{body_text, state};
+
+    #[tokio::test]
+    async fn device_endpoints_need_a_device_token() {
+        let (state, _dir) = state().await;
+        for path in ["/api/v1/device/challenges", "/api/v1/device/stream"] {
+            let response = app(state.clone())
+                .oneshot(
+                    Request::get(path)
+                        .header(header::AUTHORIZATION, "Bearer unknown")
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+            assert!(body_text(response).await.contains("\"unauthorized\""));
+        }
+    }
+
+    #[tokio::test]
+    async fn malformed_registration_is_a_json_400() {
+        let (state, _dir) = state().await;
+        let response = app(state)
+            .oneshot(
+                Request::post("/api/v1/devices")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from("{\"enroll_token\": 1}"))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert!(body_text(response).await.contains("\"invalid_request\""));
+    }
+
+    #[tokio::test]
+    async fn challenge_is_signed_by_the_portal_key() {
+        use crate::storage::logins::{Login, LoginStatus};
+        use zweifaktor_protocol::messages::Challenge;
+        let (state, _dir) = state().await;
+        let login = Login {
+            id: "00000000-0000-4000-8000-000000000001".into(),
+            user_id: "u".into(),
+            nonce: "ab".repeat(32),
+            status: LoginStatus::Pending,
+            wrong_codes: 0,
+            seen: false,
+            ip: "192.0.2.1".into(),
+            user_agent: "Firefox".into(),
+            created_at: 1_700_000_000,
+            expires_at: 1_700_000_300,
+        };
+        let envelope = super::sign_challenge(&state, &login, "a@example.org").unwrap();
+        let key = state.keys.signing_key().verifying_key();
+        let challenge: Challenge = envelope.open(&key).unwrap();
+        assert_eq!(challenge.nonce.to_hex(), "ab".repeat(32));
+        assert_eq!(challenge.context.ip, "192.0.2.1");
+        assert_eq!(challenge.context.portal, "https://portal.example");
+        challenge.check_fresh(1_700_000_010).unwrap();
+        let other = ed25519_dalek::SigningKey::from_bytes(&[9; 32]).verifying_key();
+        assert!(envelope.open::<Challenge>(&other).is_err());
+    }
+}

@@ -138,3 +138,136 @@ pub fn format_time(unix: i64) -> String {
         .and_then(|t| t.format(&format).ok())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::sync::Arc;
+
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+
+    use super::app;
+    use crate::clock::ManualClock;
+    use crate::config::Config;
+    use crate::password::PasswordProfile;
+    use crate::state::AppState;
+
+    /// A state on a fresh SQLite file; the folder guard keeps it alive.
+    pub(crate) async fn state() -> (Arc<AppState>, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::new(
+            "https://portal.example",
+            format!("sqlite://{}", dir.path().join("w.db").display()),
+        );
+        config.password_profile = PasswordProfile::LoadTest;
+        let state = AppState::open(config, Arc::new(ManualClock::new(1_700_000_000)))
+            .await
+            .unwrap();
+        (state, dir)
+    }
+
+    pub(crate) async fn body_text(response: axum::response::Response) -> String {
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn unknown_path_is_404_with_security_headers() {
+        let (state, _dir) = state().await;
+        let response = app(state)
+            .oneshot(Request::get("/nowhere").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let headers = response.headers();
+        assert!(
+            headers[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .contains("script-src 'self'")
+        );
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(
+            body_text(response)
+                .await
+                .contains("Diese Seite gibt es nicht.")
+        );
+    }
+
+    #[tokio::test]
+    async fn login_form_sets_a_secure_cookie_behind_https() {
+        let (state, _dir) = state().await;
+        let response = app(state)
+            .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+        assert!(cookie.starts_with("zf_session="));
+        assert!(
+            cookie.contains("; Secure")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict")
+        );
+    }
+
+    #[tokio::test]
+    async fn language_query_is_remembered_in_a_cookie() {
+        let (state, _dir) = state().await;
+        let response = app(state)
+            .oneshot(Request::get("/?lang=en").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let cookies: Vec<_> = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .collect();
+        assert!(
+            cookies
+                .iter()
+                .any(|c| c.to_str().unwrap().starts_with("zf_lang=en"))
+        );
+        assert!(body_text(response).await.contains("Welcome to the portal"));
+    }
+
+    #[tokio::test]
+    async fn body_over_the_limit_is_413() {
+        let (state, _dir) = state().await;
+        let body = vec![b'a'; super::BODY_LIMIT_BYTES + 1];
+        let response = app(state)
+            .oneshot(
+                Request::post("/login")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::CONTENT_LENGTH, body.len())
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[tokio::test]
+    async fn static_files_have_their_types() {
+        let (state, _dir) = state().await;
+        for (path, kind) in [
+            ("/static/style.css", "text/css"),
+            ("/static/code.js", "text/javascript"),
+        ] {
+            let response = app(state.clone())
+                .oneshot(Request::get(path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            assert!(
+                response.headers()[header::CONTENT_TYPE]
+                    .to_str()
+                    .unwrap()
+                    .starts_with(kind)
+            );
+        }
+    }
+}
