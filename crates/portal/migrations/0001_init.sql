@@ -11,6 +11,7 @@ CREATE TABLE users (
     failures BIGINT NOT NULL DEFAULT 0,
     must_enroll BIGINT NOT NULL DEFAULT 0,
     last_totp_step BIGINT NOT NULL DEFAULT -1,
+    must_change_password BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL
 );
 

@@ -48,10 +48,21 @@ pub enum AccountError {
 }
 
 /// Creates an account with a random one-time initial password, which is returned to be
-/// handed to the user (it is stored only as a hash).
+/// handed to the user (it is stored only as a hash, and must be replaced after the first
+/// login).
 pub async fn create_user(state: &AppState, email: &str) -> Result<SecretToken, AccountError> {
     let initial = SecretToken::recovery_code();
-    create_user_with_password(state, email, Zeroizing::new(initial.expose().to_string())).await?;
+    let id = create_user_with_password(state, email, Zeroizing::new(initial.expose().to_string()))
+        .await?;
+    let user = state
+        .db
+        .user_by_id(&id)
+        .await?
+        .ok_or(AccountError::NotFound)?;
+    state
+        .db
+        .set_password_hash(&id, &user.password_hash, true)
+        .await?;
     Ok(initial)
 }
 
@@ -206,7 +217,7 @@ pub async fn demo_account(
                 Zeroizing::new(password.expose().to_string()),
             )
             .await?;
-            state.db.set_password_hash(&user.id, &hash).await?;
+            state.db.set_password_hash(&user.id, &hash, false).await?;
             state.db.reset_failures(&user.id).await?;
             user
         }

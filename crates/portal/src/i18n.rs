@@ -211,6 +211,26 @@ pub struct Texts {
     pub status_bad_password: &'static str,
     /// The logout button.
     pub logout: &'static str,
+    /// Title of the password-change page (and the dashboard link).
+    pub password_change_title: &'static str,
+    /// Why the change is required after a one-time password.
+    pub password_change_forced: &'static str,
+    /// Label: current password.
+    pub current_password: &'static str,
+    /// Label: new password.
+    pub new_password: &'static str,
+    /// Label: repeat the new password.
+    pub repeat_password: &'static str,
+    /// Submit button of the password change.
+    pub password_change_submit: &'static str,
+    /// The two new passwords differ.
+    pub password_mismatch: &'static str,
+    /// The new password is too short.
+    pub password_too_short: &'static str,
+    /// The current password is wrong.
+    pub password_wrong_current: &'static str,
+    /// The new password equals the old one.
+    pub password_same: &'static str,
 }
 
 /// German texts (default).
@@ -277,6 +297,16 @@ pub static DE: Texts = Texts {
     status_recovery: "Mit Wiederherstellungscode",
     status_bad_password: "Falsches Passwort",
     logout: "Abmelden",
+    password_change_title: "Passwort ändern",
+    password_change_forced: "Sie haben sich mit einem Einmal-Passwort angemeldet. Bitte ersetzen Sie es jetzt durch ein eigenes Passwort.",
+    current_password: "Aktuelles Passwort",
+    new_password: "Neues Passwort (mindestens 12 Zeichen)",
+    repeat_password: "Neues Passwort wiederholen",
+    password_change_submit: "Passwort speichern",
+    password_mismatch: "Die beiden neuen Passwörter stimmen nicht überein.",
+    password_too_short: "Das neue Passwort ist zu kurz: Es braucht mindestens 12 Zeichen.",
+    password_wrong_current: "Das aktuelle Passwort ist falsch.",
+    password_same: "Das neue Passwort muss sich vom bisherigen unterscheiden.",
 };
 
 /// English texts.
@@ -343,6 +373,16 @@ pub static EN: Texts = Texts {
     status_recovery: "With recovery code",
     status_bad_password: "Wrong password",
     logout: "Sign out",
+    password_change_title: "Change password",
+    password_change_forced: "You signed in with a one-time password. Please replace it with a password of your own now.",
+    current_password: "Current password",
+    new_password: "New password (at least 12 characters)",
+    repeat_password: "Repeat the new password",
+    password_change_submit: "Save password",
+    password_mismatch: "The two new passwords differ.",
+    password_too_short: "The new password is too short: it needs at least 12 characters.",
+    password_wrong_current: "The current password is wrong.",
+    password_same: "The new password must differ from the old one.",
 };
 
 #[cfg(test)]

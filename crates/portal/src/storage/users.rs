@@ -26,6 +26,8 @@ pub struct User {
     pub failures: i64,
     /// A recovery code was used or 2FA was reset: the next page is enrollment.
     pub must_enroll: bool,
+    /// The password is a one-time initial password that must be replaced after login.
+    pub must_change_password: bool,
 }
 
 impl User {
@@ -49,10 +51,12 @@ fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         disabled: row.try_get::<i64, _>("disabled")? != 0,
         failures: row.try_get("failures")?,
         must_enroll: row.try_get::<i64, _>("must_enroll")? != 0,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
     })
 }
 
-const COLUMNS: &str = "id, email, password_hash, seed_enc, disabled, failures, must_enroll";
+const COLUMNS: &str =
+    "id, email, password_hash, seed_enc, disabled, failures, must_enroll, must_change_password";
 
 impl Db {
     /// Stores a new account; `Ok(false)` when the e-mail address is taken.
@@ -162,10 +166,17 @@ impl Db {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Replaces the password hash (operator reset, demo).
-    pub async fn set_password_hash(&self, user_id: &str, hash: &str) -> Result<(), StorageError> {
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+    /// Replaces the password hash; `one_time` marks it as an initial password that must be
+    /// changed after the next login.
+    pub async fn set_password_hash(
+        &self,
+        user_id: &str,
+        hash: &str,
+        one_time: bool,
+    ) -> Result<(), StorageError> {
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
             .bind(hash)
+            .bind(i64::from(one_time))
             .bind(user_id)
             .execute(self.pool())
             .await?;

@@ -150,6 +150,9 @@ async fn dashboard(
         .user_by_id(user_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    if user.must_change_password {
+        return Ok(Redirect::to("/password/change").into_response());
+    }
     let enrollment = if user.must_enroll {
         Some(super::enroll::enrollment(&state, &user).await?)
     } else {

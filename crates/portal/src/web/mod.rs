@@ -6,6 +6,7 @@
 //! - [`client`]: client address and browser of a request.
 //! - [`pages`]: start page, login (password step), password help, logout.
 //! - [`code`]: the security-code page, its status endpoint, the code check.
+//! - [`password_change`]: replacing the one-time initial password, or any password.
 //! - [`recovery`]: login with a one-time recovery code.
 //! - [`dashboard`]: the "Startseite" with devices, enrollment and recent sign-ins.
 //! - [`enroll`]: the enrollment pages (first login, new device).
@@ -20,6 +21,7 @@ pub mod code;
 pub mod dashboard;
 pub mod enroll;
 pub mod pages;
+pub mod password_change;
 pub mod qr;
 pub mod recovery;
 pub mod session;
@@ -61,6 +63,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .merge(recovery::router())
         .merge(dashboard::router())
         .merge(enroll::router())
+        .merge(password_change::router())
         .merge(assets::router())
         .merge(api::router())
         .fallback(|| async { AppError::NotFound })

@@ -130,6 +130,29 @@ async fn operator_commands_and_restart_after_sigkill() {
             .unwrap()
             .contains("Wiederherstellungscodes")
     );
+    // The one-time initial password must be replaced before the dashboard opens.
+    let forced = client
+        .get(format!("{base}/dashboard"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forced.url().path(), "/password/change");
+    let form = forced.text().await.unwrap();
+    assert!(form.contains("Einmal-Passwort"));
+    let password_new = "Ein-neues-Passwort-2026";
+    let changed = client
+        .post(format!("{base}/password/change"))
+        .form(&[
+            ("csrf", csrf(&form).as_str()),
+            ("current", password.as_str()),
+            ("new", password_new),
+            ("repeat", password_new),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.url().path(), "/dashboard");
+    let password = password_new.to_string();
 
     server.kill();
     let server = serve(dir.path(), port).await;

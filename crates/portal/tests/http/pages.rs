@@ -357,3 +357,84 @@ async fn dashboard_and_unknown_pages_need_the_right_state() {
             .contains("frame-ancestors 'none'")
     );
 }
+
+#[tokio::test]
+async fn password_change_checks_its_inputs() {
+    let portal = Portal::start().await;
+    let initial = zweifaktor_portal::accounts::create_user(&portal.state, "pwc@example.org")
+        .await
+        .unwrap();
+    let id = portal
+        .state
+        .db
+        .user_by_email("pwc@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    portal.state.db.set_must_enroll(&id, false).await.unwrap();
+    // Complete the login with the TOTP fallback.
+    let user = portal.state.db.user_by_id(&id).await.unwrap().unwrap();
+    let seed = portal.state.keys.decrypt_seed(&id, &user.seed_enc).unwrap();
+    let now = u64::try_from(portal.state.now()).unwrap();
+    let code = zweifaktor_protocol::otp::totp(&seed, Default::default(), 30, now).unwrap();
+    let client = browser();
+    let page = login(&portal, &client, "pwc@example.org", initial.expose())
+        .await
+        .text()
+        .await
+        .unwrap();
+    let done = client
+        .post(portal.at("/login/code"))
+        .form(&[("csrf", csrf(&page).as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        done.url().path(),
+        "/password/change",
+        "one-time password must be replaced"
+    );
+    let form = done.text().await.unwrap();
+    let token = csrf(&form);
+    let attempt = |current: &str, new: &str, repeat: &str| {
+        let client = client.clone();
+        let url = portal.at("/password/change");
+        let fields = [
+            ("csrf", token.clone()),
+            ("current", current.to_string()),
+            ("new", new.to_string()),
+            ("repeat", repeat.to_string()),
+        ];
+        async move { client.post(url).form(&fields).send().await.unwrap() }
+    };
+    let short = attempt(initial.expose(), "kurz", "kurz")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(short.contains("zu kurz"));
+    let mismatch = attempt(initial.expose(), "Lang-genug-1234", "Lang-genug-4321")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(mismatch.contains("stimmen nicht überein"));
+    let wrong = attempt("falsch", "Lang-genug-1234", "Lang-genug-1234")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(wrong.contains("aktuelle Passwort ist falsch"));
+    let ok = attempt(initial.expose(), "Lang-genug-1234", "Lang-genug-1234").await;
+    assert_eq!(ok.url().path(), "/dashboard");
+    let old = login(&portal, &browser(), "pwc@example.org", initial.expose())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        old.contains("Passwort ist falsch"),
+        "the one-time password is gone"
+    );
+}
