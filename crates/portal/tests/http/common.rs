@@ -49,6 +49,43 @@ pub fn logs() -> String {
     String::from_utf8_lossy(&capture_logs().lock().unwrap()).into_owned()
 }
 
+/// Names a PostgreSQL server (`postgres://USER@HOST:PORT/postgres`) to run the tests on
+/// instead of SQLite files; each portal folder then gets its own database on that server.
+pub const POSTGRES_ENV: &str = "ZF_TEST_POSTGRES_URL";
+
+/// The database of the portal whose files live in `dir`: a SQLite file there, or with
+/// [`POSTGRES_ENV`] set a PostgreSQL database named after the folder.
+async fn database_url(dir: &tempfile::TempDir) -> String {
+    let Ok(admin) = std::env::var(POSTGRES_ENV) else {
+        return format!("sqlite://{}", dir.path().join("portal.db").display());
+    };
+    use sqlx::Connection as _;
+    let name: String = dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase();
+    let name = format!("zf_{name}");
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+    let exists: Option<(i32,)> = sqlx::query_as("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(&name)
+        .fetch_optional(&mut conn)
+        .await
+        .unwrap();
+    if exists.is_none() {
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let base = admin.rsplit_once('/').unwrap().0;
+    format!("{base}/{name}")
+}
+
 /// A running portal; dropping it stops the server.
 pub struct Portal {
     pub url: String,
@@ -70,7 +107,7 @@ impl Portal {
         capture_logs();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let db = format!("sqlite://{}", dir.path().join("portal.db").display());
+        let db = database_url(&dir).await;
         let mut config = Config::new(&url, db);
         config.password_profile = PasswordProfile::LoadTest;
         let clock = Arc::new(ManualClock::new(SystemClock.now()));
