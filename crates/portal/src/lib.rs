@@ -14,7 +14,7 @@
 //! - [`password`]: Argon2id hashing.
 //! - [`tokens`]: random ids, bearer tokens and their hashes, recovery codes.
 //! - [`ratelimit`]: per-account and per-address token buckets.
-//! - [`hub`]: in-process fan-out of new challenges.
+//! - [`hub`]: fan-out of new challenges (in-process, or PostgreSQL NOTIFY between instances).
 //! - [`clock`]: injected time.
 //! - [`codes`]: the security-code check (OCRA for the challenge, TOTP fallback).
 //! - [`i18n`]: German and English texts.

@@ -53,13 +53,20 @@ impl AppState {
     pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<Self>, StartError> {
         let keys = PortalKeys::load_or_create(&config.key_dir)?;
         let db = Db::connect(&config.database_url).await?;
+        let hub = if config.database_url.starts_with("postgres") {
+            ChallengeHub::postgres(db.clone(), &config.database_url)
+                .await
+                .map_err(StorageError::from)?
+        } else {
+            ChallengeHub::local()
+        };
         Ok(Arc::new(Self {
             config,
             db,
             keys,
             clock,
             limiter: RateLimiter::default(),
-            hub: ChallengeHub::default(),
+            hub,
         }))
     }
 

@@ -79,6 +79,16 @@ impl Db {
         &self.pool
     }
 
+    /// Sends a PostgreSQL notification (`pg_notify`) on `channel`.
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<(), StorageError> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(channel)
+            .bind(payload)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// Closes all connections (at shutdown).
     pub async fn close(&self) {
         self.pool.close().await;

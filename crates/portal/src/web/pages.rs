@@ -161,7 +161,7 @@ async fn login_submit(
     }
     let login = new_login(&user.id, LoginStatus::Pending, &client, now);
     state.db.insert_login(&login).await?;
-    state.hub.publish(&user.id, &login.id);
+    state.hub.publish(&user.id, &login.id).await;
     let (stage, next) = if user.must_enroll {
         (Stage::Enroll, "/enroll")
     } else {

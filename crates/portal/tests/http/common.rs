@@ -105,10 +105,21 @@ impl Portal {
     /// Starts a portal on the database in `dir` (kept from an earlier run, or new).
     pub async fn start_in(dir: tempfile::TempDir) -> Self {
         capture_logs();
+        let db = database_url(&dir).await;
+        let mut config = Config::new("http://unused", db);
+        config.key_dir = dir.path().to_path_buf();
+        Self::start_with(config, dir).await
+    }
+
+    /// A second instance on the same database and key files, as behind a load balancer.
+    pub async fn start_second(&self) -> Self {
+        Self::start_with(self.state.config.clone(), tempfile::tempdir().unwrap()).await
+    }
+
+    async fn start_with(mut config: Config, dir: tempfile::TempDir) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let db = database_url(&dir).await;
-        let mut config = Config::new(&url, db);
+        config.public_url = url.clone();
         config.password_profile = PasswordProfile::LoadTest;
         let clock = Arc::new(ManualClock::new(SystemClock.now()));
         let state = AppState::open(config, clock.clone()).await.unwrap();

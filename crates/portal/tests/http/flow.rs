@@ -556,3 +556,46 @@ async fn a_second_device_can_be_enrolled_from_the_dashboard() {
     let list = done.text().await.unwrap();
     assert_eq!(list.matches("/remove\"").count(), 2);
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: set ZF_TEST_POSTGRES_URL and run with --ignored"]
+async fn a_login_on_one_instance_reaches_a_stream_on_another() {
+    assert!(
+        std::env::var(crate::common::POSTGRES_ENV).is_ok(),
+        "set {}",
+        crate::common::POSTGRES_ENV
+    );
+    let a = Portal::start().await;
+    let b = a.start_second().await;
+    let (_, phone) = enrolled(&a, "lb@example.org").await;
+    let mut stream = reqwest::Client::new()
+        .get(a.at("/api/v1/device/stream"))
+        .bearer_auth(&phone.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let client = browser();
+    let page = login(&b, &client, "lb@example.org", "pw")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut received = String::new();
+    while !received.contains("event: challenge") || !received.ends_with("\n\n") {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("event within 10 s")
+            .unwrap()
+            .expect("stream open");
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let data = received
+        .lines()
+        .find_map(|l| l.strip_prefix("data: "))
+        .unwrap();
+    let envelope: zweifaktor_protocol::SignedEnvelope = serde_json::from_str(data).unwrap();
+    let challenge: Challenge = envelope.open(&phone.portal_key).unwrap();
+    let done = submit_code(&b, &client, &page, &phone.code(&challenge)).await;
+    assert_eq!(done.url().path(), "/dashboard");
+}
