@@ -5,10 +5,19 @@
 //! secret.
 //!
 //! # Layout
+//! - [`authenticator`]: the operations a front end calls (add, list, codes, change PIN).
+//! - [`accounts`]: accounts held in the vault, and how to find one.
 //! - [`clock`]: the injectable clock.
 //! - [`pin`]: PIN rules.
+//! - [`error`]: the core's error type.
 //! - [`vault`]: the encrypted, atomically written vault file with key slots and lock-out.
 
+pub mod accounts;
+pub mod authenticator;
 pub mod clock;
+pub mod error;
 pub mod pin;
 pub mod vault;
+
+pub use authenticator::{Authenticator, ShownCode};
+pub use error::CoreError;

@@ -1,0 +1,209 @@
+//! One account: seed, OTP parameters and display names.
+
+use serde::{Deserialize, Serialize};
+use zweifaktor_protocol::otp::{self, Code, OtpParams};
+use zweifaktor_protocol::uri::{OtpAuthUri, OtpKind};
+use zweifaktor_protocol::{HashAlgorithm, Seed};
+
+use crate::error::CoreError;
+
+/// Stable, random identifier of an account inside one vault (16 hex digits).
+///
+/// Random rather than a counter so that ids of deleted accounts are never reused.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AccountId(String);
+
+impl AccountId {
+    /// A fresh random id.
+    pub(crate) fn random() -> Self {
+        let bytes: [u8; 8] = rand::random();
+        Self(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    /// The id as text, for command lines and UIs.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AccountId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether codes follow the clock or a counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "type")]
+pub enum AccountKind {
+    /// Time-based (RFC 6238): a new code every `period` seconds.
+    Totp {
+        /// Length of one time step in seconds.
+        period: u64,
+    },
+    /// Counter-based (RFC 4226): `counter` is the value the next code uses.
+    Hotp {
+        /// Counter of the next code.
+        counter: u64,
+    },
+}
+
+/// An account as stored inside the encrypted vault.
+///
+/// Serialization exists only for the vault's encrypted contents; the seed is never part of
+/// anything this crate hands out (see [`AccountSummary`]).
+#[derive(Serialize, Deserialize)]
+pub struct Account {
+    id: AccountId,
+    issuer: Option<String>,
+    name: String,
+    #[serde(with = "super::seed_serde")]
+    seed: Seed,
+    #[serde(with = "algorithm_name")]
+    algorithm: HashAlgorithm,
+    digits: u8,
+    kind: AccountKind,
+}
+
+impl Account {
+    /// Builds an account from a parsed `otpauth://` URI, with a fresh id.
+    pub(crate) fn from_uri(uri: OtpAuthUri) -> Self {
+        let kind = match uri.kind {
+            OtpKind::Totp { period } => AccountKind::Totp { period },
+            OtpKind::Hotp { counter } => AccountKind::Hotp { counter },
+        };
+        Self {
+            id: AccountId::random(),
+            issuer: uri.issuer.clone(),
+            name: uri.account_name.clone(),
+            seed: uri.seed.duplicate(),
+            algorithm: uri.algorithm,
+            digits: uri.digits,
+            kind,
+        }
+    }
+
+    /// The account's id.
+    pub fn id(&self) -> &AccountId {
+        &self.id
+    }
+
+    /// The label `ISSUER:NAME`, or the name alone when there is no issuer.
+    pub fn label(&self) -> String {
+        match &self.issuer {
+            Some(issuer) => format!("{issuer}:{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// The issuer, if the URI named one.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+
+    /// The account name (usually the e-mail address).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The seed, for code calculation inside the core.
+    pub(crate) fn seed(&self) -> &Seed {
+        &self.seed
+    }
+
+    /// The kind with its period or counter.
+    pub fn kind(&self) -> AccountKind {
+        self.kind
+    }
+
+    /// Algorithm and digits for code calculation.
+    pub(crate) fn params(&self) -> Result<OtpParams, CoreError> {
+        Ok(OtpParams::new(self.algorithm, self.digits)?)
+    }
+
+    /// Renames the account; the issuer stays.
+    pub(crate) fn rename(&mut self, name: String) {
+        self.name = name;
+    }
+
+    /// The TOTP code at `unix_time` and the seconds it stays valid.
+    pub(crate) fn totp(&self, unix_time: u64) -> Result<(Code, u64), CoreError> {
+        match self.kind {
+            AccountKind::Totp { period } => Ok((
+                otp::totp(&self.seed, self.params()?, period, unix_time)?,
+                otp::totp_seconds_left(period, unix_time),
+            )),
+            AccountKind::Hotp { .. } => Err(CoreError::NotTimeBased {
+                account: self.label(),
+            }),
+        }
+    }
+
+    /// The HOTP code for the current counter; the counter moves on by one.
+    ///
+    /// The caller must persist the vault afterwards, or the same code would be shown twice.
+    pub(crate) fn next_hotp(&mut self) -> Result<Code, CoreError> {
+        match self.kind {
+            AccountKind::Hotp { counter } => {
+                let code = otp::hotp(&self.seed, self.params()?, counter)?;
+                self.kind = AccountKind::Hotp {
+                    counter: counter.checked_add(1).ok_or(CoreError::CounterExhausted {
+                        account: self.label(),
+                    })?,
+                };
+                Ok(code)
+            }
+            AccountKind::Totp { .. } => Err(CoreError::NotCounterBased {
+                account: self.label(),
+            }),
+        }
+    }
+
+    /// A summary without the seed, safe to hand out.
+    pub fn summary(&self) -> AccountSummary {
+        AccountSummary {
+            id: self.id.clone(),
+            label: self.label(),
+            issuer: self.issuer.clone(),
+            name: self.name.clone(),
+            algorithm: self.algorithm.as_str(),
+            digits: self.digits,
+            kind: self.kind,
+        }
+    }
+}
+
+/// What a UI or script may know about an account: everything but the seed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountSummary {
+    /// The account's id.
+    pub id: AccountId,
+    /// `ISSUER:NAME`, or the name alone.
+    pub label: String,
+    /// The issuer, if any.
+    pub issuer: Option<String>,
+    /// The account name.
+    pub name: String,
+    /// `SHA1`, `SHA256` or `SHA512`.
+    pub algorithm: &'static str,
+    /// Number of digits per code.
+    pub digits: u8,
+    /// TOTP with period or HOTP with counter.
+    pub kind: AccountKind,
+}
+
+/// Stores [`HashAlgorithm`] by its RFC name (`SHA1`, …) inside the vault.
+mod algorithm_name {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use zweifaktor_protocol::HashAlgorithm;
+
+    pub(super) fn serialize<S: Serializer>(alg: &HashAlgorithm, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(alg.as_str())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<HashAlgorithm, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse().map_err(D::Error::custom)
+    }
+}

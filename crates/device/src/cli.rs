@@ -1,0 +1,70 @@
+//! The command-line grammar of `zweifaktor-device`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Headless Zweifaktor authenticator. The PIN comes from `ZF_PIN` or one line of standard input.
+#[derive(Debug, Parser)]
+#[command(name = "zweifaktor-device", version, about)]
+pub struct Cli {
+    /// Vault file (default: the user's data folder, e.g. ~/.local/share/zweifaktor/vault.json).
+    #[arg(long, global = true, env = "ZF_VAULT")]
+    pub vault: Option<PathBuf>,
+    /// Print JSON instead of text, for scripts.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Log debug events to standard error (never secrets).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new vault; the PIN (6 digits) comes from ZF_PIN or standard input.
+    Init {
+        /// The e-mail address the login screen shows.
+        #[arg(long)]
+        email: String,
+        /// Use the cheap Argon2id profile. Only for tests: it makes the PIN easy to brute-force.
+        #[arg(long, hide = true)]
+        insecure_test_kdf: bool,
+    },
+    /// Add an account from an otpauth:// URI.
+    Add {
+        /// The otpauth://totp/... or otpauth://hotp/... URI.
+        uri: String,
+    },
+    /// List the accounts.
+    List,
+    /// Show the current code (TOTP) or the next code (HOTP) of an account.
+    Code {
+        /// ISSUER:NAME, the name alone when unique, or nothing when there is one account.
+        account: Option<String>,
+        /// Show the TOTP code for this moment (Unix seconds) instead of now.
+        #[arg(long)]
+        at: Option<u64>,
+    },
+    /// Answer an OCRA challenge (RFC 6287) with an account's seed.
+    Ocra {
+        /// The challenge (question), hex for the default suite.
+        #[arg(long)]
+        challenge: String,
+        /// The OCRA suite.
+        #[arg(long, default_value = zweifaktor_protocol::otp::ocra::ZWEIFAKTOR_SUITE)]
+        suite: String,
+        /// ISSUER:NAME, the name alone when unique, or nothing when there is one account.
+        account: Option<String>,
+    },
+    /// Change the PIN: the current PIN comes from ZF_PIN or the first line of standard input,
+    /// the new one from ZF_NEW_PIN or the next line.
+    ChangePin {
+        /// Use the cheap Argon2id profile. Only for tests.
+        #[arg(long, hide = true)]
+        insecure_test_kdf: bool,
+    },
+}

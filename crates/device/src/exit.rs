@@ -1,0 +1,120 @@
+//! Errors of the headless device and the exit codes scripts branch on.
+
+use serde_json::json;
+use zweifaktor_core::CoreError;
+use zweifaktor_core::pin::PinError;
+use zweifaktor_core::vault::VaultError;
+
+/// Command-line usage error (clap uses the same code).
+pub const USAGE: u8 = 2;
+/// Any failure without a more specific code.
+pub const OTHER: u8 = 1;
+/// Wrong PIN, or the vault is locked after too many wrong PINs.
+pub const WRONG_PIN: u8 = 3;
+/// The vault file is missing, corrupt, of an unknown version or cannot be read.
+pub const VAULT_UNREADABLE: u8 = 4;
+
+/// Everything that can go wrong in a command.
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    /// The core refused (wrong PIN, corrupt vault, unknown account, bad URI, …).
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// A PIN does not follow the PIN rules.
+    #[error(transparent)]
+    Pin(#[from] PinError),
+    /// No PIN was given: neither the variable is set nor a line could be read.
+    #[error("no PIN given: set {var} or write it as one line to standard input")]
+    PinInput {
+        /// The variable that was not set.
+        var: String,
+        /// Why standard input could not be read, if it failed rather than ended.
+        #[source]
+        source: Option<std::io::Error>,
+    },
+    /// The OCRA suite string is malformed.
+    #[error(transparent)]
+    Suite(#[from] zweifaktor_protocol::otp::ocra::OcraSuiteError),
+    /// No vault path was given and the platform has no user data folder.
+    #[error("no data folder for the vault on this system: pass --vault FILE")]
+    NoDataDir,
+}
+
+impl From<VaultError> for DeviceError {
+    fn from(err: VaultError) -> Self {
+        Self::Core(CoreError::Vault(err))
+    }
+}
+
+impl DeviceError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Core(CoreError::Vault(vault)) => match vault {
+                VaultError::WrongPin { .. } | VaultError::Locked { .. } => WRONG_PIN,
+                VaultError::NotFound { .. }
+                | VaultError::Corrupt { .. }
+                | VaultError::UnsupportedVersion { .. }
+                | VaultError::Io { .. } => VAULT_UNREADABLE,
+                _ => OTHER,
+            },
+            Self::Pin(_) | Self::PinInput { .. } | Self::Suite(_) => USAGE,
+            Self::Core(_) | Self::NoDataDir => OTHER,
+        }
+    }
+
+    /// A stable, machine-readable name for `--json` output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Core(CoreError::Vault(vault)) => match vault {
+                VaultError::WrongPin { .. } => "wrong_pin",
+                VaultError::Locked { .. } => "locked",
+                VaultError::NotFound { .. } => "vault_not_found",
+                VaultError::Corrupt { .. } => "vault_corrupt",
+                VaultError::UnsupportedVersion { .. } => "vault_unsupported_version",
+                VaultError::AlreadyExists { .. } => "vault_exists",
+                VaultError::Io { .. } => "io",
+                _ => "vault",
+            },
+            Self::Core(CoreError::Uri(_)) => "invalid_uri",
+            Self::Core(CoreError::UnknownAccount { .. }) => "unknown_account",
+            Self::Core(CoreError::AmbiguousAccount { .. }) => "ambiguous_account",
+            Self::Core(CoreError::NoAccounts) => "no_accounts",
+            Self::Core(CoreError::DuplicateAccount { .. }) => "duplicate_account",
+            Self::Core(CoreError::Ocra(_)) => "invalid_ocra_input",
+            Self::Core(_) => "core",
+            Self::Pin(_) => "invalid_pin",
+            Self::PinInput { .. } => "no_pin",
+            Self::Suite(_) => "invalid_suite",
+            Self::NoDataDir => "no_data_dir",
+        }
+    }
+
+    /// Prints the error: JSON on standard output with `--json`, else text on standard error.
+    pub fn print(&self, json: bool) {
+        let message = error_chain(self);
+        if json {
+            println!(
+                "{}",
+                json!({ "error": { "kind": self.kind(), "message": message } })
+            );
+        } else {
+            eprintln!("zweifaktor-device: {message}");
+        }
+    }
+}
+
+/// The error and its sources on one line.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,185 @@
+//! One function per command: resolve the vault path, read PINs, call the core.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::json;
+use zweifaktor_core::accounts::{AccountKind, AccountQuery, AccountSummary};
+use zweifaktor_core::clock::{Clock, SystemClock};
+use zweifaktor_core::vault::KdfProfile;
+use zweifaktor_core::{Authenticator, ShownCode};
+use zweifaktor_protocol::otp::ocra::OcraSuite;
+
+use crate::cli::{Cli, Command};
+use crate::exit::DeviceError;
+use crate::pin_input::{NEW_PIN_VAR, PIN_VAR, PinSource};
+
+/// What a command produced, printed as text or JSON.
+#[derive(Debug, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Output {
+    /// `init`: a new vault.
+    Created {
+        /// Where the vault was written.
+        vault: PathBuf,
+        /// The e-mail address it belongs to.
+        email: String,
+    },
+    /// `add`: the new account.
+    Added {
+        /// The account, without its seed.
+        account: AccountSummary,
+    },
+    /// `list`: all accounts.
+    Accounts {
+        /// The accounts, without seeds.
+        accounts: Vec<AccountSummary>,
+    },
+    /// `code` and `ocra`: a code to type in.
+    Code {
+        /// The account's label.
+        account: String,
+        /// The digits.
+        code: String,
+        /// Seconds until a TOTP code changes.
+        seconds_left: Option<u64>,
+    },
+    /// `change-pin`.
+    PinChanged,
+}
+
+impl Output {
+    /// Prints the output: one JSON object, or lines for a person.
+    pub fn print(&self, json: bool) {
+        if json {
+            println!("{}", json!(self));
+            return;
+        }
+        match self {
+            Self::Created { vault, email } => {
+                println!("Vault for {email} created at {}", vault.display())
+            }
+            Self::Added { account } => println!("Added {} ({})", account.label, account.id),
+            Self::Accounts { accounts } => {
+                for account in accounts {
+                    println!("{}  {}  {}", account.id, describe(account), account.label);
+                }
+            }
+            Self::Code { code, .. } => println!("{code}"),
+            Self::PinChanged => println!("PIN changed"),
+        }
+    }
+}
+
+fn describe(account: &AccountSummary) -> String {
+    match account.kind {
+        AccountKind::Totp { period } => {
+            format!("totp/{}/{}d/{}s", account.algorithm, account.digits, period)
+        }
+        AccountKind::Hotp { counter } => format!(
+            "hotp/{}/{}d/#{}",
+            account.algorithm, account.digits, counter
+        ),
+    }
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<Output, DeviceError> {
+    let vault = match cli.vault {
+        Some(path) => path,
+        None => default_vault_path()?,
+    };
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let stdin = std::io::stdin();
+    let mut pins = PinSource::new(stdin.lock());
+    match cli.command {
+        Command::Init {
+            email,
+            insecure_test_kdf,
+        } => {
+            let pin = pins.read(PIN_VAR)?;
+            if let Some(folder) = vault.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(folder).map_err(|source| {
+                    zweifaktor_core::vault::VaultError::Io {
+                        path: folder.to_path_buf(),
+                        source,
+                    }
+                })?;
+            }
+            Authenticator::create(&vault, &email, &pin, profile(insecure_test_kdf), clock)?;
+            Ok(Output::Created { vault, email })
+        }
+        Command::Add { uri } => {
+            let mut auth = unlock(&vault, &mut pins, clock)?;
+            let account = auth.add_account(&uri)?;
+            Ok(Output::Added { account })
+        }
+        Command::List => {
+            let auth = unlock(&vault, &mut pins, clock)?;
+            Ok(Output::Accounts {
+                accounts: auth.accounts(),
+            })
+        }
+        Command::Code { account, at } => {
+            let mut auth = unlock(&vault, &mut pins, clock)?;
+            let id = auth.find(&AccountQuery::from_option(account))?;
+            let ShownCode { code, seconds_left } = auth.code(&id, at)?;
+            Ok(Output::Code {
+                account: auth.account(&id)?.label,
+                code: code.as_str().to_owned(),
+                seconds_left,
+            })
+        }
+        Command::Ocra {
+            challenge,
+            suite,
+            account,
+        } => {
+            let suite: OcraSuite = suite.parse()?;
+            let auth = unlock(&vault, &mut pins, clock)?;
+            let id = auth.find(&AccountQuery::from_option(account))?;
+            let code = auth.ocra_code(&id, &suite, &challenge)?;
+            Ok(Output::Code {
+                account: auth.account(&id)?.label,
+                code: code.as_str().to_owned(),
+                seconds_left: None,
+            })
+        }
+        Command::ChangePin { insecure_test_kdf } => {
+            let mut auth = unlock(&vault, &mut pins, clock)?;
+            let new_pin = pins.read(NEW_PIN_VAR)?;
+            auth.change_pin(&new_pin, profile(insecure_test_kdf))?;
+            Ok(Output::PinChanged)
+        }
+    }
+}
+
+fn unlock<R: BufRead>(
+    vault: &std::path::Path,
+    pins: &mut PinSource<R>,
+    clock: Arc<dyn Clock>,
+) -> Result<Authenticator, DeviceError> {
+    let pin = pins.read(PIN_VAR)?;
+    let auth = Authenticator::unlock(vault, &pin, clock)?;
+    if let Some(corrupt) = auth.vault().opened_from_backup() {
+        eprintln!("zweifaktor-device: warning: {corrupt}; opened the backup instead");
+    }
+    Ok(auth)
+}
+
+fn profile(insecure_test_kdf: bool) -> KdfProfile {
+    if insecure_test_kdf {
+        KdfProfile::TESTING
+    } else {
+        KdfProfile::PRODUCTION
+    }
+}
+
+/// `vault.json` in the platform's data folder (XDG on Linux).
+fn default_vault_path() -> Result<PathBuf, DeviceError> {
+    directories::ProjectDirs::from("org", "Zweifaktor", "zweifaktor")
+        .map(|dirs| dirs.data_dir().join("vault.json"))
+        .ok_or(DeviceError::NoDataDir)
+}
