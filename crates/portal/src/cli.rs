@@ -31,6 +31,12 @@ struct Cli {
     /// Argon2id cost of new password hashes (load-test only for load tests).
     #[arg(long, global = true, value_enum, default_value_t = PasswordProfile::Standard)]
     password_profile: PasswordProfile,
+    /// Webhook of the wake-up gateway: receives {"challenge_id", "push_token"} per device.
+    #[arg(long, global = true, env = "ZF_WAKEUP_WEBHOOK")]
+    wakeup_webhook: Option<String>,
+    /// Take client addresses from X-Forwarded-For (only behind a proxy that sets it).
+    #[arg(long, global = true, env = "ZF_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -118,6 +124,8 @@ async fn execute(cli: Cli) -> Result<(), String> {
         config.key_dir = dir;
     }
     config.password_profile = cli.password_profile;
+    config.wakeup_url = cli.wakeup_webhook;
+    config.trust_forwarded_for = cli.trust_forwarded_for;
     let state = AppState::open(config, Arc::new(SystemClock))
         .await
         .map_err(|e| e.to_string())?;

@@ -24,6 +24,11 @@ pub struct Config {
     pub password_profile: PasswordProfile,
     /// Issuer label of enrollment URIs.
     pub issuer: String,
+    /// Webhook of the wake-up gateway (FCM, APNs or UnifiedPush behind it), if any.
+    pub wakeup_url: Option<String>,
+    /// Take the client address from the last `X-Forwarded-For` entry (only behind a proxy
+    /// that sets it; otherwise clients could choose their own rate-limit key).
+    pub trust_forwarded_for: bool,
 }
 
 impl Config {
@@ -37,6 +42,8 @@ impl Config {
             key_dir,
             password_profile: PasswordProfile::Standard,
             issuer: DEFAULT_ISSUER.to_string(),
+            wakeup_url: None,
+            trust_forwarded_for: false,
         }
     }
 

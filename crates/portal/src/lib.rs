@@ -19,6 +19,7 @@
 //! - [`codes`]: the security-code check (OCRA for the challenge, TOTP fallback).
 //! - [`i18n`]: German and English texts.
 //! - [`error`]: [`error::AppError`], the web layer's error.
+//! - [`wakeup`]: the wake-up webhook for push services.
 //! - [`web`]: routers, pages and the device API; [`app`] builds the router, [`run`] serves it.
 
 pub mod accounts;
@@ -34,6 +35,7 @@ pub mod ratelimit;
 pub mod state;
 pub mod storage;
 pub mod tokens;
+pub mod wakeup;
 pub mod web;
 
 use std::future::Future;

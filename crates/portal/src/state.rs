@@ -8,6 +8,7 @@ use crate::hub::ChallengeHub;
 use crate::keys::{KeyError, PortalKeys};
 use crate::ratelimit::RateLimiter;
 use crate::storage::{Db, StorageError};
+use crate::wakeup::{WakeupError, WakeupGateway};
 
 /// Errors while starting an instance.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +19,9 @@ pub enum StartError {
     /// The key files could not be read or created.
     #[error(transparent)]
     Keys(#[from] KeyError),
+    /// The wake-up gateway could not be set up.
+    #[error(transparent)]
+    Wakeup(#[from] WakeupError),
     /// The listening socket failed.
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
@@ -37,6 +41,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     /// Fan-out of new challenges to device streams.
     pub hub: ChallengeHub,
+    /// Wake-up webhook, if configured.
+    pub wakeup: Option<WakeupGateway>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -60,7 +66,13 @@ impl AppState {
         } else {
             ChallengeHub::local()
         };
+        let wakeup = config
+            .wakeup_url
+            .clone()
+            .map(WakeupGateway::new)
+            .transpose()?;
         Ok(Arc::new(Self {
+            wakeup,
             config,
             db,
             keys,

@@ -147,6 +147,21 @@ impl Db {
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }
 
+    /// Push tokens of the account's active devices, for the wake-up gateway.
+    pub async fn push_tokens(&self, user_id: &str) -> Result<Vec<String>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT push_token FROM devices WHERE user_id = $1 AND revoked = 0 \
+             AND push_token IS NOT NULL",
+        )
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get::<String, _>("push_token"))
+            .collect::<Result<_, _>>()?)
+    }
+
     /// Revokes one device of an account; `false` if there was no such active device.
     pub async fn revoke_device(
         &self,
@@ -265,6 +280,7 @@ mod tests {
         .unwrap();
         assert_eq!(db.device_by_token("th").await.unwrap().unwrap().id, "d");
         assert_eq!(db.user_devices("u").await.unwrap().len(), 1);
+        assert!(db.push_tokens("u").await.unwrap().is_empty());
         assert!(db.remember_answer_nonce("d", "n1", 1).await.unwrap());
         assert!(!db.remember_answer_nonce("d", "n1", 2).await.unwrap());
         db.purge_device_records(2).await.unwrap();

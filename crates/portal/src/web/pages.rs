@@ -162,6 +162,9 @@ async fn login_submit(
     let login = new_login(&user.id, LoginStatus::Pending, &client, now);
     state.db.insert_login(&login).await?;
     state.hub.publish(&user.id, &login.id).await;
+    if let Some(wakeup) = &state.wakeup {
+        wakeup.wake(&login.id, state.db.push_tokens(&user.id).await?);
+    }
     let (stage, next) = if user.must_enroll {
         (Stage::Enroll, "/enroll")
     } else {

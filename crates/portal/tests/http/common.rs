@@ -104,10 +104,16 @@ impl Portal {
 
     /// Starts a portal on the database in `dir` (kept from an earlier run, or new).
     pub async fn start_in(dir: tempfile::TempDir) -> Self {
+        Self::start_custom(dir, |_| {}).await
+    }
+
+    /// Starts a portal in `dir` with settings changed by `adjust`.
+    pub async fn start_custom(dir: tempfile::TempDir, adjust: impl FnOnce(&mut Config)) -> Self {
         capture_logs();
         let db = database_url(&dir).await;
         let mut config = Config::new("http://unused", db);
         config.key_dir = dir.path().to_path_buf();
+        adjust(&mut config);
         Self::start_with(config, dir).await
     }
 

@@ -7,6 +7,7 @@
 mod binary;
 mod common;
 mod flow;
+mod gateway;
 mod logs;
 mod pages;
 mod phone;

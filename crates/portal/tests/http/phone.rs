@@ -42,12 +42,22 @@ pub fn device_key() -> SigningKey {
 
 /// Sends a registration for `enroll_token` with `key`; returns the raw response.
 pub async fn register_raw(base: &str, enroll_token: &str, key: &SigningKey) -> reqwest::Response {
+    register_with_push(base, enroll_token, key, None).await
+}
+
+/// Sends a registration that carries a wake-up push token.
+pub async fn register_with_push(
+    base: &str,
+    enroll_token: &str,
+    key: &SigningKey,
+    push_token: Option<&str>,
+) -> reqwest::Response {
     let body = RegisterDevice {
         enroll_token: EnrollToken::new(enroll_token.to_string()),
         device_key: key.verifying_key(),
         label: "Testtelefon".into(),
         platform: Platform::Headless,
-        push_token: None,
+        push_token: push_token.map(str::to_string),
     };
     reqwest::Client::new()
         .post(format!("{base}/api/v1/devices"))
