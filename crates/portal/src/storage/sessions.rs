@@ -46,8 +46,8 @@ impl Stage {
     }
 }
 
-/// One session as stored.
-#[derive(Debug, Clone)]
+/// One session as stored. `Debug` leaves out the CSRF token.
+#[derive(Clone)]
 pub struct Session {
     /// SHA-256 hex of the cookie value.
     pub id_hash: String,
@@ -61,6 +61,16 @@ pub struct Session {
     pub login_id: Option<String>,
     /// Start of the session, for [`SESSION_MAX_SECS`].
     pub created_at: i64,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user_id", &self.user_id)
+            .field("stage", &self.stage)
+            .field("login_id", &self.login_id)
+            .finish_non_exhaustive()
+    }
 }
 
 fn from_row(row: &AnyRow) -> Result<Session, sqlx::Error> {

@@ -9,8 +9,7 @@ use super::{Db, StorageError};
 /// operator releases it (NIST SP 800-63B §5.2.2: no more than 100 consecutive failures).
 pub const LOCK_AFTER_FAILURES: i64 = 100;
 
-/// One account as stored.
-#[derive(Debug, Clone)]
+/// One account as stored. `Debug` leaves out the password hash and the sealed seed.
 pub struct User {
     /// Random hex id.
     pub id: String,
@@ -28,6 +27,17 @@ pub struct User {
     pub must_enroll: bool,
     /// The password is a one-time initial password that must be replaced after login.
     pub must_change_password: bool,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("disabled", &self.disabled)
+            .field("failures", &self.failures)
+            .field("must_enroll", &self.must_enroll)
+            .finish_non_exhaustive()
+    }
 }
 
 impl User {

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use zeroize::Zeroizing;
 
 use super::session::{CurrentSession, check_csrf};
 use super::{format_time, render};
@@ -45,10 +46,10 @@ pub(crate) struct SigninRow {
     pub(crate) status_class: &'static str,
 }
 
-/// A QR code and the URI it encodes.
+/// A QR code and the URI it encodes (which holds the seed, so it is wiped when dropped).
 pub(crate) struct Enrollment {
     pub(crate) svg: String,
-    pub(crate) uri: String,
+    pub(crate) uri: Zeroizing<String>,
 }
 
 #[derive(Template)]

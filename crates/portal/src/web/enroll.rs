@@ -44,10 +44,7 @@ pub(crate) struct EnrollPage<'a> {
 pub(crate) async fn enrollment(state: &AppState, user: &User) -> Result<Enrollment, AppError> {
     let uri = accounts::enrollment_uri(state, user).await?;
     let svg = qr::svg(&uri).ok_or(AppError::InvalidRequest("enrollment URI too long"))?;
-    Ok(Enrollment {
-        svg,
-        uri: uri.to_string(),
-    })
+    Ok(Enrollment { svg, uri })
 }
 
 /// Renders the first-login enrollment page, optionally with an error about the last code.
