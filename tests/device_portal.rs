@@ -72,7 +72,7 @@ fn deny_on_the_device_refuses_the_login_in_the_browser() {
     let mut listener = device.listen(&["--max", "1", "--timeout", "60"]);
     let browser = Browser::new();
     let code_page = browser.login(&portal, &portal.email, &portal.password);
-    let line = listener.next().expect("listener prints the challenge");
+    let line = listener.next_line().expect("listener prints the challenge");
     assert_eq!(line["result"], "challenge", "{line}");
     let id = line["challenge"]["challenge_id"].as_str().unwrap();
     let code = line["challenge"]["code"].as_str().unwrap().to_owned();

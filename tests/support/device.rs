@@ -94,7 +94,7 @@ pub struct Listener {
 
 impl Listener {
     /// The next JSON line (blocks until the device prints one or exits).
-    pub fn next(&mut self) -> Option<serde_json::Value> {
+    pub fn next_line(&mut self) -> Option<serde_json::Value> {
         self.lines
             .next()
             .map(|line| serde_json::from_str(&line.unwrap()).unwrap())
