@@ -16,7 +16,7 @@ use crate::accounts::{Account, AccountId, AccountQuery, AccountSummary, Keyring}
 use crate::clock::Clock;
 use crate::error::CoreError;
 use crate::pin::Pin;
-use crate::push::{Enrollment, PortalSession, PushError, VerifiedChallenge};
+use crate::push::{Enrollment, PortalBinding, PortalSession, PushError, VerifiedChallenge};
 use crate::vault::{KdfProfile, LoginInfo, Vault};
 
 /// A code ready to show, with how long it stays valid.
@@ -77,13 +77,14 @@ impl Authenticator {
     /// Parses an `otpauth://` URI, adds the account and saves the vault.
     pub fn add_account(&mut self, uri: &str) -> Result<AccountSummary, CoreError> {
         let parsed = OtpAuthUri::parse(uri)?;
-        let summary = self
-            .vault
-            .contents_mut()
-            .add(Account::from_uri(parsed))?
-            .summary();
+        self.store(Account::from_uri(parsed))
+    }
+
+    /// Adds a new account to the keyring and saves the vault.
+    fn store(&mut self, account: Account) -> Result<AccountSummary, CoreError> {
+        let summary = self.vault.contents_mut().add(account)?.summary();
         self.vault.save()?;
-        tracing::info!(account = %summary.id, "account added");
+        tracing::info!(account = %summary.id, portal = summary.portal_url.is_some(), "account added");
         Ok(summary)
     }
 
@@ -196,10 +197,7 @@ impl Authenticator {
         let binding = enrollment.binding(registered);
         let mut account = enrollment.account;
         account.bind(binding);
-        let summary = self.vault.contents_mut().add(account)?.summary();
-        self.vault.save()?;
-        tracing::info!(account = %summary.id, "account enrolled with its portal");
-        Ok(summary)
+        self.store(account)
     }
 
     /// What a push listener needs for each portal-bound account (no signing keys, no seeds).
@@ -216,11 +214,17 @@ impl Authenticator {
 
     /// The listener data of one account; fails if it is not bound to a portal.
     pub fn portal_session(&self, id: &AccountId) -> Result<PortalSession, CoreError> {
+        let (account, binding) = self.bound_account(id)?;
+        Ok(binding.session(id.clone(), account.name().to_owned()))
+    }
+
+    /// An account together with its portal binding; fails if it has none.
+    fn bound_account(&self, id: &AccountId) -> Result<(&Account, &PortalBinding), CoreError> {
         let account = self.keyring().get(id)?;
         let binding = account.portal().ok_or_else(|| PushError::NotBound {
             account: account.label(),
         })?;
-        Ok(binding.session(id.clone(), account.name().to_owned()))
+        Ok((account, binding))
     }
 
     /// The security code for a verified push challenge: OCRA over its nonce (DESIGN.md).
@@ -238,10 +242,7 @@ impl Authenticator {
         challenge: &VerifiedChallenge,
         decision: Decision,
     ) -> Result<SignedEnvelope, CoreError> {
-        let account = self.keyring().get(&challenge.account)?;
-        let binding = account.portal().ok_or_else(|| PushError::NotBound {
-            account: account.label(),
-        })?;
+        let (_, binding) = self.bound_account(&challenge.account)?;
         Ok(binding.sign_answer(&challenge.challenge, decision, self.clock.now())?)
     }
 
