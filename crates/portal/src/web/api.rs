@@ -242,6 +242,12 @@ async fn stream(
                 () = tx.closed() => break,
                 next = hub.recv() => next,
             };
+            if !matches!(next, Ok(ref e) if *e.user_id != *device.user_id)
+                && !state.db.device_is_active(&device.id).await.unwrap_or(false)
+            {
+                tracing::info!(device = %device.id, "device revoked; stream ends");
+                break;
+            }
             let envelopes = match next {
                 Ok(e) if *e.user_id == *device.user_id => {
                     match state.db.login_by_id(&e.login_id).await {

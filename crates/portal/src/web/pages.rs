@@ -90,6 +90,12 @@ async fn login_form(
             error: None,
         });
     }
+    if let Some(abandoned) = current.as_ref().and_then(|s| s.login_id.as_deref()) {
+        state
+            .db
+            .finish_login(abandoned, LoginStatus::Expired)
+            .await?;
+    }
     let fresh = rotate(&state, current.as_ref(), None, Stage::Anonymous, None).await?;
     let page = render(&LoginPage {
         t: lang.texts(),
@@ -158,6 +164,12 @@ async fn login_submit(
     if user.disabled || user.locked() {
         tracing::info!(user = %user.id, disabled = user.disabled, "login refused: account locked");
         return refuse(lang.texts().account_locked);
+    }
+    if let Some(previous) = session.login_id.as_deref() {
+        state
+            .db
+            .finish_login(previous, LoginStatus::Expired)
+            .await?;
     }
     let login = new_login(&user.id, LoginStatus::Pending, &client, now);
     state.db.insert_login(&login).await?;

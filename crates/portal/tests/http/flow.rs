@@ -599,3 +599,79 @@ async fn a_login_on_one_instance_reaches_a_stream_on_another() {
     let done = submit_code(&b, &client, &page, &phone.code(&challenge)).await;
     assert_eq!(done.url().path(), "/dashboard");
 }
+
+#[tokio::test]
+async fn logging_in_again_abandons_the_previous_challenge() {
+    let portal = Portal::start().await;
+    let (_, phone) = enrolled(&portal, "again@example.org").await;
+    let client = browser();
+    login(&portal, &client, "again@example.org", "pw").await;
+    let first = newest(&phone).await;
+    login(&portal, &client, "again@example.org", "pw").await;
+    let open = phone.challenges().await;
+    assert_eq!(open.len(), 1, "only the new challenge is open");
+    assert_ne!(open[0].id, first.id);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let portal = Portal::start().await;
+    let (client, _) = enrolled(&portal, "bye@example.org").await;
+    let dashboard = client
+        .get(portal.at("/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let out = client
+        .post(portal.at("/logout"))
+        .form(&[("csrf", csrf(&dashboard).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.url().path(), "/");
+    let after = client.get(portal.at("/dashboard")).send().await.unwrap();
+    assert_eq!(after.url().path(), "/login");
+}
+
+#[tokio::test]
+async fn a_revoked_device_loses_its_stream() {
+    let portal = Portal::start().await;
+    let (owner, phone) = enrolled(&portal, "revoke@example.org").await;
+    let mut stream = reqwest::Client::new()
+        .get(portal.at("/api/v1/device/stream"))
+        .bearer_auth(&phone.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let dashboard = owner
+        .get(portal.at("/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    owner
+        .post(portal.at(&format!("/devices/{}/remove", phone.device_id)))
+        .form(&[("csrf", csrf(&dashboard).as_str())])
+        .send()
+        .await
+        .unwrap();
+    login(&portal, &browser(), "revoke@example.org", "pw").await;
+    let mut received = String::new();
+    loop {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("stream ends within 10 s")
+            .unwrap();
+        match chunk {
+            Some(bytes) => received.push_str(&String::from_utf8_lossy(&bytes)),
+            None => break,
+        }
+    }
+    assert!(!received.contains("event: challenge"), "{received}");
+}
