@@ -31,6 +31,9 @@ struct Cli {
     /// Argon2id cost of new password hashes (load-test only for load tests).
     #[arg(long, global = true, value_enum, default_value_t = PasswordProfile::Standard)]
     password_profile: PasswordProfile,
+    /// Issuer shown in authenticator apps (otpauth://totp/ISSUER:EMAIL).
+    #[arg(long, global = true, env = "ZF_ISSUER", default_value = zweifaktor_portal::config::DEFAULT_ISSUER)]
+    issuer: String,
     /// Webhook of the wake-up gateway: receives {"challenge_id", "push_token"} per device.
     #[arg(long, global = true, env = "ZF_WAKEUP_WEBHOOK")]
     wakeup_webhook: Option<String>,
@@ -125,6 +128,7 @@ async fn execute(cli: Cli) -> Result<(), String> {
     }
     config.password_profile = cli.password_profile;
     config.wakeup_url = cli.wakeup_webhook;
+    config.issuer = cli.issuer;
     config.trust_forwarded_for = cli.trust_forwarded_for;
     let state = AppState::open(config, Arc::new(SystemClock))
         .await

@@ -233,7 +233,9 @@ async fn pages_work_in_headless_chromium() {
     let id = challenge.id.to_string();
     let deny = phone.answer(&id, Decision::Deny, now);
     assert_eq!(phone.send_answer(&id, &deny).await.status(), 204);
-    browser.wait_for("\">This sign-in was refused on your device").await;
+    browser
+        .wait_for("\">This sign-in was refused on your device")
+        .await;
     browser.screenshot("08-denied").await;
 
     browser.go(&portal.at("/password-forgotten")).await;
