@@ -1,79 +1,65 @@
-//! Vault benchmarks: unlocking with the production Argon2id profile, and saving contents the
-//! size of 100 and 1,000 accounts.
+//! Vault benchmarks with real accounts: unlocking with the production Argon2id profile, and
+//! one full save (renaming an account) of a vault with 100 and with 1,000 accounts.
 #![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
+use zweifaktor_core::Authenticator;
+use zweifaktor_core::clock::FixedClock;
 use zweifaktor_core::pin::Pin;
-use zweifaktor_core::vault::{KdfProfile, Vault};
+use zweifaktor_core::vault::KdfProfile;
 
 const NOW: u64 = 1_764_000_000;
-
-/// Shaped like an account entry: six short strings and a 20-byte (SHA-1 sized) seed.
-#[derive(Serialize, Deserialize)]
-struct Record {
-    issuer: String,
-    label: String,
-    algorithm: String,
-    digits: String,
-    period: String,
-    portal_url: String,
-    seed: Vec<u8>,
-}
-
-fn records(count: usize) -> Vec<Record> {
-    (0..count)
-        .map(|i| Record {
-            issuer: format!("Krankenkasse {i}"),
-            label: format!("user{i}@example.org"),
-            algorithm: "SHA1".into(),
-            digits: "6".into(),
-            period: "30".into(),
-            portal_url: format!("https://portal{i}.example.org/"),
-            seed: (0..20).map(|b| (b * 7 + i) as u8).collect(),
-        })
-        .collect()
-}
 
 fn pin() -> Pin {
     Pin::new(Zeroizing::new("482915".to_owned())).unwrap()
 }
 
-fn create(path: &Path, profile: KdfProfile, count: usize) -> Vault<Vec<Record>> {
-    Vault::create(
-        path,
-        "anna@example.org",
-        &pin(),
-        profile,
-        records(count),
-        NOW,
-    )
-    .unwrap()
+/// A vault at `path` with `count` TOTP accounts, each with its own 20-byte seed.
+fn create(path: &Path, profile: KdfProfile, count: usize) -> Authenticator {
+    let clock = Arc::new(FixedClock::new(NOW));
+    let mut auth = Authenticator::create(path, "anna@example.org", &pin(), profile, clock).unwrap();
+    for i in 0..count {
+        let seed: Vec<u8> = (0..20).map(|b| (b * 7 + i) as u8).collect();
+        auth.add_account(&format!(
+            "otpauth://totp/Krankenkasse%20{i}:user{i}@example.org?secret={}&issuer=Krankenkasse%20{i}",
+            data_encoding::BASE32_NOPAD.encode(&seed)
+        ))
+        .unwrap();
+    }
+    auth
 }
 
 fn unlock(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vault.json");
     drop(create(&path, KdfProfile::PRODUCTION, 100));
+    let clock = Arc::new(FixedClock::new(NOW));
     let mut group = c.benchmark_group("vault_unlock");
     group.sample_size(10);
     group.bench_function("production_100_accounts", |b| {
-        b.iter(|| black_box(Vault::<Vec<Record>>::unlock(&path, &pin(), NOW).unwrap()));
+        b.iter(|| black_box(Authenticator::unlock(&path, &pin(), clock.clone()).unwrap()));
     });
     group.finish();
 }
 
 fn save(c: &mut Criterion) {
     let mut group = c.benchmark_group("vault_save");
+    group.sample_size(30);
     for count in [100, 1_000] {
         let dir = tempfile::tempdir().unwrap();
-        let mut vault = create(&dir.path().join("vault.json"), KdfProfile::TESTING, count);
+        let mut auth = create(&dir.path().join("vault.json"), KdfProfile::TESTING, count);
+        let id = auth.accounts()[0].id.clone();
+        let mut n = 0u64;
         group.bench_with_input(BenchmarkId::from_parameter(count), &count, |b, _| {
-            b.iter(|| vault.save().unwrap());
+            b.iter(|| {
+                n += 1;
+                auth.rename(&id, &format!("renamed {n}")).unwrap()
+            });
         });
     }
     group.finish();

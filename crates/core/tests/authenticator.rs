@@ -1,5 +1,8 @@
 //! The authenticator's operations on a real vault file: accounts, lookup, codes, PIN change.
 
+// Helpers outside `#[test]` functions fail the test by panicking, like the tests themselves.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
