@@ -226,6 +226,7 @@ async fn stream(
     AuthedDevice(device): AuthedDevice,
 ) -> Result<Response, ApiError> {
     let mut hub = state.hub.subscribe();
+    let mut stopping = state.stopping.subscribe();
     let initial = pending_envelopes(&state, &device).await?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER);
     tracing::info!(device = %device.id, "device stream opened");
@@ -238,6 +239,7 @@ async fn stream(
         loop {
             let next = tokio::select! {
                 () = tx.closed() => break,
+                _ = stopping.wait_for(|stop| *stop) => break,
                 next = hub.recv() => next,
             };
             if !matches!(next, Ok(ref e) if *e.user_id != *device.user_id)
