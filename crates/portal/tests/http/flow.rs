@@ -115,13 +115,22 @@ async fn later_login_takes_the_code_of_its_own_challenge_only() {
     let first = login(&portal, &client, "zwei@example.org", "pw").await;
     assert_eq!(first.url().path(), "/login/code");
     let first_page = first.text().await.unwrap();
-    let old_code = phone.code(&newest(&phone).await);
+    let first_challenge = newest(&phone).await;
+    let old_code = phone.code(&first_challenge);
     // The login times out; logging in again issues a new challenge ("Akzeptieren" fetches it).
     portal.clock.advance(301);
     assert_eq!(status(&portal, &client).await["state"], "expired");
     assert!(
         phone.challenges().await.is_empty(),
         "expired challenges are not delivered"
+    );
+    let expired_id = first_challenge.id.to_string();
+    let now = u64::try_from(portal.state.now()).unwrap();
+    let late = phone.answer(&expired_id, Decision::Deny, now);
+    assert_eq!(
+        phone.send_answer(&expired_id, &late).await.status(),
+        409,
+        "expired challenge"
     );
     let page = login(&portal, &client, "zwei@example.org", "pw")
         .await
