@@ -121,15 +121,16 @@ pub async fn unlock(state: &AppState, email: &str) -> Result<(), AccountError> {
     Ok(())
 }
 
-/// A fresh enrollment URI for `user`: the account's seed plus a new single-use enroll token
-/// (earlier unused tokens are voided), the portal URL and the portal's public key. The URI
-/// holds the seed and is wiped when dropped; it must never be logged.
+/// A fresh enrollment URI for `user`: the account's seed plus a new single-use enroll token,
+/// the portal URL and the portal's public key. Earlier tokens stay valid until used or
+/// expired, so a page shown again (say after a mistyped code) does not break a QR code that
+/// was already scanned. The URI holds the seed and is wiped when dropped; it must never be
+/// logged.
 pub async fn enrollment_uri(
     state: &AppState,
     user: &User,
 ) -> Result<Zeroizing<String>, AccountError> {
     let token = SecretToken::generate();
-    state.db.void_enroll_tokens(&user.id).await?;
     state
         .db
         .insert_enroll_token(

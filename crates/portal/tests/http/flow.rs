@@ -684,3 +684,33 @@ async fn a_revoked_device_loses_its_stream() {
     }
     assert!(!received.contains("event: challenge"), "{received}");
 }
+
+/// Regression: showing the enrollment page again (after a mistyped code) used to void the
+/// token of the QR code the phone had already scanned.
+#[tokio::test]
+async fn a_scanned_qr_code_survives_a_mistyped_first_code() {
+    let portal = Portal::start().await;
+    portal.add_user("typo@example.org", "pw", false).await;
+    let client = browser();
+    let first = login(&portal, &client, "typo@example.org", "pw")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let scanned = uri_from_page(&first);
+    let again = submit_code(&portal, &client, &first, "000000")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(again.contains("Verbleibende Versuche: 4"));
+    assert_ne!(uri_from_page(&again), scanned, "the page shows a new token");
+    let phone = Phone::enroll(&scanned).await;
+    let done = submit_code(&portal, &client, &again, &phone.code(&newest(&phone).await)).await;
+    assert!(
+        done.text()
+            .await
+            .unwrap()
+            .contains("Ihre Wiederherstellungscodes")
+    );
+}
