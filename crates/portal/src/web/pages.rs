@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -89,6 +89,12 @@ async fn login_form(
             email: "",
             error: None,
         });
+    }
+    if current
+        .as_ref()
+        .is_some_and(|s| s.stage == Stage::Authenticated)
+    {
+        return Ok(Redirect::to("/dashboard").into_response());
     }
     if let Some(abandoned) = current.as_ref().and_then(|s| s.login_id.as_deref()) {
         state
@@ -232,7 +238,7 @@ async fn logout(
     let session = check_csrf(current.as_ref(), &form.csrf)?;
     state.db.delete_session(&session.id_hash).await?;
     Ok(with_cookie(
-        axum::response::IntoResponse::into_response(Redirect::to("/")),
+        Redirect::to("/").into_response(),
         &clear_cookie(&state),
     ))
 }

@@ -626,14 +626,13 @@ async fn logging_in_again_abandons_the_previous_challenge() {
 async fn logout_ends_the_session() {
     let portal = Portal::start().await;
     let (client, _) = enrolled(&portal, "bye@example.org").await;
-    let dashboard = client
-        .get(portal.at("/dashboard"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let back = client.get(portal.at("/login")).send().await.unwrap();
+    assert_eq!(
+        back.url().path(),
+        "/dashboard",
+        "a logged-in user is not logged out by /login"
+    );
+    let dashboard = back.text().await.unwrap();
     let out = client
         .post(portal.at("/logout"))
         .form(&[("csrf", csrf(&dashboard).as_str())])
