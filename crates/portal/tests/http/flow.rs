@@ -311,6 +311,26 @@ async fn enroll_tokens_are_single_use_and_device_tokens_must_be_live() {
         .unwrap();
     assert_eq!(removed.url().path(), "/dashboard");
     assert_eq!(phone.fetch().await.status(), 401, "revoked device token");
+    let page = removed.text().await.unwrap();
+    assert!(
+        page.contains("neues Authentifikations-Gerät"),
+        "the last device is gone"
+    );
+    let now = u64::try_from(portal.state.now()).unwrap();
+    let old_totp = totp(&phone.seed, OtpParams::default(), 30, now).unwrap();
+    let client = browser();
+    let next = login(&portal, &client, "token@example.org", "pw").await;
+    assert_eq!(next.url().path(), "/enroll");
+    let html = next.text().await.unwrap();
+    let refused = submit_code(&portal, &client, &html, old_totp.as_str())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        refused.contains("Sicherheitscode ist falsch"),
+        "the removed phone's seed is replaced"
+    );
 }
 
 #[tokio::test]
