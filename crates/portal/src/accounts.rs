@@ -66,6 +66,27 @@ pub async fn create_user(state: &AppState, email: &str) -> Result<SecretToken, A
     Ok(initial)
 }
 
+/// Gives an account a new one-time password (the answer to "Passwort vergessen?"), to be
+/// replaced after the next login; ends its sessions and releases a lock.
+pub async fn reset_password(state: &AppState, email: &str) -> Result<SecretToken, AccountError> {
+    let user = state
+        .db
+        .user_by_email(email)
+        .await?
+        .ok_or(AccountError::NotFound)?;
+    let initial = SecretToken::recovery_code();
+    let hash = password::hash(
+        state.config.password_profile,
+        Zeroizing::new(initial.expose().to_string()),
+    )
+    .await?;
+    state.db.set_password_hash(&user.id, &hash, true).await?;
+    state.db.delete_user_sessions(&user.id).await?;
+    state.db.reset_failures(&user.id).await?;
+    tracing::info!(user = %user.id, "password reset by operator");
+    Ok(initial)
+}
+
 /// Creates an account with the given password and a fresh seed; returns its id.
 pub async fn create_user_with_password(
     state: &AppState,

@@ -1,4 +1,5 @@
-//! The operator command line: `serve`, `demo`, `user add|disable|enable|unlock|reset-2fa`.
+//! The operator command line: `serve`, `demo`,
+//! `user add|disable|enable|unlock|reset-password|reset-2fa`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -79,6 +80,11 @@ enum UserAction {
     },
     /// Re-enable a disabled account.
     Enable {
+        /// E-mail address.
+        email: String,
+    },
+    /// Give an account a new one-time password (printed; replaced at the next login).
+    ResetPassword {
         /// E-mail address.
         email: String,
     },
@@ -173,6 +179,11 @@ async fn user(state: &AppState, action: UserAction) -> Result<(), accounts::Acco
         UserAction::Enable { email } => {
             accounts::set_disabled(state, &email, false).await?;
             println!("Account {email} enabled.");
+        }
+        UserAction::ResetPassword { email } => {
+            let password = accounts::reset_password(state, &email).await?;
+            println!("Password of {email} reset.");
+            println!("One-time initial password: {}", password.expose());
         }
         UserAction::Reset2fa { email } => {
             let uri = accounts::reset_2fa(state, &email).await?;
