@@ -57,6 +57,10 @@ async fn login_page_has_the_fields_and_the_password_help() {
     let cookie = page.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
     assert!(!cookie.contains("Secure"), "plain http test server");
+    assert!(
+        !page.headers().contains_key("strict-transport-security"),
+        "no HSTS over http"
+    );
     let html = page.text().await.unwrap();
     assert!(html.contains("Login — Bitte melden Sie sich an"));
     assert!(html.contains("Benutzername/E-Mail-Adresse") && html.contains("Passwort"));
