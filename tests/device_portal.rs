@@ -118,3 +118,52 @@ fn device_removed_by_the_operator_is_refused() {
     let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(error["error"]["kind"], "portal_refused", "{error}");
 }
+
+#[test]
+fn a_new_login_gets_a_new_code_and_the_old_code_no_longer_works() {
+    let (portal, device, first_browser, _first_page) = enrolled_and_logged_in();
+    let first = device.json_lines(&["poll"]);
+    let old_code = first[0]["challenge"]["code"].as_str().unwrap().to_owned();
+    let old_id = first[0]["challenge"]["challenge_id"].clone();
+
+    // The login is started again (as after "Zeitüberschreitung"): the device's poll
+    // ("Akzeptieren" in the app) now shows the new challenge's code.
+    drop(first_browser);
+    let browser = Browser::new();
+    let code_page = browser.login(&portal, &portal.email, &portal.password);
+    let lines = device.json_lines(&["poll"]);
+    let newest = lines
+        .iter()
+        .map(|l| &l["challenge"])
+        .find(|c| c["challenge_id"] != old_id)
+        .expect("the new login's challenge");
+    let new_code = newest["code"].as_str().unwrap();
+    assert_ne!(
+        new_code, old_code,
+        "a new login has a new nonce, so a new code"
+    );
+
+    let refused = browser.enter_code(&portal, &code_page, &old_code);
+    assert!(
+        !refused.contains("<h1>Startseite</h1>"),
+        "old code accepted"
+    );
+    browser.enter_code(&portal, &code_page, new_code);
+    assert!(
+        browser
+            .page(&portal.at("/dashboard"))
+            .contains("<h1>Startseite</h1>")
+    );
+}
+
+#[test]
+fn the_totp_code_of_an_offline_device_is_accepted() {
+    let (portal, device, browser, code_page) = enrolled_and_logged_in();
+    let totp = device.ok(&["code"]).trim().to_owned();
+    browser.enter_code(&portal, &code_page, &totp);
+    assert!(
+        browser
+            .page(&portal.at("/dashboard"))
+            .contains("<h1>Startseite</h1>")
+    );
+}
