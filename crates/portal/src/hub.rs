@@ -1,12 +1,16 @@
 //! Fan-out of new challenges to the device streams.
 //!
 //! A login publishes its account and challenge id; every open `/api/v1/device/stream` of that
-//! account wakes up and sends the signed challenge. With SQLite (one instance) the fan-out is
+//! account wakes up and sends the signed challenge. Each account with an open stream has its
+//! own broadcast channel, so a login wakes only that account's streams (one channel for all
+//! woke every stream on every login: 10,000 wake-ups per login at 10,000 devices, which used
+//! up both cores of the load-test machine at 100 logins per second). With SQLite (one instance) the fan-out is
 //! an in-process broadcast channel. With PostgreSQL several instances may run behind a load
 //! balancer, so a login on one must reach streams held by another: publishing then sends a
 //! PostgreSQL `NOTIFY`, and each instance `LISTEN`s and feeds its own broadcast channel.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use sqlx::postgres::PgListener;
@@ -14,9 +18,10 @@ use tokio::sync::broadcast;
 
 use crate::storage::Db;
 
-/// Events buffered per subscriber before a slow stream starts missing some; a stream that
-/// lags re-reads the pending challenges from the database, so nothing is lost.
-const HUB_CAPACITY: usize = 256;
+/// Events buffered per account before a slow stream starts missing some; a stream that lags
+/// re-reads the pending challenges from the database, so nothing is lost. One account rarely
+/// has more than a few logins in flight.
+const ACCOUNT_CAPACITY: usize = 16;
 
 /// The PostgreSQL notification channel shared by all instances.
 pub const NOTIFY_CHANNEL: &str = "zweifaktor_challenges";
@@ -33,6 +38,56 @@ pub struct ChallengeEvent {
     pub login_id: Arc<str>,
 }
 
+/// The broadcast channels of the accounts that have an open stream on this instance.
+#[derive(Debug, Default)]
+struct Channels {
+    by_account: Mutex<HashMap<Arc<str>, broadcast::Sender<ChallengeEvent>>>,
+}
+
+impl Channels {
+    fn lock(&self) -> MutexGuard<'_, HashMap<Arc<str>, broadcast::Sender<ChallengeEvent>>> {
+        self.by_account
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Hands `event` to the streams of its account, if any are open here.
+    fn send(&self, event: ChallengeEvent) {
+        if let Some(tx) = self.lock().get(&*event.user_id) {
+            let _listeners = tx.send(event);
+        }
+    }
+}
+
+/// One stream's view of its account's challenges; leaving removes the account's channel
+/// when it was the last stream.
+#[derive(Debug)]
+pub struct Subscription {
+    rx: broadcast::Receiver<ChallengeEvent>,
+    user_id: Arc<str>,
+    channels: Arc<Channels>,
+}
+
+impl Subscription {
+    /// The next event of this account; `Lagged` when events were missed (re-read them from
+    /// the database).
+    pub async fn recv(&mut self) -> Result<ChallengeEvent, broadcast::error::RecvError> {
+        self.rx.recv().await
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let mut channels = self.channels.lock();
+        if channels
+            .get(&self.user_id)
+            .is_some_and(|tx| tx.receiver_count() <= 1)
+        {
+            channels.remove(&self.user_id);
+        }
+    }
+}
+
 /// How events travel between instances.
 #[derive(Debug)]
 enum Fanout {
@@ -47,10 +102,10 @@ enum Fanout {
     },
 }
 
-/// The broadcast channel shared by all requests of this instance.
+/// The per-account channels shared by all requests of this instance.
 #[derive(Debug)]
 pub struct ChallengeHub {
-    tx: broadcast::Sender<ChallengeEvent>,
+    channels: Arc<Channels>,
     fanout: Fanout,
 }
 
@@ -58,17 +113,17 @@ impl ChallengeHub {
     /// A hub for a single instance.
     pub fn local() -> Self {
         Self {
-            tx: broadcast::channel(HUB_CAPACITY).0,
+            channels: Arc::default(),
             fanout: Fanout::Local,
         }
     }
 
     /// A hub that shares events with every instance on the PostgreSQL database at `url`.
     pub async fn postgres(db: Db, url: &str) -> Result<Self, sqlx::Error> {
-        let tx = broadcast::channel(HUB_CAPACITY).0;
+        let channels: Arc<Channels> = Arc::default();
         let mut listener = PgListener::connect(url).await?;
         listener.listen(NOTIFY_CHANNEL).await?;
-        let local = tx.clone();
+        let local = Arc::clone(&channels);
         let listener = tokio::spawn(async move {
             let mut backoff = Duration::from_secs(1);
             loop {
@@ -76,7 +131,7 @@ impl ChallengeHub {
                     Ok(Some(notification)) => {
                         backoff = Duration::from_secs(1);
                         if let Some((user_id, login_id)) = notification.payload().split_once(' ') {
-                            let _listeners = local.send(ChallengeEvent {
+                            local.send(ChallengeEvent {
                                 user_id: user_id.into(),
                                 login_id: login_id.into(),
                             });
@@ -92,7 +147,7 @@ impl ChallengeHub {
             }
         });
         Ok(Self {
-            tx,
+            channels,
             fanout: Fanout::Postgres { db, listener },
         })
     }
@@ -101,12 +156,10 @@ impl ChallengeHub {
     /// announcement is not fatal (devices also poll), so failures are logged, not returned.
     pub async fn publish(&self, user_id: &str, login_id: &str) {
         match &self.fanout {
-            Fanout::Local => {
-                let _listeners = self.tx.send(ChallengeEvent {
-                    user_id: user_id.into(),
-                    login_id: login_id.into(),
-                });
-            }
+            Fanout::Local => self.channels.send(ChallengeEvent {
+                user_id: user_id.into(),
+                login_id: login_id.into(),
+            }),
             Fanout::Postgres { db, .. } => {
                 if let Err(e) = db
                     .notify(NOTIFY_CHANNEL, &format!("{user_id} {login_id}"))
@@ -118,9 +171,20 @@ impl ChallengeHub {
         }
     }
 
-    /// A receiver for all later events.
-    pub fn subscribe(&self) -> broadcast::Receiver<ChallengeEvent> {
-        self.tx.subscribe()
+    /// A receiver for the later events of one account.
+    pub fn subscribe(&self, user_id: &str) -> Subscription {
+        let user_id: Arc<str> = user_id.into();
+        let rx = self
+            .channels
+            .lock()
+            .entry(Arc::clone(&user_id))
+            .or_insert_with(|| broadcast::channel(ACCOUNT_CAPACITY).0)
+            .subscribe();
+        Subscription {
+            rx,
+            user_id,
+            channels: Arc::clone(&self.channels),
+        }
     }
 }
 
@@ -140,9 +204,33 @@ mod tests {
     async fn subscribers_receive_published_events() {
         let hub = ChallengeHub::local();
         hub.publish("nobody", "listening").await;
-        let mut rx = hub.subscribe();
+        let mut rx = hub.subscribe("u");
         hub.publish("u", "l").await;
         let event = rx.recv().await.unwrap();
         assert_eq!((&*event.user_id, &*event.login_id), ("u", "l"));
+    }
+
+    /// Guards against the fan-out to every stream: another account's login must not wake
+    /// this stream.
+    #[tokio::test]
+    async fn events_reach_only_their_account() {
+        let hub = ChallengeHub::local();
+        let mut mine = hub.subscribe("me");
+        hub.publish("someone-else", "theirs").await;
+        hub.publish("me", "mine").await;
+        let event = mine.recv().await.unwrap();
+        assert_eq!(&*event.login_id, "mine");
+        assert!(mine.rx.is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_last_stream_leaving_removes_the_channel() {
+        let hub = ChallengeHub::local();
+        let first = hub.subscribe("u");
+        let second = hub.subscribe("u");
+        drop(first);
+        assert!(hub.channels.lock().contains_key("u"));
+        drop(second);
+        assert!(hub.channels.lock().is_empty());
     }
 }

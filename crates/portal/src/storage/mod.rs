@@ -26,6 +26,14 @@ use crate::config::sqlite_path;
 /// out by instances rather than by pool size.
 const MAX_CONNECTIONS: u32 = 8;
 
+/// SQLite durability per connection. In WAL mode `NORMAL` syncs the log at checkpoints
+/// instead of at every commit: a commit survives a crash or SIGKILL of the portal (it is in
+/// the operating system's cache), only a power loss or kernel crash may roll back the last
+/// commits (sqlite.org/pragma.html#pragma_synchronous). With `FULL` every commit waited for
+/// an fsync, which capped the whole portal at a few hundred writes per second on the
+/// load-test machine (docs/PERFORMANCE.md, "Portal under load").
+const SQLITE_SYNCHRONOUS: &str = "PRAGMA synchronous=NORMAL";
+
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -65,6 +73,14 @@ impl Db {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if is_sqlite {
+                        conn.execute(SQLITE_SYNCHRONOUS).await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(&connect_url)
             .await?;
         if is_sqlite {

@@ -6,6 +6,7 @@
 //! answers are signed with the device key, carry a single-use nonce, and must be within
 //! ±[`ANSWER_MAX_SKEW_SECS`] of the portal's clock.
 
+use std::collections::HashSet;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -191,11 +192,11 @@ pub fn sign_challenge(
     Ok(SignedEnvelope::sign(&challenge, state.keys.signing_key())?)
 }
 
-/// The signed challenges waiting for `device`'s account, newest first.
+/// The signed challenges waiting for `device`'s account, newest first, each with its id.
 async fn pending_envelopes(
     state: &AppState,
     device: &Device,
-) -> Result<Vec<SignedEnvelope>, AppError> {
+) -> Result<Vec<(String, SignedEnvelope)>, AppError> {
     let user = state
         .db
         .user_by_id(&device.user_id)
@@ -206,7 +207,7 @@ async fn pending_envelopes(
         .pending_logins(&device.user_id, state.now())
         .await?
         .iter()
-        .map(|login| sign_challenge(state, login, &user.email))
+        .map(|login| Ok((login.id.clone(), sign_challenge(state, login, &user.email)?)))
         .collect()
 }
 
@@ -215,7 +216,11 @@ async fn challenges(
     State(state): State<Arc<AppState>>,
     AuthedDevice(device): AuthedDevice,
 ) -> Result<Json<ChallengeList>, ApiError> {
-    let challenges = pending_envelopes(&state, &device).await?;
+    let challenges = pending_envelopes(&state, &device)
+        .await?
+        .into_iter()
+        .map(|(_, envelope)| envelope)
+        .collect();
     Ok(Json(ChallengeList { challenges }))
 }
 
@@ -225,13 +230,17 @@ async fn stream(
     State(state): State<Arc<AppState>>,
     AuthedDevice(device): AuthedDevice,
 ) -> Result<Response, ApiError> {
-    let mut hub = state.hub.subscribe();
+    let mut hub = state.hub.subscribe(&device.user_id);
     let mut stopping = state.stopping.subscribe();
     let initial = pending_envelopes(&state, &device).await?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER);
     tracing::info!(device = %device.id, "device stream opened");
     tokio::spawn(async move {
-        for envelope in initial {
+        // Ids already sent on this connection: a login published between the subscription
+        // and the first read would otherwise arrive twice, once from each.
+        let mut sent = HashSet::new();
+        for (id, envelope) in initial {
+            sent.insert(id);
             if tx.send(Ok(event(&envelope))).await.is_err() {
                 return;
             }
@@ -242,31 +251,30 @@ async fn stream(
                 _ = stopping.wait_for(|stop| *stop) => break,
                 next = hub.recv() => next,
             };
-            if !matches!(next, Ok(ref e) if *e.user_id != *device.user_id)
-                && !state.db.device_is_active(&device.id).await.unwrap_or(false)
-            {
+            if !state.db.device_is_active(&device.id).await.unwrap_or(false) {
                 tracing::info!(device = %device.id, "device revoked; stream ends");
                 break;
             }
             let envelopes = match next {
-                Ok(e) if *e.user_id == *device.user_id => {
-                    match state.db.login_by_id(&e.login_id).await {
-                        Ok(Some(login)) => match state.db.user_by_id(&login.user_id).await {
-                            Ok(Some(user)) => sign_challenge(&state, &login, &user.email)
-                                .map(|env| vec![env])
-                                .unwrap_or_default(),
-                            _ => Vec::new(),
-                        },
+                Ok(e) if sent.contains(&*e.login_id) => continue,
+                Ok(e) => match state.db.login_by_id(&e.login_id).await {
+                    Ok(Some(login)) => match state.db.user_by_id(&login.user_id).await {
+                        Ok(Some(user)) => sign_challenge(&state, &login, &user.email)
+                            .map(|env| vec![(login.id.clone(), env)])
+                            .unwrap_or_default(),
                         _ => Vec::new(),
-                    }
-                }
-                Ok(_) => continue,
+                    },
+                    _ => Vec::new(),
+                },
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     pending_envelopes(&state, &device).await.unwrap_or_default()
                 }
                 Err(broadcast::error::RecvError::Closed) => break,
             };
-            for envelope in envelopes {
+            for (id, envelope) in envelopes {
+                if !sent.insert(id) {
+                    continue;
+                }
                 if tx.send(Ok(event(&envelope))).await.is_err() {
                     return;
                 }

@@ -1,0 +1,37 @@
+//! `zweifaktor-load`: drives a Zweifaktor portal on 127.0.0.1 the way many phones and
+//! browsers would, and reports the figures of issue 5 (push latency, code checks per second,
+//! portal memory per connected device, lost or duplicated challenges).
+//!
+//! A run creates N accounts in a fresh SQLite database through the portal's account
+//! functions, starts the `zweifaktor-portal` binary on it with the `load-test` password
+//! profile, registers one simulated device per account through `POST /api/v1/devices`,
+//! opens every device's SSE stream, then starts logins at a fixed rate through the real
+//! pages. Each device verifies its challenge with the pinned portal key and computes the
+//! OCRA code, which the login types in. `--kill-restart` SIGKILLs the portal halfway and
+//! starts it again on the same database.
+//!
+//! # Layout
+//! - [`options`]: the command line.
+//! - [`run`]: one run from set-up to report.
+//! - [`portal`]: the portal process: start, kill, restart, memory.
+//! - [`setup`]: accounts and device registration.
+//! - [`device`]: one simulated device on its stream.
+//! - [`login`]: one browser login.
+//! - [`report`]: the figures, as JSON and a table.
+//! - [`limits`]: the file-descriptor limit.
+//! - [`error`]: what can stop a run.
+
+pub mod device;
+pub mod error;
+pub mod limits;
+pub mod login;
+pub mod options;
+pub mod portal;
+pub mod report;
+pub mod run;
+pub mod setup;
+
+pub use error::LoadError;
+pub use options::Options;
+pub use report::Report;
+pub use run::run;

@@ -1,0 +1,263 @@
+//! One browser login through the real pages: login form (CSRF token), `POST /login` with the
+//! password, the challenge on the device, code page (new CSRF token after the session
+//! rotation), `POST /login/code` with the device's code, redirect to the dashboard.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue, LOCATION};
+
+use crate::device::Shared;
+
+/// Attempts of one step when the portal is unreachable (a kill-and-restart in progress).
+const STEP_ATTEMPTS: u32 = 40;
+/// Wait between such attempts.
+const STEP_RETRY: Duration = Duration::from_millis(250);
+
+/// How a login ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Reached the dashboard.
+    Completed,
+    /// The portal answered with a clear refusal (a page or redirect other than the
+    /// dashboard, or a rate limit); the kind names it.
+    Refused(&'static str),
+    /// The challenge was issued but never reached the device.
+    Lost,
+    /// No usable answer at all (transport errors beyond the retries, unparsable pages).
+    Failed(&'static str),
+}
+
+/// A login stopped on the code page, its code known: the code burst sends these at once.
+pub struct Prepared {
+    browser: reqwest::Client,
+    csrf: String,
+    code: String,
+    /// Password sent → challenge on the device.
+    pub push_latency: Duration,
+}
+
+/// The figures of one finished login.
+#[derive(Debug)]
+pub struct Finished {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Password sent → challenge on the device, when it arrived.
+    pub push_latency: Option<Duration>,
+}
+
+/// A login's identity: user agent (carried in the challenge) and client address (the rate
+/// limits count per address, so every login gets its own, passed as X-Forwarded-For).
+fn identity(login: usize, attempt: u32) -> (String, String) {
+    (
+        format!("zweifaktor-load/{login}/{attempt}"),
+        format!(
+            "10.{}.{}.{}",
+            (login >> 16) & 255,
+            (login >> 8) & 255,
+            login & 255
+        ),
+    )
+}
+
+/// Runs login `login` for account `email` to the end.
+pub async fn full(
+    shared: &Shared,
+    login: usize,
+    email: &str,
+    password: &str,
+    timeout: Duration,
+) -> Finished {
+    match prepare(shared, login, email, password, timeout).await {
+        Ok(prepared) => {
+            let push_latency = Some(prepared.push_latency);
+            Finished {
+                outcome: submit_code(shared, prepared).await,
+                push_latency,
+            }
+        }
+        Err(outcome) => Finished {
+            outcome,
+            push_latency: None,
+        },
+    }
+}
+
+/// Runs a login up to the code page and waits for its challenge on the device. A login
+/// whose password step hits a dead portal starts over as a new attempt.
+pub async fn prepare(
+    shared: &Shared,
+    login: usize,
+    email: &str,
+    password: &str,
+    timeout: Duration,
+) -> Result<Prepared, Outcome> {
+    let mut attempt = 0;
+    loop {
+        match prepare_once(shared, login, attempt, email, password, timeout).await {
+            Err(Outcome::Failed("transport")) if attempt + 1 < STEP_ATTEMPTS => {
+                attempt += 1;
+                tokio::time::sleep(STEP_RETRY).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn prepare_once(
+    shared: &Shared,
+    login: usize,
+    attempt: u32,
+    email: &str,
+    password: &str,
+    timeout: Duration,
+) -> Result<Prepared, Outcome> {
+    let (agent, address) = identity(login, attempt);
+    let mut headers = HeaderMap::new();
+    let forwarded = HeaderValue::from_str(&address).map_err(|_| Outcome::Failed("address"))?;
+    headers.insert("x-forwarded-for", forwarded);
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .user_agent(agent.as_str())
+        .build()
+        .map_err(|_| Outcome::Failed("client"))?;
+    let form = page(&browser, &format!("{}/login", shared.base)).await?;
+    let form_csrf = csrf(&form).ok_or(Outcome::Failed("no_csrf"))?;
+    let delivery = shared.waiters.wait_for(&agent);
+    let sent = Instant::now();
+    let answer = browser
+        .post(format!("{}/login", shared.base))
+        .form(&[
+            ("csrf", form_csrf.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await;
+    let answer = match answer {
+        Ok(a) => a,
+        Err(_) => {
+            shared.waiters.cancel(&agent);
+            return Err(Outcome::Failed("transport"));
+        }
+    };
+    if answer.status() != StatusCode::SEE_OTHER || location(&answer) != Some("/login/code") {
+        shared.waiters.cancel(&agent);
+        return Err(refusal(answer.status()));
+    }
+    let delivery = match tokio::time::timeout(timeout, delivery).await {
+        Ok(Ok(d)) => d,
+        _ => {
+            shared.waiters.cancel(&agent);
+            return Err(Outcome::Lost);
+        }
+    };
+    let push_latency = delivery.at.saturating_duration_since(sent);
+    let code_page = retrying_page(&browser, &format!("{}/login/code", shared.base)).await?;
+    let code_csrf = csrf(&code_page).ok_or(Outcome::Failed("no_csrf"))?;
+    Ok(Prepared {
+        browser,
+        csrf: code_csrf,
+        code: delivery.code,
+        push_latency,
+    })
+}
+
+/// Sends the code of a prepared login; retried while the portal is unreachable.
+pub async fn submit_code(shared: &Shared, prepared: Prepared) -> Outcome {
+    for _ in 0..STEP_ATTEMPTS {
+        let sent = prepared
+            .browser
+            .post(format!("{}/login/code", shared.base))
+            .form(&[
+                ("csrf", prepared.csrf.as_str()),
+                ("code", prepared.code.as_str()),
+            ])
+            .send()
+            .await;
+        match sent {
+            Ok(answer)
+                if answer.status() == StatusCode::SEE_OTHER
+                    && location(&answer) == Some("/dashboard") =>
+            {
+                return Outcome::Completed;
+            }
+            Ok(answer) => return refusal(answer.status()),
+            Err(_) => tokio::time::sleep(STEP_RETRY).await,
+        }
+    }
+    Outcome::Failed("transport")
+}
+
+fn refusal(status: StatusCode) -> Outcome {
+    match status {
+        StatusCode::TOO_MANY_REQUESTS => Outcome::Refused("rate_limited"),
+        StatusCode::SEE_OTHER => Outcome::Refused("redirected"),
+        s if s.is_success() => Outcome::Refused("page_refused"),
+        s if s.is_client_error() => Outcome::Refused("http_4xx"),
+        _ => Outcome::Failed("http_5xx"),
+    }
+}
+
+async fn page(browser: &reqwest::Client, url: &str) -> Result<String, Outcome> {
+    let response = browser
+        .get(url)
+        .send()
+        .await
+        .map_err(|_| Outcome::Failed("transport"))?;
+    if !response.status().is_success() {
+        return Err(refusal(response.status()));
+    }
+    response
+        .text()
+        .await
+        .map_err(|_| Outcome::Failed("transport"))
+}
+
+async fn retrying_page(browser: &reqwest::Client, url: &str) -> Result<String, Outcome> {
+    for _ in 0..STEP_ATTEMPTS {
+        match page(browser, url).await {
+            Err(Outcome::Failed("transport")) => tokio::time::sleep(STEP_RETRY).await,
+            other => return other,
+        }
+    }
+    Err(Outcome::Failed("transport"))
+}
+
+fn location(response: &reqwest::Response) -> Option<&str> {
+    response.headers().get(LOCATION)?.to_str().ok()
+}
+
+/// The value of the first hidden CSRF field of a page.
+pub fn csrf(html: &str) -> Option<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csrf_field_is_found() {
+        let html = r#"<input type="hidden" name="csrf" value="abc123"><input name="x">"#;
+        assert_eq!(csrf(html).as_deref(), Some("abc123"));
+        assert_eq!(csrf("<form></form>"), None);
+        assert_eq!(csrf(r#"name="csrf" value="open"#), None);
+    }
+
+    #[test]
+    fn every_login_gets_its_own_address_and_agent() {
+        let (a1, ip1) = identity(1, 0);
+        let (a2, ip2) = identity(257, 0);
+        let (a3, _) = identity(1, 1);
+        assert_ne!(a1, a2);
+        assert_ne!(a1, a3);
+        assert_ne!(ip1, ip2);
+        assert_eq!(ip2, "10.0.1.1");
+    }
+}

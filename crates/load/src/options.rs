@@ -1,0 +1,78 @@
+//! Command-line options of a load run, shared by the binary and the tests.
+
+use std::path::PathBuf;
+
+/// How the portal under test is run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PortalMode {
+    /// The `zweifaktor-portal` binary as a child process: its RSS is the portal's own, and
+    /// `--kill-restart` can SIGKILL it.
+    Child(PathBuf),
+    /// The portal library inside the tool's runtime (tests); RSS then includes the tool.
+    InProcess,
+}
+
+/// What one load run does.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "zweifaktor-load", version, about)]
+pub struct Options {
+    /// Simulated devices: one account each, one SSE stream each.
+    #[arg(long, default_value_t = 1000)]
+    pub devices: usize,
+    /// Logins started at `--rate` while all streams are open.
+    #[arg(long, default_value_t = 500)]
+    pub logins: usize,
+    /// Logins started per second.
+    #[arg(long, default_value_t = 100.0)]
+    pub rate: f64,
+    /// Logins prepared up to the code page, then all codes sent at once, to measure code
+    /// checks per second (0: no burst).
+    #[arg(long, default_value_t = 0)]
+    pub code_burst: usize,
+    /// Requests in flight at once during set-up and the code burst.
+    #[arg(long, default_value_t = 64)]
+    pub concurrency: usize,
+    /// SIGKILL the portal halfway through the logins and start it again on the same database.
+    #[arg(long)]
+    pub kill_restart: bool,
+    /// The portal binary to start (default: `zweifaktor-portal` beside this tool).
+    #[arg(long)]
+    pub portal_bin: Option<PathBuf>,
+    /// Folder for the fresh SQLite file and key files (default: a temporary folder).
+    #[arg(long)]
+    pub work_dir: Option<PathBuf>,
+    /// Upper bound of the whole run in seconds; logins not started by then are skipped.
+    #[arg(long, default_value_t = 600)]
+    pub max_secs: u64,
+    /// Seconds a login waits for its challenge on the device before it counts as lost.
+    #[arg(long, default_value_t = 30)]
+    pub challenge_timeout_secs: u64,
+    /// Write the JSON report to this file as well as printing it.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Run the portal in this process instead of as a child (no RSS of its own, no kill).
+    #[arg(long, conflicts_with = "kill_restart")]
+    pub in_process: bool,
+}
+
+impl Options {
+    /// Where the portal runs, resolving the default binary beside the tool's executable.
+    pub fn portal_mode(&self) -> Result<PortalMode, std::io::Error> {
+        if self.in_process {
+            return Ok(PortalMode::InProcess);
+        }
+        if let Some(bin) = &self.portal_bin {
+            return Ok(PortalMode::Child(bin.clone()));
+        }
+        let exe = std::env::current_exe()?;
+        let dir = exe.parent().map(PathBuf::from).unwrap_or_default();
+        Ok(PortalMode::Child(dir.join("zweifaktor-portal")))
+    }
+
+    /// File descriptors the tool needs: one per stream, one per login in flight, headroom.
+    pub fn descriptors_needed(&self) -> u64 {
+        let streams = self.devices as u64;
+        let logins = self.code_burst.max(self.concurrency) as u64;
+        streams + logins + 256
+    }
+}

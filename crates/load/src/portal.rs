@@ -1,0 +1,228 @@
+//! The portal under test: started as a child process (or in-process for tests) on a fresh
+//! SQLite file with the load-test password profile, killed and restarted on demand, and
+//! measured through `/proc/PID/status`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use zweifaktor_portal::AppState;
+use zweifaktor_portal::clock::SystemClock;
+use zweifaktor_portal::config::Config;
+use zweifaktor_portal::password::PasswordProfile;
+
+use crate::error::LoadError;
+use crate::options::PortalMode;
+
+/// The password profile every load run uses; the report names it.
+pub const PROFILE: PasswordProfile = PasswordProfile::LoadTest;
+
+/// The profile's name on the portal's command line.
+pub const PROFILE_NAME: &str = "load-test";
+
+/// Longest wait for a (re)started portal to answer.
+const READY_WAIT: Duration = Duration::from_secs(60);
+
+/// Log filter of a portal child unless `RUST_LOG` says otherwise: per-request info lines
+/// would make the portal measure its own logging.
+const CHILD_LOG_FILTER: &str = "warn";
+
+/// Where a portal keeps its state, so a restart finds the same accounts and keys.
+#[derive(Debug, Clone)]
+pub struct PortalFiles {
+    /// `sqlite://...` URL of the database file.
+    pub database_url: String,
+    /// Folder of the key files.
+    pub key_dir: PathBuf,
+    /// Where the child's stderr goes.
+    pub log: PathBuf,
+}
+
+impl PortalFiles {
+    /// A fresh database and key folder inside `dir`.
+    pub fn in_dir(dir: &Path) -> Self {
+        Self {
+            database_url: format!("sqlite://{}", dir.join("load.db").display()),
+            key_dir: dir.join("keys"),
+            log: dir.join("portal.log"),
+        }
+    }
+
+    /// The portal configuration for these files, served at `base`.
+    pub fn config(&self, base: &str) -> Config {
+        let mut config = Config::new(base, self.database_url.clone());
+        config.key_dir = self.key_dir.clone();
+        config.password_profile = PROFILE;
+        config.trust_forwarded_for = true;
+        config
+    }
+}
+
+/// A running portal.
+enum Running {
+    /// A child process.
+    Child(tokio::process::Child),
+    /// A server task in this runtime.
+    InProcess(tokio::task::JoinHandle<Result<(), zweifaktor_portal::StartError>>),
+}
+
+/// The portal under test and how to start it again.
+pub struct Portal {
+    mode: PortalMode,
+    files: PortalFiles,
+    addr: SocketAddr,
+    running: Running,
+    /// Highest VmHWM of earlier (killed) portal processes, in KiB.
+    earlier_peak_kib: u64,
+}
+
+impl Portal {
+    /// Starts the portal on `addr` (a free loopback port) and waits until it answers.
+    pub async fn start(
+        mode: PortalMode,
+        files: PortalFiles,
+        addr: SocketAddr,
+    ) -> Result<Self, LoadError> {
+        let running = launch(&mode, &files, addr).await?;
+        let portal = Self {
+            mode,
+            files,
+            addr,
+            running,
+            earlier_peak_kib: 0,
+        };
+        portal.wait_ready().await?;
+        Ok(portal)
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The child's process id (`None` in-process).
+    pub fn pid(&self) -> Option<u32> {
+        match &self.running {
+            Running::Child(child) => child.id(),
+            Running::InProcess(_) => None,
+        }
+    }
+
+    /// Current and peak resident memory in KiB of the portal process (of this process
+    /// in-process); the peak covers earlier, killed processes too.
+    pub fn memory_kib(&self) -> Memory {
+        let pid = self
+            .pid()
+            .map_or_else(|| "self".to_string(), |p| p.to_string());
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        Memory {
+            rss_kib: field("VmRSS:"),
+            peak_kib: field("VmHWM:").max(self.earlier_peak_kib),
+        }
+    }
+
+    /// SIGKILLs the child and starts a new one on the same database, port and keys;
+    /// returns how long the portal was away.
+    pub async fn kill_and_restart(&mut self) -> Result<Duration, LoadError> {
+        let started = Instant::now();
+        self.earlier_peak_kib = self.memory_kib().peak_kib;
+        let Running::Child(child) = &mut self.running else {
+            return Err(LoadError::Options("--kill-restart needs a portal child"));
+        };
+        child.start_kill()?;
+        child.wait().await?;
+        self.running = launch(&self.mode, &self.files, self.addr).await?;
+        self.wait_ready().await?;
+        Ok(started.elapsed())
+    }
+
+    /// Stops the portal (SIGKILL for a child: its state is all in the database).
+    pub async fn stop(mut self) {
+        match &mut self.running {
+            Running::Child(child) => {
+                let _already_gone = child.start_kill();
+                let _status = child.wait().await;
+            }
+            Running::InProcess(task) => task.abort(),
+        }
+    }
+
+    async fn wait_ready(&self) -> Result<(), LoadError> {
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        while started.elapsed() < READY_WAIT {
+            if let Ok(response) = http.get(format!("{}/login", self.base_url())).send().await
+                && response.status().is_success()
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(LoadError::NotReady(READY_WAIT.as_secs()))
+    }
+}
+
+/// Resident memory of the portal.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Memory {
+    /// VmRSS now.
+    pub rss_kib: u64,
+    /// VmHWM, the peak.
+    pub peak_kib: u64,
+}
+
+async fn launch(
+    mode: &PortalMode,
+    files: &PortalFiles,
+    addr: SocketAddr,
+) -> Result<Running, LoadError> {
+    let base = format!("http://{addr}");
+    match mode {
+        PortalMode::InProcess => {
+            let state = AppState::open(files.config(&base), Arc::new(SystemClock)).await?;
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            Ok(Running::InProcess(tokio::spawn(zweifaktor_portal::run(
+                state,
+                listener,
+                std::future::pending(),
+            ))))
+        }
+        PortalMode::Child(bin) => {
+            let log = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&files.log)?;
+            let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| CHILD_LOG_FILTER.into());
+            let child = tokio::process::Command::new(bin)
+                .arg("--database")
+                .arg(&files.database_url)
+                .arg("--key-dir")
+                .arg(&files.key_dir)
+                .arg("--public-url")
+                .arg(&base)
+                .arg("--password-profile")
+                .arg(PROFILE_NAME)
+                .arg("--trust-forwarded-for")
+                .arg("serve")
+                .arg("--bind")
+                .arg(addr.to_string())
+                .env("RUST_LOG", filter)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(log)
+                .kill_on_drop(true)
+                .spawn()?;
+            Ok(Running::Child(child))
+        }
+    }
+}

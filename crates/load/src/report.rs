@@ -1,0 +1,267 @@
+//! The figures of a run: collected while it runs, printed as JSON and as a table.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// Errors counted by kind while the run goes on.
+#[derive(Debug, Default)]
+pub struct Errors {
+    counts: Mutex<BTreeMap<String, u64>>,
+}
+
+impl Errors {
+    /// Counts one error of `kind`.
+    pub fn add(&self, kind: &str) {
+        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        *counts.entry(kind.to_string()).or_default() += 1;
+    }
+
+    /// The counts so far.
+    pub fn snapshot(&self) -> BTreeMap<String, u64> {
+        self.counts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Latency percentiles in milliseconds.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Latency {
+    /// Samples.
+    pub count: usize,
+    /// Median.
+    pub p50_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Largest sample.
+    pub max_ms: f64,
+}
+
+impl Latency {
+    /// Percentiles of `samples` (nearest rank).
+    pub fn of(mut samples: Vec<Duration>) -> Self {
+        if samples.is_empty() {
+            return Self::default();
+        }
+        samples.sort();
+        let rank = |p: f64| {
+            let i = ((p / 100.0) * samples.len() as f64).ceil() as usize;
+            samples[i.clamp(1, samples.len()) - 1]
+        };
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        Self {
+            count: samples.len(),
+            p50_ms: ms(rank(50.0)),
+            p99_ms: ms(rank(99.0)),
+            max_ms: ms(samples[samples.len() - 1]),
+        }
+    }
+}
+
+/// The kill-and-restart part of a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct KillRestart {
+    /// Logins started before the SIGKILL.
+    pub killed_after_logins: usize,
+    /// Kill → new portal answering, in milliseconds.
+    pub portal_away_ms: f64,
+    /// Devices that opened their stream again after the restart.
+    pub devices_reconnected: usize,
+    /// Challenges the portal sent again on a new connection (open challenges are re-sent
+    /// on every connect; not duplicates).
+    pub challenges_resent_after_reconnect: u64,
+}
+
+/// Everything a run reports.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Argon2 profile of the portal.
+    pub password_profile: String,
+    /// How the portal ran: `child` or `in-process`.
+    pub portal: String,
+    /// Devices enrolled.
+    pub devices: usize,
+    /// Most device streams open at once.
+    pub devices_connected_peak: usize,
+    /// Logins asked for and the rate they were started at.
+    pub logins_requested: usize,
+    /// Logins started per second.
+    pub login_rate: f64,
+    /// Logins started, the code burst's included (the time bound may stop earlier).
+    pub logins_started: usize,
+    /// Logins that reached the dashboard.
+    pub logins_completed: usize,
+    /// Logins the portal refused clearly, by kind.
+    pub logins_refused: BTreeMap<String, u64>,
+    /// Logins without a usable answer, by kind.
+    pub logins_failed: BTreeMap<String, u64>,
+    /// Challenges issued whose login got them on its device.
+    pub challenges_delivered: usize,
+    /// Challenges issued that never reached the device.
+    pub challenges_lost: usize,
+    /// Challenges that arrived twice on one connection.
+    pub challenges_duplicated: u64,
+    /// Password sent → challenge verified on the device.
+    pub push_latency: Latency,
+    /// Code checks (`POST /login/code`) per second in the code burst.
+    pub code_checks_per_sec: Option<f64>,
+    /// Codes sent in the burst, and how many were accepted.
+    pub code_burst: usize,
+    /// Accepted codes of the burst.
+    pub code_burst_completed: usize,
+    /// Errors by kind (streams, pages).
+    pub errors: BTreeMap<String, u64>,
+    /// Portal VmRSS before the streams were opened, KiB.
+    pub portal_rss_before_streams_kib: u64,
+    /// Portal VmRSS with every stream open, KiB.
+    pub portal_rss_streams_open_kib: u64,
+    /// Portal VmHWM at the end (peak of all its processes), KiB.
+    pub portal_peak_rss_kib: u64,
+    /// (RSS with streams − RSS before) ÷ devices, bytes.
+    pub memory_per_device_bytes: u64,
+    /// The tool's file-descriptor limit (the portal child inherits it).
+    pub nofile_limit: u64,
+    /// Present for `--kill-restart`.
+    pub kill_restart: Option<KillRestart>,
+    /// Seconds the set-up (accounts, registration, streams) took.
+    pub setup_secs: f64,
+    /// Seconds the login phase took.
+    pub login_phase_secs: f64,
+}
+
+impl Report {
+    /// True when nothing was lost, duplicated or left without an answer.
+    pub fn clean(&self) -> bool {
+        self.challenges_lost == 0
+            && self.challenges_duplicated == 0
+            && self.logins_failed.is_empty()
+    }
+
+    /// A plain-text table for the operator.
+    pub fn table(&self) -> String {
+        let mut rows: Vec<(String, String)> = vec![
+            (
+                "portal / password profile".into(),
+                format!("{} / {}", self.portal, self.password_profile),
+            ),
+            (
+                "devices enrolled / peak connected".into(),
+                format!("{} / {}", self.devices, self.devices_connected_peak),
+            ),
+            (
+                "logins started / completed".into(),
+                format!(
+                    "{} / {} (at {}/s)",
+                    self.logins_started, self.logins_completed, self.login_rate
+                ),
+            ),
+            (
+                "logins refused".into(),
+                format!("{:?}", self.logins_refused),
+            ),
+            ("logins failed".into(), format!("{:?}", self.logins_failed)),
+            (
+                "challenges delivered / lost / duplicated".into(),
+                format!(
+                    "{} / {} / {}",
+                    self.challenges_delivered, self.challenges_lost, self.challenges_duplicated
+                ),
+            ),
+            (
+                "push latency p50 / p99 / max".into(),
+                format!(
+                    "{:.1} / {:.1} / {:.1} ms ({} samples)",
+                    self.push_latency.p50_ms,
+                    self.push_latency.p99_ms,
+                    self.push_latency.max_ms,
+                    self.push_latency.count
+                ),
+            ),
+            (
+                "code checks per second (burst)".into(),
+                self.code_checks_per_sec.map_or("-".into(), |r| {
+                    format!(
+                        "{r:.0} ({} of {} accepted)",
+                        self.code_burst_completed, self.code_burst
+                    )
+                }),
+            ),
+            (
+                "portal RSS before streams / streams open / peak".into(),
+                format!(
+                    "{} / {} / {} MiB",
+                    self.portal_rss_before_streams_kib / 1024,
+                    self.portal_rss_streams_open_kib / 1024,
+                    self.portal_peak_rss_kib / 1024
+                ),
+            ),
+            (
+                "memory per connected device".into(),
+                format!("{:.1} KiB", self.memory_per_device_bytes as f64 / 1024.0),
+            ),
+            ("errors".into(), format!("{:?}", self.errors)),
+            (
+                "set-up / login phase".into(),
+                format!("{:.1} s / {:.1} s", self.setup_secs, self.login_phase_secs),
+            ),
+        ];
+        if let Some(k) = &self.kill_restart {
+            rows.push((
+                "kill-restart: after logins / portal away".into(),
+                format!("{} / {:.0} ms", k.killed_after_logins, k.portal_away_ms),
+            ));
+            rows.push((
+                "kill-restart: devices reconnected / re-sent".into(),
+                format!(
+                    "{} / {}",
+                    k.devices_reconnected, k.challenges_resent_after_reconnect
+                ),
+            ));
+        }
+        let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        let mut out = String::new();
+        for (key, value) in rows {
+            let _infallible = writeln!(out, "{key:<width$}  {value}");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_use_nearest_rank() {
+        let samples: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        let l = Latency::of(samples);
+        assert_eq!(l.count, 100);
+        assert!((l.p50_ms - 50.0).abs() < 1e-9);
+        assert!((l.p99_ms - 99.0).abs() < 1e-9);
+        assert!((l.max_ms - 100.0).abs() < 1e-9);
+        assert_eq!(Latency::of(Vec::new()).count, 0);
+    }
+
+    #[test]
+    fn errors_are_counted_by_kind() {
+        let e = Errors::default();
+        e.add("a");
+        e.add("a");
+        e.add("b");
+        assert_eq!(e.snapshot().get("a"), Some(&2));
+        assert_eq!(e.snapshot().get("b"), Some(&1));
+    }
+
+    #[test]
+    fn a_lost_challenge_makes_a_run_unclean() {
+        let mut r = Report::default();
+        assert!(r.clean());
+        r.challenges_lost = 1;
+        assert!(!r.clean());
+    }
+}
