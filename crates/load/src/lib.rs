@@ -12,7 +12,7 @@
 //!
 //! # Layout
 //! - [`options`]: the command line.
-//! - [`run`]: one run from set-up to report.
+//! - [`mod@run`]: one run from set-up to report ([`run()`]).
 //! - [`portal`]: the portal process: start, kill, restart, memory.
 //! - [`setup`]: accounts and device registration.
 //! - [`device`]: one simulated device on its stream.
