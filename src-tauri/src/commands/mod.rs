@@ -1,0 +1,4 @@
+//! The commands the UI invokes, one file per domain. Each takes its arguments, calls the core
+//! or a shell module, and returns a DTO or a [`CommandError`](crate::error::CommandError).
+
+pub mod settings;

@@ -1,0 +1,159 @@
+//! The simulator run of the offline parts: the real debug app under Xvfb, driven through
+//! tauri-driver and WebKitWebDriver like a user would: enrollment by pasted URI, PIN, the TOTP
+//! code, lock and unlock, wrong PINs up to the lock-out, and "Code (PIN) vergessen" → reset.
+//! Screenshots of every screen land in `target/screenshots/app/`.
+//!
+//! Needs Xvfb, tauri-driver, WebKitWebDriver and oathtool, so it is ignored in a plain
+//! `cargo test`; `scripts/app-e2e.sh` installs them and runs it.
+
+mod harness;
+mod webdriver;
+
+use harness::{Driver, Xvfb, app_binary, oathtool_totp, screenshot_dir, unix_now};
+use webdriver::Session;
+
+/// The base-32 seed of the test account (the RFC 4648 example "Hello!\xde\xad\xbe\xef").
+const SECRET: &str = "JBSWY3DPEHPK3PXP";
+
+/// An enrollment URI as the portal's dashboard shows it (without the push parameters).
+const URI: &str = "otpauth://totp/Portal:erika@example.org?secret=JBSWY3DPEHPK3PXP&issuer=Portal&algorithm=SHA1&digits=6&period=30";
+
+/// The user's PIN: six digits, no run, not all the same.
+const PIN: &str = "274951";
+
+/// A PIN that is valid but wrong.
+const WRONG_PIN: &str = "580316";
+
+/// Numbers the screenshots in the order a user sees the screens.
+struct Shots<'a> {
+    session: &'a Session,
+    count: u32,
+}
+
+impl Shots<'_> {
+    fn take(&mut self, name: &str) {
+        self.count += 1;
+        let file = format!("{:02}-{name}.png", self.count);
+        self.session.screenshot(&screenshot_dir().join(file));
+    }
+}
+
+/// The digits of a shown code (the UI puts a thin space in the middle).
+fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+#[test]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver and oathtool: run scripts/app-e2e.sh"]
+fn enroll_read_the_code_lock_out_and_reset() {
+    let data = tempfile::tempdir().unwrap();
+    let xvfb = Xvfb::start();
+    let driver = Driver::start(&xvfb, data.path());
+    let s = Session::start(&driver.url, &app_binary());
+    let mut shots = Shots {
+        session: &s,
+        count: 0,
+    };
+
+    // A fresh app asks for the portal's set-up link.
+    s.screen("enroll");
+    shots.take("enroll");
+    s.type_into("#enroll-uri", "otpauth://totp/broken");
+    s.click("#enroll-submit");
+    s.text_where("#enroll-error", |t| {
+        t.contains("kein gültiger Einrichtungslink")
+    });
+    shots.take("enroll-invalid-link");
+    s.type_into("#enroll-uri", URI);
+    s.click("#enroll-submit");
+
+    // The PIN, twice; mismatches and trivial PINs are refused.
+    s.screen("pin-setup");
+    s.text_where("#pin-setup-account", |t| t.contains("erika@example.org"));
+    shots.take("pin-setup");
+    s.type_into("#pin-new", PIN);
+    s.type_into("#pin-repeat", WRONG_PIN);
+    s.click("#pin-setup-submit");
+    s.text_where("#pin-setup-error", |t| t.contains("stimmen nicht überein"));
+    s.type_into("#pin-new", "123456");
+    s.type_into("#pin-repeat", "123456");
+    s.click("#pin-setup-submit");
+    s.text_where("#pin-setup-error", |t| t.contains("nicht erlaubt"));
+    shots.take("pin-setup-trivial-pin");
+    s.type_into("#pin-new", PIN);
+    s.type_into("#pin-repeat", PIN);
+    s.click("#pin-setup-submit");
+    s.screen("done");
+    shots.take("done");
+    s.click("#done-continue");
+
+    // The account's TOTP code, as oathtool computes it for the moment it was read.
+    s.screen("codes");
+    let before = unix_now();
+    let shown = digits(&s.text_where("#codes-list .code", |t| digits(t).len() == 6));
+    let after = unix_now();
+    let expected = [
+        oathtool_totp(SECRET, before.saturating_sub(2)),
+        oathtool_totp(SECRET, after),
+    ];
+    assert!(
+        expected.contains(&shown),
+        "app shows {shown}, oathtool says {expected:?}"
+    );
+    s.text_where("#codes-list .issuer", |t| t == "Portal");
+    shots.take("codes");
+
+    s.click("#codes-settings");
+    s.screen("settings");
+    s.text_where("#about-version", |t| t == env!("CARGO_PKG_VERSION"));
+    shots.take("settings");
+    s.click("#settings-back");
+    s.screen("codes");
+
+    // Lock, then unlock with the PIN.
+    s.click("#codes-lock");
+    s.screen("login");
+    s.text_where("#login-title", |t| t == "Zweifaktor App Login");
+    s.text_where("#login-email", |t| t == "ERIKA@EXAMPLE.ORG");
+    shots.take("login");
+    s.type_into("#login-pin", PIN);
+    s.click("#login-submit");
+    s.screen("codes");
+    s.click("#codes-lock");
+    s.screen("login");
+
+    // Wrong PINs: the tries left, then the lock-out.
+    s.type_into("#login-pin", WRONG_PIN);
+    s.click("#login-submit");
+    s.text_where("#login-error", |t| t.contains("Noch 4 Versuche"));
+    shots.take("login-wrong-pin");
+    for left in ["Noch 3 Versuche", "Noch 2 Versuche", "Noch ein Versuch"] {
+        s.type_into("#login-pin", WRONG_PIN);
+        s.click("#login-submit");
+        s.text_where("#login-error", |t| t.contains(left));
+    }
+    s.type_into("#login-pin", WRONG_PIN);
+    s.click("#login-submit");
+    s.text_where("#login-error", |t| t.contains("warten Sie"));
+    s.type_into("#login-pin", PIN);
+    s.click("#login-submit");
+    s.text_where("#login-error", |t| t.contains("Zu viele falsche PINs"));
+    shots.take("login-locked-out");
+
+    // "Code (PIN) vergessen": reset only after confirming, then set-up again.
+    s.click("#login-forgot");
+    s.screen("reset");
+    s.text_where("#reset-title", |t| t == "Code (PIN) vergessen");
+    shots.take("forgot-pin");
+    s.click("#reset-understood");
+    s.click("#reset-confirm");
+    s.screen("enroll");
+    assert!(
+        std::fs::read_dir(data.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .all(|entry| !entry.file_name().to_string_lossy().starts_with("vault")),
+        "the vault is gone after the reset"
+    );
+    s.end();
+}
