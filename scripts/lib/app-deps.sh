@@ -2,10 +2,11 @@
 # fresh Debian/Ubuntu machine. Sourced, not run; needs scripts/lib/deps.sh sourced first.
 
 # Debian packages for Tauri 2 on Linux (WebKitGTK 4.1 and friends), WebKit's WebDriver
-# (WebKitWebDriver, which tauri-driver starts) and Xvfb for a window without a display.
+# (WebKitWebDriver, which tauri-driver starts), Xvfb for a window without a display, and
+# xwininfo + ImageMagick to take screenshots of that window.
 APP_DEBIAN_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential libxdo-dev libssl-dev
-  libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb
+  libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb x11-utils imagemagick
 )
 
 # tauri-driver is the WebDriver proxy for Tauri apps; pinned so that runs are repeatable.

@@ -5,6 +5,10 @@
 //! URI or other internal detail reaches the window.
 
 use serde::Serialize;
+use zweifaktor_core::CoreError;
+use zweifaktor_core::pin::PinError;
+use zweifaktor_core::vault::VaultError;
+use zweifaktor_protocol::uri::UriError;
 
 use crate::qr::QrError;
 use crate::settings::SettingsError;
@@ -32,6 +36,17 @@ impl CommandError {
         }
     }
 
+    /// The app is locked: the UI shows the login screen.
+    pub const LOCKED_APP: Self = Self::new("app_locked", "the app is locked");
+
+    /// The PIN was sent without a set-up link waiting for it.
+    pub const NO_ENROLLMENT: Self =
+        Self::new("no_enrollment", "no set-up link is waiting for a PIN");
+
+    /// A picture was expected as the raw body of the request.
+    pub const NOT_AN_IMAGE: Self =
+        Self::new("not_an_image", "the file is not a PNG or JPEG picture");
+
     /// The stable code the UI branches on.
     pub fn code(&self) -> &'static str {
         self.code
@@ -41,9 +56,7 @@ impl CommandError {
 impl From<QrError> for CommandError {
     fn from(err: QrError) -> Self {
         match err {
-            QrError::NotAnImage(_) => {
-                Self::new("not_an_image", "the file is not a PNG or JPEG picture")
-            }
+            QrError::NotAnImage(_) => Self::NOT_AN_IMAGE,
             QrError::NoCode => Self::new("no_qr_code", "no QR code found in the picture"),
         }
     }
@@ -59,5 +72,88 @@ impl From<SettingsError> for CommandError {
                 Self::new("settings_not_saved", "the preferences could not be saved")
             }
         }
+    }
+}
+
+impl From<CoreError> for CommandError {
+    fn from(err: CoreError) -> Self {
+        match err {
+            CoreError::Vault(vault) => vault.into(),
+            CoreError::Pin(pin) => pin.into(),
+            CoreError::Uri(uri) => uri.into(),
+            CoreError::Otp(_) | CoreError::Ocra(_) => {
+                Self::new("code_failed", "no code can be computed for this account")
+            }
+            CoreError::UnknownAccount { .. } | CoreError::AmbiguousAccount { .. } => {
+                Self::new("unknown_account", "no such account")
+            }
+            CoreError::NoAccounts => Self::new("no_accounts", "no account is set up"),
+            CoreError::DuplicateAccount { .. } => {
+                Self::new("duplicate_account", "this account is set up already")
+            }
+            CoreError::NotTimeBased { .. } | CoreError::NotCounterBased { .. } => Self::new(
+                "wrong_account_kind",
+                "this account does not show that kind of code",
+            ),
+            CoreError::CounterExhausted { .. } => Self::new(
+                "counter_exhausted",
+                "this account's counter is used up; set it up again",
+            ),
+            CoreError::EmptyName => Self::new("empty_name", "an account name must not be empty"),
+        }
+    }
+}
+
+impl From<VaultError> for CommandError {
+    fn from(err: VaultError) -> Self {
+        match err {
+            VaultError::WrongPin {
+                tries_left_before_wait,
+                wait_until,
+            } => Self {
+                tries_left: Some(tries_left_before_wait),
+                wait_until,
+                ..Self::new("wrong_pin", "wrong PIN")
+            },
+            VaultError::Locked { until } => Self {
+                wait_until: Some(until),
+                ..Self::new("locked", "too many wrong PINs; wait before the next try")
+            },
+            VaultError::NotFound { .. } => Self::new("vault_not_found", "the app is not set up"),
+            VaultError::AlreadyExists { .. } => {
+                Self::new("vault_exists", "the app is set up already")
+            }
+            VaultError::Corrupt { .. } | VaultError::ContentsMismatch { .. } => {
+                Self::new("vault_corrupt", "the app's data is damaged")
+            }
+            VaultError::UnsupportedVersion { .. } => Self::new(
+                "vault_unsupported_version",
+                "the app's data was written by a newer version",
+            ),
+            VaultError::Io { .. }
+            | VaultError::Serialize
+            | VaultError::InvalidKdfProfile { .. }
+            | VaultError::Kdf(_)
+            | VaultError::TooLarge => {
+                Self::new("storage", "the app's data could not be read or written")
+            }
+        }
+    }
+}
+
+impl From<PinError> for CommandError {
+    fn from(err: PinError) -> Self {
+        match err {
+            PinError::WrongLength | PinError::NotDigits => {
+                Self::new("invalid_pin", "the PIN must be exactly six digits")
+            }
+            PinError::Trivial => Self::new("invalid_pin", "the PIN is too easy to guess"),
+        }
+    }
+}
+
+impl From<UriError> for CommandError {
+    fn from(_: UriError) -> Self {
+        Self::new("invalid_uri", "this is not a valid otpauth:// set-up link")
     }
 }

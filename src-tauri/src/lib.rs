@@ -6,12 +6,14 @@
 //!
 //! # Layout
 //! - [`commands`]: the commands the UI invokes, one module per domain.
+//! - [`autolock`]: locks the app after the configured time in the background.
 //! - [`error`]: [`CommandError`], the typed error the UI branches on.
-//! - [`state`]: the managed state (data folder, preferences).
+//! - [`state`]: the managed state (data folder, preferences, the opened vault).
 //! - [`settings`]: the preferences file (auto-lock time, language).
 //! - [`qr`]: reading an enrollment QR code from a picked picture (desktop).
 //! - [`mobile`]: plugins registered on Android and iOS only.
 
+pub mod autolock;
 pub mod commands;
 pub mod error;
 pub mod mobile;
@@ -29,11 +31,24 @@ pub use state::AppState;
 /// Adds the app's commands and plugins to `builder`, without state or context: [`run`] adds
 /// both to the default builder, tests a state of their own to Tauri's mock builder.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    let builder = builder.invoke_handler(tauri::generate_handler![
-        commands::settings::get_settings,
-        commands::settings::set_settings,
-        commands::settings::app_info,
-    ]);
+    let builder = builder
+        .on_window_event(autolock::on_window_event)
+        .invoke_handler(tauri::generate_handler![
+            commands::vault::vault_status,
+            commands::vault::start_enrollment,
+            commands::vault::start_enrollment_from_image,
+            commands::vault::finish_enrollment,
+            commands::vault::unlock,
+            commands::vault::lock,
+            commands::vault::change_pin,
+            commands::vault::reset_app,
+            commands::accounts::list_codes,
+            commands::accounts::next_code,
+            commands::accounts::remove_account,
+            commands::settings::get_settings,
+            commands::settings::set_settings,
+            commands::settings::app_info,
+        ]);
     mobile::plugins(builder)
 }
 

@@ -2,10 +2,10 @@
 
 import { call } from "./bridge.js";
 
-/** Every account with its current TOTP code: [{id, label, issuer, name, kind, code?, secondsLeft?, period?}]. */
+/** Every account with its current TOTP code: [{id, label, issuer, name, kind: {type, period?}, code?, secondsLeft?}]. */
 export const listCodes = () => call("list_codes");
 
-/** The next code of a counter-based (HOTP) account: {code}. */
+/** The next code of a counter-based (HOTP) account: the account with {code}. */
 export const nextCode = (id) => call("next_code", { id });
 
 /** Removes an account from the vault. */

@@ -2,7 +2,7 @@
 
 import { call } from "./bridge.js";
 
-/** Whether the app is new, locked or open: {state, email?, waitUntil?}. */
+/** Whether the app is new, locked or open: {state, email?, triesLeft?, waitUntil?}. */
 export const status = () => call("vault_status");
 
 /** Checks a pasted set-up link and keeps it in the shell: {issuer, accountName}. */

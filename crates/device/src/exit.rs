@@ -81,6 +81,7 @@ impl DeviceError {
             Self::Core(CoreError::AmbiguousAccount { .. }) => "ambiguous_account",
             Self::Core(CoreError::NoAccounts) => "no_accounts",
             Self::Core(CoreError::DuplicateAccount { .. }) => "duplicate_account",
+            Self::Core(CoreError::Ocra(_)) => "invalid_ocra_input",
             Self::Core(_) => "core",
             Self::Pin(_) => "invalid_pin",
             Self::PinInput { .. } => "no_pin",
@@ -93,7 +94,10 @@ impl DeviceError {
     pub fn print(&self, json: bool) {
         let message = error_chain(self);
         if json {
-            println!("{}", json!({ "error": { "kind": self.kind(), "message": message } }));
+            println!(
+                "{}",
+                json!({ "error": { "kind": self.kind(), "message": message } })
+            );
         } else {
             eprintln!("zweifaktor-device: {message}");
         }

@@ -75,10 +75,9 @@ impl Output {
 
 fn describe(account: &AccountSummary) -> String {
     match account.kind {
-        AccountKind::Totp { period } => format!(
-            "totp/{}/{}d/{}s",
-            account.algorithm, account.digits, period
-        ),
+        AccountKind::Totp { period } => {
+            format!("totp/{}/{}d/{}s", account.algorithm, account.digits, period)
+        }
         AccountKind::Hotp { counter } => format!(
             "hotp/{}/{}d/#{}",
             account.algorithm, account.digits, counter

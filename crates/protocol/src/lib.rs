@@ -16,5 +16,7 @@ pub mod otp;
 pub mod secret;
 pub mod uri;
 
+pub use envelope::SignedEnvelope;
 pub use otp::HashAlgorithm;
 pub use secret::Seed;
+pub use uri::{OtpAuthUri, UriError};

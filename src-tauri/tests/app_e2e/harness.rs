@@ -49,6 +49,31 @@ impl Xvfb {
             display,
         }
     }
+
+    /// Saves a PNG of the app's window as `path`, taken from the X server.
+    ///
+    /// WebDriver's screenshot command never answers with WebKitGTK 2.50 under Xvfb (the
+    /// snapshot waits for a presentation update that does not come), so the picture comes
+    /// from the display itself: what a user would see.
+    pub fn screenshot(&self, path: &Path) {
+        let info = Command::new("xwininfo")
+            .args(["-display", &self.display, "-name", "Zweifaktor"])
+            .output()
+            .expect("xwininfo not found: run scripts/app-e2e.sh, which installs it");
+        let info = String::from_utf8_lossy(&info.stdout);
+        let id = info
+            .split_whitespace()
+            .skip_while(|word| *word != "id:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no Zweifaktor window: {info}"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let status = Command::new("import")
+            .args(["-display", &self.display, "-window", id])
+            .arg(path)
+            .status()
+            .expect("import not found: run scripts/app-e2e.sh, which installs ImageMagick");
+        assert!(status.success(), "screenshot of the window failed");
+    }
 }
 
 /// tauri-driver on a free loopback port, for one data folder.

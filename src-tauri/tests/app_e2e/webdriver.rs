@@ -1,12 +1,11 @@
 //! A small W3C WebDriver client (JSON over HTTP) for tauri-driver: sessions, elements,
-//! clicks, typing, text and screenshots. Waits poll until a condition holds or a generous
+//! clicks, typing and text. Waits poll until a condition holds or a generous
 //! limit passes; no test asserts on how long anything took.
 
 use std::path::Path;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
 use serde_json::{Value, json};
 
 /// The W3C key under which an element reference travels.
@@ -135,17 +134,6 @@ impl Session {
                 .map(|e| s.text_of(&e))
                 .filter(|text| accept(text))
         })
-    }
-
-    /// Saves a PNG screenshot of the window as `path`.
-    pub fn screenshot(&self, path: &Path) {
-        let data = self.get("/screenshot");
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(data.as_str().unwrap_or_default())
-            .unwrap();
-        assert!(png.starts_with(b"\x89PNG"), "screenshot is no PNG");
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, png).unwrap();
     }
 
     /// Ends the session, which closes the app.

@@ -30,11 +30,11 @@ function item(account) {
   code.setAttribute("aria-live", "polite");
   code.textContent = account.code ? groupDigits(account.code) : "••• •••";
   li.append(head, code);
-  if (account.kind === "totp") {
+  if (account.kind.type === "totp") {
     const left = document.createElement("div");
     left.className = "left";
     const bar = document.createElement("progress");
-    bar.max = account.period;
+    bar.max = account.kind.period;
     bar.value = account.secondsLeft;
     bar.setAttribute("aria-hidden", "true");
     const text = document.createElement("span");
@@ -75,7 +75,7 @@ async function refresh() {
 function tick() {
   let expired = false;
   for (const account of shown) {
-    if (account.kind !== "totp") {
+    if (account.kind.type !== "totp") {
       continue;
     }
     account.secondsLeft -= 1;

@@ -12,7 +12,8 @@ export function init(afterUnlock) {
   register("login", {
     enter(status) {
       $("login-email").textContent = (status.email || "").toUpperCase();
-      say("login-error", status.waitUntil ? describe({ code: "locked", waitUntil: status.waitUntil }) : "");
+      const waiting = status.waitUntil && status.waitUntil * 1000 > Date.now();
+      say("login-error", waiting ? describe({ code: "locked", waitUntil: status.waitUntil }) : "");
     },
     leave() {
       clearFields("login-pin");

@@ -26,11 +26,7 @@ impl Keyring {
     /// and re-scanning the same QR code is the usual way they would arise.
     pub(crate) fn add(&mut self, account: Account) -> Result<&Account, CoreError> {
         let label = account.label();
-        if self
-            .accounts
-            .iter()
-            .any(|a| same_text(&a.label(), &label))
-        {
+        if self.accounts.iter().any(|a| same_text(&a.label(), &label)) {
             return Err(CoreError::DuplicateAccount { label });
         }
         self.accounts.push(account);

@@ -1,13 +1,15 @@
 //! Regression guard: the whole offline flow at trace level never writes a secret to the log.
 
-mod common;
-
-use common::{Device, PIN, assert_success, stderr};
+use crate::common::{Device, PIN, assert_success, stderr};
 
 #[test]
 fn trace_log_of_the_whole_flow_holds_no_secret() {
     let seed_b32 = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-    let seed_hex = hex::encode(data_encoding::BASE32_NOPAD.decode(seed_b32.as_bytes()).expect("b32"));
+    let seed_hex = hex::encode(
+        data_encoding::BASE32_NOPAD
+            .decode(seed_b32.as_bytes())
+            .expect("b32"),
+    );
     let new_pin = "580316";
     let uri = format!("otpauth://totp/Portal:erika@example.org?secret={seed_b32}&issuer=Portal");
     let device = Device::empty();
@@ -22,14 +24,28 @@ fn trace_log_of_the_whole_flow_holds_no_secret() {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     };
     let pin_line = format!("{PIN}\n");
-    run(&pin_line, &["init", "--email", "erika@example.org", "--insecure-test-kdf"]);
+    run(
+        &pin_line,
+        &[
+            "init",
+            "--email",
+            "erika@example.org",
+            "--insecure-test-kdf",
+        ],
+    );
     run(&pin_line, &["add", &uri]);
     codes.push(run(&pin_line, &["code", "--at", "1700000000"]));
     codes.push(run(&pin_line, &["ocra", "--challenge", &"ab".repeat(32)]));
-    run(&format!("{PIN}\n{new_pin}\n"), &["change-pin", "--insecure-test-kdf"]);
+    run(
+        &format!("{PIN}\n{new_pin}\n"),
+        &["change-pin", "--insecure-test-kdf"],
+    );
     run(&format!("{new_pin}\n"), &["list"]);
 
-    assert!(log.contains("vault created"), "debug log was not captured: {log}");
+    assert!(
+        log.contains("vault created"),
+        "debug log was not captured: {log}"
+    );
     for secret in [seed_b32, &seed_hex, PIN, new_pin, &uri] {
         assert!(!log.contains(secret), "secret {secret:?} in log:\n{log}");
     }

@@ -1,11 +1,9 @@
 //! TOTP codes agree with an independent implementation: `oathtool` from OATH Toolkit
 //! (Debian package `oathtool`, installed by scripts/test.sh).
 
-mod common;
-
 use std::process::Command;
 
-use common::{Device, assert_success, stdout};
+use crate::common::{Device, assert_success, stdout};
 
 /// Deterministic pseudo-random bytes (xorshift64), so a failure can be reproduced.
 fn bytes(seed: u64, len: usize) -> Vec<u8> {
@@ -44,7 +42,14 @@ fn totp_codes_match_oathtool() {
         ("SHA512", 64, 8, 30),
         ("SHA512", 40, 7, 45),
     ];
-    let moments = [0, 59, 1_111_111_109, 1_234_567_890, 2_000_000_000, 4_102_444_800];
+    let moments = [
+        0,
+        59,
+        1_111_111_109,
+        1_234_567_890,
+        2_000_000_000,
+        4_102_444_800,
+    ];
     let mut compared = 0;
     for (n, (algorithm, len, digits, period)) in cases.into_iter().enumerate() {
         let key = bytes(0x9E37_79B9_7F4A_7C15 ^ n as u64, len);

@@ -9,7 +9,9 @@ pub const PIN: &str = "274951";
 
 /// A vault file in its own temporary folder.
 pub struct Device {
-    pub dir: tempfile::TempDir,
+    /// Keeps the temporary folder alive as long as the test needs it.
+    _dir: tempfile::TempDir,
+    /// The vault file inside it.
     pub vault: PathBuf,
 }
 
@@ -18,7 +20,7 @@ impl Device {
     pub fn empty() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let vault = dir.path().join("vault.json");
-        Self { dir, vault }
+        Self { _dir: dir, vault }
     }
 
     /// A vault created with [`PIN`] for `demo@example.org`, cheap KDF.
@@ -80,14 +82,17 @@ impl Device {
     }
 }
 
+/// Standard output as text.
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Standard error as text.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Fails the test with both outputs unless the command succeeded.
 pub fn assert_success(out: &Output) {
     assert!(
         out.status.success(),

@@ -1,8 +1,6 @@
 //! The headless device's command line: commands, output, PIN input and exit codes.
 
-mod common;
-
-use common::{Device, PIN, assert_success, stderr, stdout};
+use crate::common::{Device, PIN, assert_success, stderr, stdout};
 
 /// RFC 6238 Appendix B seed for SHA-1 ("12345678901234567890"), base32.
 const RFC6238_SHA1_SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -20,7 +18,10 @@ fn code_at_a_given_moment_matches_rfc6238() {
     // RFC 6238 Appendix B, SHA1 rows.
     assert_eq!(device.code_at("Example:alice@example.org", 59), "94287082");
     assert_eq!(device.code_at("alice@example.org", 1111111109), "07081804");
-    assert_eq!(device.code_at("EXAMPLE:ALICE@EXAMPLE.ORG", 2000000000), "69279037");
+    assert_eq!(
+        device.code_at("EXAMPLE:ALICE@EXAMPLE.ORG", 2000000000),
+        "69279037"
+    );
 }
 
 #[test]
@@ -49,7 +50,9 @@ fn json_output_carries_code_and_time_left() {
 fn list_shows_accounts_without_seeds() {
     let device = Device::new();
     device.add(&rfc_uri());
-    device.add("otpauth://hotp/Bank:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Bank&counter=3");
+    device.add(
+        "otpauth://hotp/Bank:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Bank&counter=3",
+    );
     let out = device.run_with_pin(PIN, &["--json", "list"]);
     assert_success(&out);
     let text = stdout(&out);
@@ -79,23 +82,48 @@ fn hotp_counter_advance_is_persisted() {
 #[test]
 fn ocra_answers_the_rfc6287_one_way_challenge() {
     let device = Device::new();
-    // RFC 6287 Appendix C.1: 32-byte key "12345678901234567890123456789012", suite
-    // OCRA-1:HOTP-SHA256-8:QN08, question 00000000 → 83238735.
-    device.add(
-        "otpauth://totp/Ocra:test?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA",
-    );
+    // RFC 6287 Appendix C.1: 20-byte key "12345678901234567890", suite
+    // OCRA-1:HOTP-SHA1-6:QN08, question 00000000 → 237653, 11111111 → 243178.
+    device.add(&rfc_uri());
+    for (question, expected) in [("00000000", "237653"), ("11111111", "243178")] {
+        let out = device.run_with_pin(
+            PIN,
+            &[
+                "ocra",
+                "--suite",
+                "OCRA-1:HOTP-SHA1-6:QN08",
+                "--challenge",
+                question,
+            ],
+        );
+        assert_success(&out);
+        assert_eq!(stdout(&out).trim(), expected);
+    }
+}
+
+#[test]
+fn ocra_suite_needing_a_password_is_refused() {
+    let device = Device::new();
+    device.add(&rfc_uri());
     let out = device.run_with_pin(
         PIN,
         &[
+            "--json",
             "ocra",
             "--suite",
-            "OCRA-1:HOTP-SHA256-8:QN08",
+            "OCRA-1:HOTP-SHA256-8:QN08-PSHA1",
             "--challenge",
-            "00000000",
+            "0",
         ],
     );
-    assert_success(&out);
-    assert_eq!(stdout(&out).trim(), "83238735");
+    assert_eq!(out.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(value["error"]["kind"], "invalid_ocra_input");
+    let out = device.run_with_pin(
+        PIN,
+        &["ocra", "--suite", "OCRA-2:nonsense", "--challenge", "0"],
+    );
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
@@ -157,11 +185,19 @@ fn corrupt_vault_without_backup_exits_with_4() {
 fn corrupt_vault_falls_back_to_the_backup() {
     let device = Device::new();
     device.add(&rfc_uri());
+    // The backup is the version before the last save: it holds the first account only.
+    device.add("otpauth://totp/Second:bob?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
     std::fs::write(&device.vault, b"garbage").expect("write");
     let out = device.run_with_pin(PIN, &["code", "--at", "59"]);
     assert_success(&out);
     assert_eq!(stdout(&out).trim(), "94287082");
     assert!(stderr(&out).contains("backup"), "{}", stderr(&out));
+    let out = device.run_with_pin(PIN, &["code", "Second:bob"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the backup cannot know the second account"
+    );
 }
 
 #[test]

@@ -1,0 +1,210 @@
+//! The operator command line: `serve`, `demo`, `user add|disable|enable|unlock|reset-2fa`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use zweifaktor_portal::clock::SystemClock;
+use zweifaktor_portal::config::{Config, DEFAULT_DATABASE_URL};
+use zweifaktor_portal::password::PasswordProfile;
+use zweifaktor_portal::{AppState, accounts};
+
+/// Zweifaktor reference portal and push-2FA server.
+#[derive(Debug, Parser)]
+#[command(name = "zweifaktor-portal", version)]
+struct Cli {
+    /// Database URL: sqlite://FILE (created on first start) or postgres://...
+    #[arg(long, global = true, env = "ZF_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database: String,
+    /// Folder of the key files (default: beside the SQLite file).
+    #[arg(long, global = true, env = "ZF_KEY_DIR")]
+    key_dir: Option<PathBuf>,
+    /// Base URL under which browsers and devices reach the portal.
+    #[arg(
+        long,
+        global = true,
+        env = "ZF_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    public_url: String,
+    /// Argon2id cost of new password hashes (load-test only for load tests).
+    #[arg(long, global = true, value_enum, default_value_t = PasswordProfile::Standard)]
+    password_profile: PasswordProfile,
+    /// Webhook of the wake-up gateway: receives {"challenge_id", "push_token"} per device.
+    #[arg(long, global = true, env = "ZF_WAKEUP_WEBHOOK")]
+    wakeup_webhook: Option<String>,
+    /// Take client addresses from X-Forwarded-For (only behind a proxy that sets it).
+    #[arg(long, global = true, env = "ZF_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the portal.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Create (or refresh) a demo account, print how to log in, then serve.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserAction {
+    /// Create an account and print its one-time initial password.
+    Add {
+        /// E-mail address (the login name).
+        email: String,
+    },
+    /// Disable an account and end its sessions.
+    Disable {
+        /// E-mail address.
+        email: String,
+    },
+    /// Re-enable a disabled account.
+    Enable {
+        /// E-mail address.
+        email: String,
+    },
+    /// Reset the second factor: new seed, devices signed out; prints a new enrollment URI.
+    #[command(name = "reset-2fa")]
+    Reset2fa {
+        /// E-mail address.
+        email: String,
+    },
+    /// Release the lock after too many failed attempts.
+    Unlock {
+        /// E-mail address.
+        email: String,
+    },
+}
+
+/// Runs the command line; the exit code is 0 on success.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(execute(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(cli: Cli) -> Result<(), String> {
+    let mut config = Config::new(&cli.public_url, &cli.database);
+    if let Some(dir) = cli.key_dir {
+        config.key_dir = dir;
+    }
+    config.password_profile = cli.password_profile;
+    config.wakeup_url = cli.wakeup_webhook;
+    config.trust_forwarded_for = cli.trust_forwarded_for;
+    let state = AppState::open(config, Arc::new(SystemClock))
+        .await
+        .map_err(|e| e.to_string())?;
+    match cli.command {
+        Command::Serve { bind } => serve(state, &bind).await,
+        Command::Demo { bind } => {
+            let (password, uri) = accounts::demo_account(&state)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Zweifaktor demo portal: {}/", state.config.public_url);
+            println!("E-mail address: {}", accounts::DEMO_EMAIL);
+            println!("Password: {}", password.expose());
+            println!("Enrollment URI (add it to the Zweifaktor app or `zweifaktor-device add`):");
+            println!("{}", uri.as_str());
+            serve(state, &bind).await
+        }
+        Command::User { action } => user(&state, action).await.map_err(|e| e.to_string()),
+    }
+}
+
+async fn serve(state: Arc<AppState>, bind: &str) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    zweifaktor_portal::run(state, listener, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn user(state: &AppState, action: UserAction) -> Result<(), accounts::AccountError> {
+    match action {
+        UserAction::Add { email } => {
+            let password = accounts::create_user(state, &email).await?;
+            println!("Account {email} created.");
+            println!("One-time initial password: {}", password.expose());
+        }
+        UserAction::Disable { email } => {
+            accounts::set_disabled(state, &email, true).await?;
+            println!("Account {email} disabled.");
+        }
+        UserAction::Enable { email } => {
+            accounts::set_disabled(state, &email, false).await?;
+            println!("Account {email} enabled.");
+        }
+        UserAction::Reset2fa { email } => {
+            let uri = accounts::reset_2fa(state, &email).await?;
+            println!("Second factor of {email} reset; all devices signed out.");
+            println!("New enrollment URI:");
+            println!("{}", uri.as_str());
+        }
+        UserAction::Unlock { email } => {
+            accounts::unlock(state, &email).await?;
+            println!("Account {email} unlocked.");
+        }
+    }
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested");
+}

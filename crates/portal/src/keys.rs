@@ -1,0 +1,260 @@
+//! The portal's two long-lived keys, kept in files beside (never inside) the database.
+//!
+//! - the Ed25519 **signing key** that signs every challenge; its public half is pinned by the
+//!   app at enrollment (`zf_key`), so it must survive restarts;
+//! - the **seed key** that encrypts OTP seeds at rest with XChaCha20-Poly1305, so a copy of the
+//!   database alone does not reveal any seed.
+//!
+//! Both are created on first start with mode 0600 and read on every later start.
+
+use std::fs::OpenOptions;
+use std::io::{ErrorKind, Read, Write};
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use ed25519_dalek::SigningKey;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zweifaktor_protocol::Seed;
+
+use crate::tokens::random_bytes;
+
+/// File name of the portal's Ed25519 signing key (32 raw bytes).
+pub const SIGNING_KEY_FILE: &str = "zweifaktor-portal.signing.key";
+
+/// File name of the seed-encryption key (32 raw bytes).
+pub const SEED_KEY_FILE: &str = "zweifaktor-portal.seed.key";
+
+/// Length of both key files in bytes.
+const KEY_LEN: usize = 32;
+
+/// XChaCha20-Poly1305 nonce length: 192 bits, large enough to draw at random for every
+/// encryption without tracking counters (draft-irtf-cfrg-xchacha §2).
+const NONCE_LEN: usize = 24;
+
+/// Errors while loading, creating or using the portal's keys.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// A key file could not be read or written.
+    #[error("key file {path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A key file exists but does not hold exactly 32 bytes.
+    #[error("key file {0} is damaged (expected 32 bytes)")]
+    Damaged(PathBuf),
+    /// A stored seed could not be decrypted: wrong key, wrong user or altered row.
+    #[error("a stored seed failed authentication")]
+    SeedAuthentication,
+    /// A stored seed is not valid base64 or too short.
+    #[error("a stored seed is malformed")]
+    SeedMalformed,
+}
+
+/// The key that encrypts seeds at rest.
+#[derive(Zeroize, ZeroizeOnDrop)]
+struct SeedKey([u8; KEY_LEN]);
+
+/// Both portal keys, loaded once at start and shared read-only.
+pub struct PortalKeys {
+    signing: SigningKey,
+    seed_key: SeedKey,
+}
+
+impl std::fmt::Debug for PortalKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PortalKeys")
+            .field("public_key", &self.public_key_b64url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PortalKeys {
+    /// Reads both keys from `dir`, creating any that is missing (mode 0600).
+    pub fn load_or_create(dir: &Path) -> Result<Self, KeyError> {
+        std::fs::create_dir_all(dir).map_err(|source| KeyError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let signing = load_or_create_file(&dir.join(SIGNING_KEY_FILE))?;
+        let seed = load_or_create_file(&dir.join(SEED_KEY_FILE))?;
+        Ok(Self {
+            signing: SigningKey::from_bytes(&signing),
+            seed_key: SeedKey(*seed),
+        })
+    }
+
+    /// The challenge-signing key.
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing
+    }
+
+    /// The public half of the signing key as base64url, the form of the `zf_key` parameter.
+    pub fn public_key_b64url(&self) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(self.signing.verifying_key().as_bytes())
+    }
+
+    /// Encrypts a seed for storage; `user_id` is bound in as associated data, so a seed row
+    /// copied onto another user fails to decrypt.
+    pub fn encrypt_seed(&self, user_id: &str, seed: &Seed) -> Result<String, KeyError> {
+        let cipher = XChaCha20Poly1305::new(&Key::from(self.seed_key.0));
+        let nonce_bytes = random_bytes(NONCE_LEN);
+        let nonce =
+            XNonce::try_from(nonce_bytes.as_slice()).map_err(|_| KeyError::SeedMalformed)?;
+        let sealed = cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: seed.as_bytes(),
+                    aad: user_id.as_bytes(),
+                },
+            )
+            .map_err(|_| KeyError::SeedAuthentication)?;
+        let mut out = nonce_bytes;
+        out.extend_from_slice(&sealed);
+        Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(out))
+    }
+
+    /// Decrypts a stored seed of `user_id`.
+    pub fn decrypt_seed(&self, user_id: &str, stored: &str) -> Result<Seed, KeyError> {
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(stored)
+            .map_err(|_| KeyError::SeedMalformed)?;
+        if raw.len() <= NONCE_LEN {
+            return Err(KeyError::SeedMalformed);
+        }
+        let (nonce, sealed) = raw.split_at(NONCE_LEN);
+        let nonce = XNonce::try_from(nonce).map_err(|_| KeyError::SeedMalformed)?;
+        let cipher = XChaCha20Poly1305::new(&Key::from(self.seed_key.0));
+        let plain = cipher
+            .decrypt(
+                &nonce,
+                Payload {
+                    msg: sealed,
+                    aad: user_id.as_bytes(),
+                },
+            )
+            .map_err(|_| KeyError::SeedAuthentication)?;
+        Ok(Seed::from_bytes(plain))
+    }
+}
+
+/// Reads a 32-byte key file, or creates it with fresh random bytes and mode 0600.
+fn load_or_create_file(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, KeyError> {
+    let io = |source| KeyError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    match std::fs::File::open(path) {
+        Ok(mut file) => {
+            let mut bytes = Zeroizing::new(Vec::new());
+            file.read_to_end(&mut bytes).map_err(io)?;
+            let mut key = Zeroizing::new([0u8; KEY_LEN]);
+            if bytes.len() != KEY_LEN {
+                return Err(KeyError::Damaged(path.to_path_buf()));
+            }
+            key.copy_from_slice(&bytes);
+            Ok(key)
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            let mut key = Zeroizing::new([0u8; KEY_LEN]);
+            key.copy_from_slice(&random_bytes(KEY_LEN));
+            let mut options = OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt as _;
+                options.mode(0o600);
+            }
+            let mut file = options.open(path).map_err(io)?;
+            file.write_all(key.as_slice()).map_err(io)?;
+            file.sync_all().map_err(io)?;
+            tracing::info!(file = %path.display(), "created portal key file");
+            Ok(key)
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_created_once_and_reloaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = PortalKeys::load_or_create(dir.path()).unwrap();
+        let b = PortalKeys::load_or_create(dir.path()).unwrap();
+        assert_eq!(a.public_key_b64url(), b.public_key_b64url());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            for name in [SIGNING_KEY_FILE, SEED_KEY_FILE] {
+                let mode = std::fs::metadata(dir.path().join(name))
+                    .unwrap()
+                    .permissions()
+                    .mode();
+                assert_eq!(mode & 0o777, 0o600, "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn seed_round_trips_and_is_bound_to_user() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = PortalKeys::load_or_create(dir.path()).unwrap();
+        let seed = Seed::from_bytes(b"12345678901234567890".to_vec());
+        let stored = keys.encrypt_seed("alice", &seed).unwrap();
+        assert!(!stored.contains("MTIzNDU2"));
+        assert_eq!(keys.decrypt_seed("alice", &stored).unwrap(), seed);
+        assert!(matches!(
+            keys.decrypt_seed("bob", &stored),
+            Err(KeyError::SeedAuthentication)
+        ));
+    }
+
+    #[test]
+    fn flipped_byte_and_truncation_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = PortalKeys::load_or_create(dir.path()).unwrap();
+        let seed = Seed::from_bytes(vec![7; 20]);
+        let stored = keys.encrypt_seed("u", &seed).unwrap();
+        let mut raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(&stored)
+            .unwrap();
+        let last = raw.len() - 1;
+        raw[last] ^= 1;
+        let flipped = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&raw);
+        assert!(matches!(
+            keys.decrypt_seed("u", &flipped),
+            Err(KeyError::SeedAuthentication)
+        ));
+        assert!(matches!(
+            keys.decrypt_seed("u", "AAAA"),
+            Err(KeyError::SeedMalformed)
+        ));
+    }
+
+    #[test]
+    fn other_key_cannot_decrypt() {
+        let a = PortalKeys::load_or_create(tempfile::tempdir().unwrap().path()).unwrap();
+        let b = PortalKeys::load_or_create(tempfile::tempdir().unwrap().path()).unwrap();
+        let stored = a.encrypt_seed("u", &Seed::from_bytes(vec![1; 20])).unwrap();
+        assert!(b.decrypt_seed("u", &stored).is_err());
+    }
+
+    #[test]
+    fn damaged_key_file_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(SIGNING_KEY_FILE), b"short").unwrap();
+        assert!(matches!(
+            PortalKeys::load_or_create(dir.path()),
+            Err(KeyError::Damaged(_))
+        ));
+    }
+}

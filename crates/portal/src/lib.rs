@@ -1,0 +1,99 @@
+//! Zweifaktor's reference portal: the login pages of a web portal with push two-factor
+//! authentication, the device API the Zweifaktor app talks to, and an operator CLI.
+//!
+//! A login runs in two steps. The password step creates a *login* (the challenge, with a
+//! random nonce) and pushes it to the user's devices; the code step accepts the OCRA code for
+//! that nonce (or the current TOTP code) and opens the dashboard.
+//!
+//! # Layout
+//! - [`accounts`]: accounts, enrollment URIs, 2FA reset, recovery codes.
+//! - [`config`]: settings of an instance.
+//! - [`state`]: [`AppState`], shared by all handlers.
+//! - [`storage`]: sqlx storage (SQLite or PostgreSQL) and migrations.
+//! - [`keys`]: the signing key and the seed-encryption key, in files beside the database.
+//! - [`password`]: Argon2id hashing.
+//! - [`tokens`]: random ids, bearer tokens and their hashes, recovery codes.
+//! - [`ratelimit`]: per-account and per-address token buckets.
+//! - [`hub`]: fan-out of new challenges (in-process, or PostgreSQL NOTIFY between instances).
+//! - [`clock`]: injected time.
+//! - [`codes`]: the security-code check (OCRA for the challenge, TOTP fallback).
+//! - [`i18n`]: German and English texts.
+//! - [`error`]: [`error::AppError`], the web layer's error.
+//! - [`wakeup`]: the wake-up webhook for push services.
+//! - [`web`]: routers, pages and the device API; [`app`] builds the router, [`run`] serves it.
+
+pub mod accounts;
+pub mod clock;
+pub mod codes;
+pub mod config;
+pub mod error;
+pub mod hub;
+pub mod i18n;
+pub mod keys;
+pub mod password;
+pub mod ratelimit;
+pub mod state;
+pub mod storage;
+pub mod tokens;
+pub mod wakeup;
+pub mod web;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use zweifaktor_protocol::messages::ANSWER_MAX_SKEW_SECS;
+
+pub use state::{AppState, StartError};
+pub use web::app;
+
+/// How often expired sessions, answer nonces and enroll tokens are deleted.
+pub const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(10 * 60);
+
+/// Deletes records nobody can use any more: expired sessions, enroll tokens, and answer
+/// nonces older than twice the allowed answer skew.
+pub async fn maintenance(state: &AppState) -> Result<(), storage::StorageError> {
+    let now = state.now();
+    let purged = state.db.purge_sessions(now).await?;
+    let skew = i64::try_from(ANSWER_MAX_SKEW_SECS).unwrap_or(i64::MAX);
+    state
+        .db
+        .purge_device_records(now.saturating_sub(2 * skew))
+        .await?;
+    tracing::debug!(purged, "maintenance done");
+    Ok(())
+}
+
+/// Serves the portal on `listener` until `shutdown` completes, then lets open requests
+/// finish (graceful shutdown) and closes the database.
+pub async fn run(
+    state: Arc<AppState>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let router = app(Arc::clone(&state));
+    let janitor = {
+        let state = Arc::clone(&state);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(MAINTENANCE_INTERVAL);
+            loop {
+                tick.tick().await;
+                if let Err(e) = maintenance(&state).await {
+                    tracing::warn!(error = %e, "maintenance failed");
+                }
+            }
+        })
+    };
+    tracing::info!(address = ?listener.local_addr().ok(), url = %state.config.public_url, "portal listening");
+    let served = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    janitor.abort();
+    state.db.close().await;
+    tracing::info!("portal stopped");
+    Ok(served?)
+}

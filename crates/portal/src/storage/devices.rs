@@ -1,0 +1,296 @@
+//! Registered devices (apps), the single-use enroll tokens that let them register, and the
+//! answer nonces that stop replayed answers.
+
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use super::{Db, StorageError};
+
+/// An enroll token is valid this long (DESIGN.md Protocol v1: 10 minutes), enough to scan a
+/// QR code, short enough that a photographed letter soon becomes useless.
+pub const ENROLL_TOKEN_LIFETIME_SECS: i64 = 10 * 60;
+
+/// One registered device as stored.
+#[derive(Debug, Clone)]
+pub struct Device {
+    /// Random hex id, returned to the device at registration.
+    pub id: String,
+    /// The account.
+    pub user_id: String,
+    /// The device's Ed25519 public key, base64url.
+    pub public_key: String,
+    /// Name the user gave the device.
+    pub label: String,
+    /// Platform the app reported (android, ios, desktop, cli).
+    pub platform: String,
+    /// Unix seconds of registration.
+    pub created_at: i64,
+}
+
+fn from_row(row: &AnyRow) -> Result<Device, sqlx::Error> {
+    Ok(Device {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        public_key: row.try_get("public_key")?,
+        label: row.try_get("label")?,
+        platform: row.try_get("platform")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+const COLUMNS: &str = "id, user_id, public_key, label, platform, created_at";
+
+/// A device about to be stored by [`Db::insert_device`].
+#[derive(Debug)]
+pub struct NewDevice<'a> {
+    /// The registered device.
+    pub device: &'a Device,
+    /// Optional wake-up push token.
+    pub push_token: Option<&'a str>,
+    /// SHA-256 hex of the device token.
+    pub token_hash: &'a str,
+}
+
+impl Db {
+    /// Stores an enroll token (by hash) for `user_id`, valid until `expires_at`.
+    pub async fn insert_enroll_token(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        expires_at: i64,
+    ) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO enroll_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Uses up an enroll token: the account it belongs to, or `None` if it is unknown,
+    /// expired or already used. Only one caller can ever get `Some` for a token.
+    pub async fn consume_enroll_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<String>, StorageError> {
+        let row = sqlx::query(
+            "SELECT user_id FROM enroll_tokens WHERE token_hash = $1 AND used = 0 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let done =
+            sqlx::query("UPDATE enroll_tokens SET used = 1 WHERE token_hash = $1 AND used = 0")
+                .bind(token_hash)
+                .execute(self.pool())
+                .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        Ok(Some(row.try_get("user_id")?))
+    }
+
+    /// Voids every unused enroll token of an account (2FA reset, new QR code).
+    pub async fn void_enroll_tokens(&self, user_id: &str) -> Result<(), StorageError> {
+        sqlx::query("UPDATE enroll_tokens SET used = 1 WHERE user_id = $1")
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a registered device.
+    pub async fn insert_device(&self, new: NewDevice<'_>) -> Result<(), StorageError> {
+        let d = new.device;
+        sqlx::query(
+            "INSERT INTO devices (id, user_id, public_key, label, platform, push_token, token_hash, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&d.id)
+        .bind(&d.user_id)
+        .bind(&d.public_key)
+        .bind(&d.label)
+        .bind(&d.platform)
+        .bind(new.push_token.map(str::to_string))
+        .bind(new.token_hash)
+        .bind(d.created_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The active device whose token hashes to `token_hash`.
+    pub async fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StorageError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM devices WHERE token_hash = $1 AND revoked = 0"
+        ))
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.as_ref().map(from_row).transpose()?)
+    }
+
+    /// The active devices of an account, oldest first.
+    pub async fn user_devices(&self, user_id: &str) -> Result<Vec<Device>, StorageError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM devices WHERE user_id = $1 AND revoked = 0 ORDER BY created_at, id"
+        ))
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// Push tokens of the account's active devices, for the wake-up gateway.
+    pub async fn push_tokens(&self, user_id: &str) -> Result<Vec<String>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT push_token FROM devices WHERE user_id = $1 AND revoked = 0 \
+             AND push_token IS NOT NULL",
+        )
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get::<String, _>("push_token"))
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Revokes one device of an account; `false` if there was no such active device.
+    pub async fn revoke_device(
+        &self,
+        user_id: &str,
+        device_id: &str,
+    ) -> Result<bool, StorageError> {
+        let done = sqlx::query(
+            "UPDATE devices SET revoked = 1 WHERE id = $1 AND user_id = $2 AND revoked = 0",
+        )
+        .bind(device_id)
+        .bind(user_id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Revokes every device of an account (2FA reset, recovery).
+    pub async fn revoke_all_devices(&self, user_id: &str) -> Result<(), StorageError> {
+        sqlx::query("UPDATE devices SET revoked = 1 WHERE user_id = $1")
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Records an answer nonce of a device; `false` if the device used it before (a replay).
+    pub async fn remember_answer_nonce(
+        &self,
+        device_id: &str,
+        nonce: &str,
+        now: i64,
+    ) -> Result<bool, StorageError> {
+        let result = sqlx::query(
+            "INSERT INTO answer_nonces (device_id, nonce, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(device_id)
+        .bind(nonce)
+        .bind(now)
+        .execute(self.pool())
+        .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+impl Db {
+    /// Deletes answer nonces received before `before` and enroll tokens that expired before
+    /// it. Safe for nonces older than twice the answer skew: an answer that old fails the
+    /// timestamp check before its nonce is looked at.
+    pub async fn purge_device_records(&self, before: i64) -> Result<(), StorageError> {
+        sqlx::query("DELETE FROM answer_nonces WHERE created_at < $1")
+            .bind(before)
+            .execute(self.pool())
+            .await?;
+        sqlx::query("DELETE FROM enroll_tokens WHERE expires_at < $1")
+            .bind(before)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::testing::db;
+
+    #[tokio::test]
+    async fn enroll_token_is_single_use_and_expires() {
+        let (db, _dir) = db().await;
+        db.create_user("u", "u@example.org", "h", "s", 0)
+            .await
+            .unwrap();
+        db.insert_enroll_token("t1", "u", 100).await.unwrap();
+        db.insert_enroll_token("t2", "u", 100).await.unwrap();
+        assert_eq!(
+            db.consume_enroll_token("t1", 50).await.unwrap().as_deref(),
+            Some("u")
+        );
+        assert_eq!(
+            db.consume_enroll_token("t1", 50).await.unwrap(),
+            None,
+            "reuse"
+        );
+        assert_eq!(
+            db.consume_enroll_token("t2", 100).await.unwrap(),
+            None,
+            "expired"
+        );
+        assert_eq!(db.consume_enroll_token("nope", 0).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn devices_are_found_by_token_until_revoked_and_nonces_replay_once() {
+        let (db, _dir) = db().await;
+        db.create_user("u", "u@example.org", "h", "s", 0)
+            .await
+            .unwrap();
+        let device = Device {
+            id: "d".into(),
+            user_id: "u".into(),
+            public_key: "pk".into(),
+            label: "Telefon".into(),
+            platform: "cli".into(),
+            created_at: 1,
+        };
+        db.insert_device(NewDevice {
+            device: &device,
+            push_token: None,
+            token_hash: "th",
+        })
+        .await
+        .unwrap();
+        assert_eq!(db.device_by_token("th").await.unwrap().unwrap().id, "d");
+        assert_eq!(db.user_devices("u").await.unwrap().len(), 1);
+        assert!(db.push_tokens("u").await.unwrap().is_empty());
+        assert!(db.remember_answer_nonce("d", "n1", 1).await.unwrap());
+        assert!(!db.remember_answer_nonce("d", "n1", 2).await.unwrap());
+        db.purge_device_records(2).await.unwrap();
+        assert!(
+            db.remember_answer_nonce("d", "n1", 3).await.unwrap(),
+            "purged nonce"
+        );
+        assert!(!db.revoke_device("other", "d").await.unwrap());
+        assert!(db.revoke_device("u", "d").await.unwrap());
+        assert!(db.device_by_token("th").await.unwrap().is_none());
+        assert!(db.user_devices("u").await.unwrap().is_empty());
+    }
+}

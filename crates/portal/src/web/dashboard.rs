@@ -1,0 +1,186 @@
+//! The dashboard ("Startseite"): devices with remove buttons, enrollment of a new device,
+//! recent sign-ins including refused ones, and logout.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use zeroize::Zeroizing;
+
+use super::session::{CurrentSession, check_csrf};
+use super::{format_time, render};
+use crate::error::AppError;
+use crate::i18n::{Lang, Texts};
+use crate::state::AppState;
+use crate::storage::logins::LoginStatus;
+use crate::storage::sessions::{Session, Stage};
+
+/// Sign-ins listed on the dashboard.
+const RECENT_SIGNINS: i64 = 20;
+
+/// Routes of this module.
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/dashboard", get(dashboard))
+        .route("/devices/{id}/remove", post(remove_device))
+}
+
+/// One row of the device list.
+pub(crate) struct DeviceRow {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) platform: String,
+    pub(crate) added: String,
+}
+
+/// One row of the sign-in list.
+pub(crate) struct SigninRow {
+    pub(crate) time: String,
+    pub(crate) ip: String,
+    pub(crate) browser: String,
+    pub(crate) status: &'static str,
+    pub(crate) status_class: &'static str,
+}
+
+/// A QR code and the URI it encodes (which holds the seed, so it is wiped when dropped).
+pub(crate) struct Enrollment {
+    pub(crate) svg: String,
+    pub(crate) uri: Zeroizing<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub(crate) struct DashboardPage<'a> {
+    pub(crate) t: &'static Texts,
+    pub(crate) lang: &'static str,
+    pub(crate) csrf: &'a str,
+    pub(crate) email: String,
+    pub(crate) must_enroll: bool,
+    pub(crate) devices: Vec<DeviceRow>,
+    pub(crate) signins: Vec<SigninRow>,
+    pub(crate) enrollment: Option<Enrollment>,
+}
+
+/// The session if it is fully logged in.
+pub(crate) fn authenticated(current: Option<&Session>) -> Option<(&Session, &str)> {
+    let session = current.filter(|s| s.stage == Stage::Authenticated)?;
+    Some((session, session.user_id.as_deref()?))
+}
+
+fn status_text(t: &'static Texts, status: LoginStatus) -> &'static str {
+    match status {
+        LoginStatus::Pending => t.status_pending,
+        LoginStatus::Approved => t.status_approved,
+        LoginStatus::Denied => t.status_denied,
+        LoginStatus::Expired => t.status_expired,
+        LoginStatus::Failed => t.status_failed,
+        LoginStatus::Recovery => t.status_recovery,
+        LoginStatus::BadPassword => t.status_bad_password,
+    }
+}
+
+/// Renders the dashboard of `user_id`, with an enrollment QR code if one is given.
+pub(crate) async fn render_dashboard(
+    state: &AppState,
+    session: &Session,
+    user_id: &str,
+    lang: Lang,
+    enrollment: Option<Enrollment>,
+) -> Result<Response, AppError> {
+    let t = lang.texts();
+    let user = state
+        .db
+        .user_by_id(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.now();
+    let devices = state
+        .db
+        .user_devices(user_id)
+        .await?
+        .into_iter()
+        .map(|d| DeviceRow {
+            id: d.id,
+            label: d.label,
+            platform: d.platform,
+            added: format_time(d.created_at),
+        })
+        .collect();
+    let signins = state
+        .db
+        .recent_logins(user_id, RECENT_SIGNINS)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let status = l.status_at(now);
+            SigninRow {
+                time: format_time(l.created_at),
+                ip: l.ip,
+                browser: l.user_agent,
+                status: status_text(t, status),
+                status_class: status.as_str(),
+            }
+        })
+        .collect();
+    render(&DashboardPage {
+        t,
+        lang: lang.code(),
+        csrf: &session.csrf,
+        email: user.email,
+        must_enroll: user.must_enroll,
+        devices,
+        signins,
+        enrollment,
+    })
+}
+
+async fn dashboard(
+    State(state): State<Arc<AppState>>,
+    CurrentSession(current): CurrentSession,
+    lang: Lang,
+) -> Result<Response, AppError> {
+    let Some((session, user_id)) = authenticated(current.as_ref()) else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let user = state
+        .db
+        .user_by_id(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user.must_change_password {
+        return Ok(Redirect::to("/password/change").into_response());
+    }
+    let enrollment = if user.must_enroll {
+        Some(super::enroll::enrollment(&state, &user).await?)
+    } else {
+        None
+    };
+    render_dashboard(&state, session, user_id, lang, enrollment).await
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn remove_device(
+    State(state): State<Arc<AppState>>,
+    CurrentSession(current): CurrentSession,
+    Path(device_id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    check_csrf(current.as_ref(), &form.csrf)?;
+    let Some((_, user_id)) = authenticated(current.as_ref()) else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    if !state.db.revoke_device(user_id, &device_id).await? {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(user = %user_id, device = %device_id, "device removed by its user");
+    Ok(Redirect::to("/dashboard").into_response())
+}

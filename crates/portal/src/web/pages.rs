@@ -1,0 +1,240 @@
+//! Start page, the login form (password step), the password help and logout.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::client::Client;
+use super::session::{CurrentSession, check_csrf, clear_cookie, rotate};
+use super::{redirect_with_cookie, render, with_cookie};
+use crate::error::AppError;
+use crate::i18n::{Lang, Texts};
+use crate::password::{self, Password};
+use crate::ratelimit::{PASSWORD_PER_ACCOUNT, PASSWORD_PER_ADDRESS};
+use crate::state::AppState;
+use crate::storage::logins::{LOGIN_LIFETIME_SECS, Login, LoginStatus};
+use crate::storage::sessions::Stage;
+use crate::storage::users::normalise_email;
+use crate::tokens::{TOKEN_BYTES, random_bytes};
+use zweifaktor_protocol::messages::ChallengeId;
+
+/// A valid Argon2id hash of a random password, checked when the e-mail address is unknown
+/// so that the answer takes as long as for a real account.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$48W/eSHfO2l0zaCKb3Z9AA$\
+                          +TpusfJBAv3h7mc/k2Ng3a1AKueEOu00snW2mdQysVs";
+
+/// Routes of this module.
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/", get(start))
+        .route("/password-forgotten", get(forgot))
+        .route("/login", get(login_form).post(login_submit))
+        .route("/logout", post(logout))
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct StartPage {
+    t: &'static Texts,
+    lang: &'static str,
+}
+
+async fn start(lang: Lang) -> Result<Response, AppError> {
+    render(&StartPage {
+        t: lang.texts(),
+        lang: lang.code(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "forgot.html")]
+struct ForgotPage {
+    t: &'static Texts,
+    lang: &'static str,
+}
+
+async fn forgot(lang: Lang) -> Result<Response, AppError> {
+    render(&ForgotPage {
+        t: lang.texts(),
+        lang: lang.code(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    t: &'static Texts,
+    lang: &'static str,
+    csrf: &'a str,
+    email: &'a str,
+    error: Option<&'static str>,
+}
+
+/// Shows the login form; starts an anonymous session so the form can carry a CSRF token.
+async fn login_form(
+    State(state): State<Arc<AppState>>,
+    CurrentSession(current): CurrentSession,
+    lang: Lang,
+) -> Result<Response, AppError> {
+    if let Some(session) = current.as_ref().filter(|s| s.stage == Stage::Anonymous) {
+        return render(&LoginPage {
+            t: lang.texts(),
+            lang: lang.code(),
+            csrf: &session.csrf,
+            email: "",
+            error: None,
+        });
+    }
+    let fresh = rotate(&state, current.as_ref(), None, Stage::Anonymous, None).await?;
+    let page = render(&LoginPage {
+        t: lang.texts(),
+        lang: lang.code(),
+        csrf: &fresh.session.csrf,
+        email: "",
+        error: None,
+    })?;
+    Ok(with_cookie(page, &fresh.cookie))
+}
+
+/// The login form's fields; missing fields arrive empty so a missing CSRF token is a 403.
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: Password,
+}
+
+/// The password step: on success a new login (challenge) and a rotated session.
+async fn login_submit(
+    State(state): State<Arc<AppState>>,
+    CurrentSession(current): CurrentSession,
+    lang: Lang,
+    client: Client,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let session = check_csrf(current.as_ref(), &form.csrf)?;
+    let now = state.now();
+    let email = normalise_email(&form.email);
+    state
+        .limiter
+        .check(&format!("pw-ip:{}", client.ip), PASSWORD_PER_ADDRESS, now)
+        .map_err(AppError::RateLimited)?;
+    state
+        .limiter
+        .check(&format!("pw-acct:{email}"), PASSWORD_PER_ACCOUNT, now)
+        .map_err(AppError::RateLimited)?;
+    let refuse = |message: &'static str| {
+        render(&LoginPage {
+            t: lang.texts(),
+            lang: lang.code(),
+            csrf: &session.csrf,
+            email: &email,
+            error: Some(message),
+        })
+    };
+    let Some(user) = state.db.user_by_email(&email).await? else {
+        password::verify(form.password, DUMMY_HASH.to_string()).await?;
+        tracing::info!("login refused: unknown account");
+        return refuse(lang.texts().bad_credentials);
+    };
+    let right = password::verify(form.password, user.password_hash.clone()).await?;
+    if !right {
+        let failures = state.db.record_failure(&user.id).await?;
+        state
+            .db
+            .insert_login(&new_login(&user.id, LoginStatus::BadPassword, &client, now))
+            .await?;
+        tracing::info!(user = %user.id, failures, "login refused: wrong password");
+        return refuse(lang.texts().bad_credentials);
+    }
+    if user.disabled || user.locked() {
+        tracing::info!(user = %user.id, disabled = user.disabled, "login refused: account locked");
+        return refuse(lang.texts().account_locked);
+    }
+    let login = new_login(&user.id, LoginStatus::Pending, &client, now);
+    state.db.insert_login(&login).await?;
+    state.hub.publish(&user.id, &login.id).await;
+    if let Some(wakeup) = &state.wakeup {
+        wakeup.wake(&login.id, state.db.push_tokens(&user.id).await?);
+    }
+    let (stage, next) = if user.must_enroll {
+        (Stage::Enroll, "/enroll")
+    } else {
+        (Stage::Code, "/login/code")
+    };
+    let fresh = rotate(
+        &state,
+        Some(session),
+        Some(&user.id),
+        stage,
+        Some(&login.id),
+    )
+    .await?;
+    tracing::info!(user = %user.id, login = %login.id, "password accepted, challenge issued");
+    Ok(redirect_with_cookie(next, &fresh.cookie))
+}
+
+/// A login record with a fresh challenge nonce.
+fn new_login(user_id: &str, status: LoginStatus, client: &Client, now: i64) -> Login {
+    Login {
+        id: challenge_id(),
+        user_id: user_id.to_string(),
+        nonce: hex::encode(random_bytes(TOKEN_BYTES)),
+        status,
+        wrong_codes: 0,
+        seen: false,
+        ip: client.ip.clone(),
+        user_agent: client.user_agent.clone(),
+        created_at: now,
+        expires_at: now + LOGIN_LIFETIME_SECS,
+    }
+}
+
+/// A new challenge id: a random UUID v4, the form protocol v1 requires.
+fn challenge_id() -> String {
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&random_bytes(16));
+    ChallengeId::from_random_bytes(bytes).to_string()
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Ends the session and returns to the start page.
+async fn logout(
+    State(state): State<Arc<AppState>>,
+    CurrentSession(current): CurrentSession,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    let session = check_csrf(current.as_ref(), &form.csrf)?;
+    state.db.delete_session(&session.id_hash).await?;
+    Ok(with_cookie(
+        axum::response::IntoResponse::into_response(Redirect::to("/")),
+        &clear_cookie(&state),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use argon2::password_hash::PasswordVerifier as _;
+
+    #[test]
+    fn dummy_hash_is_a_valid_argon2id_hash() {
+        let result = argon2::Argon2::default().verify_password(b"not it", super::DUMMY_HASH);
+        assert!(
+            matches!(result, Err(argon2::password_hash::Error::PasswordInvalid)),
+            "{result:?}"
+        );
+    }
+}

@@ -1,0 +1,234 @@
+//! Test harness: a real portal on 127.0.0.1:0 with a fresh SQLite file, a manual clock, and a
+//! cookie-keeping HTTP client that plays the browser.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tokio::sync::oneshot;
+use zeroize::Zeroizing;
+use zweifaktor_portal::clock::{Clock as _, ManualClock, SystemClock};
+use zweifaktor_portal::config::Config;
+use zweifaktor_portal::password::PasswordProfile;
+use zweifaktor_portal::{AppState, accounts};
+
+/// Everything every portal in this test binary logged, at debug level.
+static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+
+/// A writer that appends to [`LOGS`].
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Installs the capturing debug-level subscriber once per test binary.
+fn capture_logs() -> Arc<Mutex<Vec<u8>>> {
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = buffer.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .without_time()
+            .with_ansi(false)
+            .with_writer(move || LogWriter(writer.clone()))
+            .try_init();
+        buffer
+    })
+    .clone()
+}
+
+/// The log text captured so far.
+pub fn logs() -> String {
+    String::from_utf8_lossy(&capture_logs().lock().unwrap()).into_owned()
+}
+
+/// Names a PostgreSQL server (`postgres://USER@HOST:PORT/postgres`) to run the tests on
+/// instead of SQLite files; each portal folder then gets its own database on that server.
+pub const POSTGRES_ENV: &str = "ZF_TEST_POSTGRES_URL";
+
+/// The database of the portal whose files live in `dir`: a SQLite file there, or with
+/// [`POSTGRES_ENV`] set a PostgreSQL database named after the folder.
+async fn database_url(dir: &tempfile::TempDir) -> String {
+    let Ok(admin) = std::env::var(POSTGRES_ENV) else {
+        return format!("sqlite://{}", dir.path().join("portal.db").display());
+    };
+    use sqlx::Connection as _;
+    let name: String = dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase();
+    let name = format!("zf_{name}");
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+    let exists: Option<(i32,)> = sqlx::query_as("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(&name)
+        .fetch_optional(&mut conn)
+        .await
+        .unwrap();
+    if exists.is_none() {
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let base = admin.rsplit_once('/').unwrap().0;
+    format!("{base}/{name}")
+}
+
+/// A running portal; dropping it stops the server.
+pub struct Portal {
+    pub url: String,
+    pub state: Arc<AppState>,
+    pub clock: Arc<ManualClock>,
+    pub dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Portal {
+    /// Starts a portal on a new database.
+    pub async fn start() -> Self {
+        Self::start_in(tempfile::tempdir().unwrap()).await
+    }
+
+    /// Starts a portal on the database in `dir` (kept from an earlier run, or new).
+    pub async fn start_in(dir: tempfile::TempDir) -> Self {
+        Self::start_custom(dir, |_| {}).await
+    }
+
+    /// Starts a portal in `dir` with settings changed by `adjust`.
+    pub async fn start_custom(dir: tempfile::TempDir, adjust: impl FnOnce(&mut Config)) -> Self {
+        capture_logs();
+        let db = database_url(&dir).await;
+        let mut config = Config::new("http://unused", db);
+        config.key_dir = dir.path().to_path_buf();
+        adjust(&mut config);
+        Self::start_with(config, dir).await
+    }
+
+    /// A second instance on the same database and key files, as behind a load balancer.
+    pub async fn start_second(&self) -> Self {
+        Self::start_with(self.state.config.clone(), tempfile::tempdir().unwrap()).await
+    }
+
+    async fn start_with(mut config: Config, dir: tempfile::TempDir) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        config.public_url = url.clone();
+        config.password_profile = PasswordProfile::LoadTest;
+        let clock = Arc::new(ManualClock::new(SystemClock.now()));
+        let state = AppState::open(config, clock.clone()).await.unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(zweifaktor_portal_run(state.clone(), listener, stopped));
+        Self {
+            url,
+            state,
+            clock,
+            dir,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Stops the server gracefully and returns the folder of its database.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::mem::replace(&mut self.dir, dir)
+    }
+
+    /// Creates an account with `password`; `enrolled` skips the first-login enrollment.
+    pub async fn add_user(&self, email: &str, password: &str, enrolled: bool) -> String {
+        let id = accounts::create_user_with_password(
+            &self.state,
+            email,
+            Zeroizing::new(password.to_string()),
+        )
+        .await
+        .unwrap();
+        if enrolled {
+            self.state.db.set_must_enroll(&id, false).await.unwrap();
+        }
+        id
+    }
+
+    /// `path` under the portal's URL.
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+}
+
+async fn zweifaktor_portal_run(
+    state: Arc<AppState>,
+    listener: tokio::net::TcpListener,
+    stopped: oneshot::Receiver<()>,
+) {
+    zweifaktor_portal::run(state, listener, async {
+        let _ = stopped.await;
+    })
+    .await
+    .unwrap();
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A browser: keeps cookies, follows redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .user_agent("zweifaktor-test-browser/1.0")
+        .build()
+        .unwrap()
+}
+
+/// The value of the first `name="csrf"` hidden field in `html`.
+pub fn csrf(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    let end = html[start..].find('"').unwrap();
+    html[start..start + end].to_string()
+}
+
+/// Loads the login form and submits `email` and `password`; returns the final response.
+pub async fn login(
+    portal: &Portal,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let page = client.get(portal.at("/login")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let token = csrf(&page.text().await.unwrap());
+    client
+        .post(portal.at("/login"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+}

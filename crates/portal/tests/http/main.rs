@@ -1,0 +1,14 @@
+//! Integration tests: the real portal on 127.0.0.1 with a fresh SQLite file, driven over
+//! HTTP by a cookie-keeping client (the browser side) and by protocol-crate messages (the
+//! device side).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod binary;
+mod common;
+mod flow;
+mod gateway;
+mod logs;
+mod pages;
+mod phone;
+mod restart;

@@ -1,1 +1,0 @@
-//! Protocol v1 message types exchanged between app and portal.
