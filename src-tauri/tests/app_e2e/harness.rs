@@ -76,6 +76,16 @@ impl Xvfb {
     }
 }
 
+/// The colour scheme the app's window is asked for (GTK's theme, which WebKitGTK follows for
+/// `prefers-color-scheme`).
+#[derive(Clone, Copy)]
+pub enum Theme {
+    /// The light default.
+    Light,
+    /// Adwaita's dark variant.
+    Dark,
+}
+
 /// tauri-driver on a free loopback port, for one data folder.
 pub struct Driver {
     _process: Group,
@@ -86,15 +96,20 @@ pub struct Driver {
 impl Driver {
     /// Starts tauri-driver; the app it starts later inherits `DISPLAY`, the data folder and
     /// `WEBKIT_DISABLE_COMPOSITING_MODE=1` (WebKitGTK cannot composite under Xvfb).
-    pub fn start(xvfb: &Xvfb, data_dir: &Path) -> Self {
+    pub fn start(xvfb: &Xvfb, data_dir: &Path, theme: Theme) -> Self {
         let port = free_port();
         let native_port = free_port();
+        let gtk_theme = match theme {
+            Theme::Light => "Adwaita",
+            Theme::Dark => "Adwaita:dark",
+        };
         let process = Command::new("tauri-driver")
             .args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])
             .env("DISPLAY", &xvfb.display)
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .env("ZF_APP_DATA_DIR", data_dir)
+            .env("GTK_THEME", gtk_theme)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

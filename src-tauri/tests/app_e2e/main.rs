@@ -12,7 +12,7 @@
 mod harness;
 mod webdriver;
 
-use harness::{Driver, Xvfb, app_binary, oathtool_totp, screenshot_dir, unix_now};
+use harness::{Driver, Theme, Xvfb, app_binary, oathtool_totp, screenshot_dir, unix_now};
 use webdriver::Session;
 
 /// The base-32 seed of the test account: RFC 6238 Appendix B's SHA-1 seed
@@ -28,18 +28,41 @@ const PIN: &str = "274951";
 /// A PIN that is valid but wrong.
 const WRONG_PIN: &str = "580316";
 
-/// Numbers the screenshots in the order a user sees the screens.
+/// Numbers the screenshots of one walk in the order a user sees the screens.
 struct Shots<'a> {
     display: &'a Xvfb,
+    walk: &'static str,
     count: u32,
 }
 
-impl Shots<'_> {
+impl<'a> Shots<'a> {
+    fn new(display: &'a Xvfb, walk: &'static str) -> Self {
+        Self {
+            display,
+            walk,
+            count: 0,
+        }
+    }
+
     fn take(&mut self, name: &str) {
         self.count += 1;
-        let file = format!("{:02}-{name}.png", self.count);
+        let file = format!("{}-{:02}-{name}.png", self.walk, self.count);
         self.display.screenshot(&screenshot_dir().join(file));
     }
+}
+
+/// Sets the app up from [`URI`] with `pin` and goes on to the codes.
+fn enroll(s: &Session, pin: &str) {
+    s.screen("enroll");
+    s.type_into("#enroll-uri", URI);
+    s.click("#enroll-submit");
+    s.screen("pin-setup");
+    s.type_into("#pin-new", pin);
+    s.type_into("#pin-repeat", pin);
+    s.click("#pin-setup-submit");
+    s.screen("done");
+    s.click("#done-continue");
+    s.screen("codes");
 }
 
 /// The digits of a shown code (the UI puts a thin space in the middle).
@@ -52,12 +75,9 @@ fn digits(text: &str) -> String {
 fn enroll_read_the_code_lock_out_and_reset() {
     let data = tempfile::tempdir().unwrap();
     let xvfb = Xvfb::start();
-    let driver = Driver::start(&xvfb, data.path());
+    let driver = Driver::start(&xvfb, data.path(), Theme::Light);
     let s = Session::start(&driver.url, &app_binary());
-    let mut shots = Shots {
-        display: &xvfb,
-        count: 0,
-    };
+    let mut shots = Shots::new(&xvfb, "walk");
 
     // A fresh app asks for the portal's set-up link.
     s.screen("enroll");
@@ -159,5 +179,62 @@ fn enroll_read_the_code_lock_out_and_reset() {
             .all(|entry| !entry.file_name().to_string_lossy().starts_with("vault")),
         "the vault is gone after the reset"
     );
+    s.end();
+}
+
+#[test]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver and oathtool: run scripts/app-e2e.sh"]
+fn settings_change_the_pin_the_language_and_remove_the_account_in_dark_mode() {
+    let data = tempfile::tempdir().unwrap();
+    let xvfb = Xvfb::start();
+    let driver = Driver::start(&xvfb, data.path(), Theme::Dark);
+    let s = Session::start(&driver.url, &app_binary());
+    let mut shots = Shots::new(&xvfb, "dark");
+
+    enroll(&s, PIN);
+    s.text_where("#codes-list .code", |t| digits(t).len() == 6);
+    shots.take("codes");
+    s.click("#codes-settings");
+    s.screen("settings");
+
+    // Change the PIN: the current one is checked and counts as a try.
+    s.type_into("#change-pin-current", WRONG_PIN);
+    s.type_into("#change-pin-new", "135792");
+    s.type_into("#change-pin-repeat", "135792");
+    s.click("#change-pin-submit");
+    s.text_where("#change-pin-message", |t| t.contains("Noch 4 Versuche"));
+    s.type_into("#change-pin-current", PIN);
+    s.type_into("#change-pin-new", "135792");
+    s.type_into("#change-pin-repeat", "135792");
+    s.click("#change-pin-submit");
+    s.text_where("#change-pin-message", |t| t == "Die PIN wurde geändert.");
+    shots.take("settings-pin-changed");
+
+    // English, kept across screens.
+    s.click("#settings-language option[value='en']");
+    s.text_where("#settings-title", |t| t == "Settings");
+    s.text_where("#settings-message", |t| t == "Saved.");
+    shots.take("settings-english");
+
+    // Remove the account after confirming.
+    s.click("#settings-accounts button.danger-text");
+    s.click("#settings-accounts button.danger");
+    s.wait_for("the account list to empty", |s| {
+        s.try_find("#settings-accounts li").is_none().then_some(())
+    });
+    s.click("#settings-back");
+    s.screen("codes");
+    s.visible("#codes-empty");
+    s.text_where("#codes-title", |t| t == "Your codes");
+    shots.take("codes-empty-english");
+
+    // The new PIN opens the app; the login screen speaks English now.
+    s.click("#codes-lock");
+    s.screen("login");
+    s.text_where("#login-submit", |t| t == "Sign in");
+    shots.take("login-english");
+    s.type_into("#login-pin", "135792");
+    s.click("#login-submit");
+    s.screen("codes");
     s.end();
 }

@@ -65,6 +65,7 @@ async function savePreferences() {
       language: $("settings-language").value,
     });
     setLanguage(saved.language, document);
+    say("change-pin-message", "");
     say("settings-message", t("settings.saved"));
   } catch (err) {
     say("settings-message", describe(err));
