@@ -140,3 +140,31 @@ impl AppState {
 fn relock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_focus_change_outdates_every_earlier_timer() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(dir.path().to_path_buf());
+        let lost = state.focus_changed();
+        assert!(state.focus_unchanged_since(lost));
+        let regained = state.focus_changed();
+        assert!(!state.focus_unchanged_since(lost));
+        assert!(state.focus_unchanged_since(regained));
+    }
+
+    #[test]
+    fn the_app_starts_locked_and_lock_reports_whether_it_was_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(dir.path().to_path_buf());
+        assert!(state.session().is_none());
+        assert!(!state.lock());
+        assert_eq!(
+            state.with_session(|_| Ok(())).unwrap_err().code(),
+            "app_locked"
+        );
+    }
+}

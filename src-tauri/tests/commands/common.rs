@@ -90,6 +90,21 @@ impl App {
         self.dir.path()
     }
 
+    /// Tells the app that its window lost (`false`) or gained (`true`) the focus, as the
+    /// window system does when the user switches apps.
+    pub fn focus(&self, focused: bool) {
+        zweifaktor_app_lib::autolock::on_window_event(
+            &self.window.as_ref().window(),
+            &tauri::WindowEvent::Focused(focused),
+        );
+    }
+
+    /// Runs `handler` for every `event` the app emits.
+    pub fn listen(&self, event: &str, handler: impl Fn() + Send + 'static) {
+        use tauri::Listener;
+        self.app.listen(event.to_owned(), move |_| handler());
+    }
+
     /// Invokes `command` with JSON `args`; the result or the error as JSON.
     pub fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
         self.invoke_body(command, InvokeBody::Json(args))
