@@ -23,3 +23,24 @@ ensure_debian_packages() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 }
+
+# Starts a throw-away PostgreSQL server on 127.0.0.1:$1 with its data in a new temporary
+# folder, trusting local connections, and exports its URL as ZF_TEST_POSTGRES_URL.
+# `stop_postgres` ends it.
+start_postgres() {
+  local port="$1" bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  PG_DATA=$(mktemp -d)
+  chown postgres: "$PG_DATA"
+  runuser -u postgres -- "$bin/initdb" -D "$PG_DATA" -A trust -U postgres >/dev/null
+  runuser -u postgres -- "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
+    -o "-p $port -k $PG_DATA -c listen_addresses=127.0.0.1" start >/dev/null
+  PG_BIN="$bin"
+  export ZF_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+}
+
+stop_postgres() {
+  [ -n "${PG_DATA:-}" ] || return 0
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DATA"
+}

@@ -7,6 +7,7 @@
 use serde::Serialize;
 use zweifaktor_core::CoreError;
 use zweifaktor_core::pin::PinError;
+use zweifaktor_core::push::PushError;
 use zweifaktor_core::vault::VaultError;
 use zweifaktor_protocol::uri::UriError;
 
@@ -84,6 +85,7 @@ impl From<CoreError> for CommandError {
             CoreError::Otp(_) | CoreError::Ocra(_) => {
                 Self::new("code_failed", "no code can be computed for this account")
             }
+            CoreError::Push(push) => push.into(),
             CoreError::UnknownAccount { .. } | CoreError::AmbiguousAccount { .. } => {
                 Self::new("unknown_account", "no such account")
             }
@@ -141,6 +143,30 @@ impl From<VaultError> for CommandError {
     }
 }
 
+impl From<PushError> for CommandError {
+    fn from(err: PushError) -> Self {
+        match err {
+            PushError::Network(_) => {
+                Self::new("portal_unreachable", "the portal cannot be reached")
+            }
+            PushError::Refused { .. } => {
+                Self::new("portal_refused", "the portal refused the request")
+            }
+            PushError::Malformed
+            | PushError::BadSignature(_)
+            | PushError::Stale(_)
+            | PushError::WrongAccount
+            | PushError::Sign(_) => Self::new(
+                "challenge_invalid",
+                "the login request could not be verified or answered",
+            ),
+            PushError::NoPortal | PushError::NotBound { .. } => {
+                Self::new("no_portal", "this account is not connected to a portal")
+            }
+        }
+    }
+}
+
 impl From<PinError> for CommandError {
     fn from(err: PinError) -> Self {
         match err {
@@ -155,5 +181,49 @@ impl From<PinError> for CommandError {
 impl From<UriError> for CommandError {
     fn from(_: UriError) -> Self {
         Self::new("invalid_uri", "this is not a valid otpauth:// set-up link")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portal_failures_get_codes_the_ui_can_branch_on() {
+        assert_eq!(
+            CommandError::from(PushError::Malformed).code(),
+            "challenge_invalid"
+        );
+        assert_eq!(
+            CommandError::from(PushError::WrongAccount).code(),
+            "challenge_invalid"
+        );
+        assert_eq!(CommandError::from(PushError::NoPortal).code(), "no_portal");
+        assert_eq!(
+            CommandError::from(CoreError::Push(PushError::NoPortal)).code(),
+            "no_portal"
+        );
+    }
+
+    #[test]
+    fn wrong_pin_carries_the_tries_and_the_wait_to_the_ui() {
+        let err = CommandError::from(VaultError::WrongPin {
+            tries_left_before_wait: 0,
+            wait_until: Some(1_700_000_030),
+        });
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "wrong_pin", "message": "wrong PIN", "triesLeft": 0, "waitUntil": 1_700_000_030u64})
+        );
+    }
+
+    #[test]
+    fn errors_without_numbers_serialize_code_and_message_only() {
+        let json = serde_json::to_value(CommandError::from(PinError::Trivial)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "invalid_pin", "message": "the PIN is too easy to guess"})
+        );
     }
 }

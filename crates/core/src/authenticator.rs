@@ -6,6 +6,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use zweifaktor_protocol::SignedEnvelope;
+use zweifaktor_protocol::messages::{Decision, DeviceRegistered, Platform};
 use zweifaktor_protocol::otp::Code;
 use zweifaktor_protocol::otp::ocra::{self, OcraInput, OcraSuite};
 use zweifaktor_protocol::uri::OtpAuthUri;
@@ -14,6 +16,7 @@ use crate::accounts::{Account, AccountId, AccountKind, AccountQuery, AccountSumm
 use crate::clock::Clock;
 use crate::error::CoreError;
 use crate::pin::Pin;
+use crate::push::{Enrollment, PortalBinding, PortalSession, PushError, VerifiedChallenge};
 use crate::vault::{KdfProfile, LoginInfo, Vault};
 
 /// A code ready to show, with how long it stays valid.
@@ -104,13 +107,14 @@ impl Authenticator {
     /// Parses an `otpauth://` URI, adds the account and saves the vault.
     pub fn add_account(&mut self, uri: &str) -> Result<AccountSummary, CoreError> {
         let parsed = OtpAuthUri::parse(uri)?;
-        let summary = self
-            .vault
-            .contents_mut()
-            .add(Account::from_uri(parsed))?
-            .summary();
+        self.store(Account::from_uri(parsed))
+    }
+
+    /// Adds a new account to the keyring and saves the vault.
+    fn store(&mut self, account: Account) -> Result<AccountSummary, CoreError> {
+        let summary = self.vault.contents_mut().add(account)?.summary();
         self.vault.save()?;
-        tracing::info!(account = %summary.id, "account added");
+        tracing::info!(account = %summary.id, portal = summary.portal_url.is_some(), "account added");
         Ok(summary)
     }
 
@@ -224,6 +228,79 @@ impl Authenticator {
             input.timestamp = Some(self.clock.now());
         }
         Ok(ocra::ocra(suite, account.seed(), &input)?)
+    }
+
+    /// Checks an enrollment URI from a portal and makes a device key for it; nothing is saved
+    /// until [`finish_enrollment`](Self::finish_enrollment).
+    pub fn prepare_enrollment(
+        &self,
+        uri: &str,
+        device_label: &str,
+        platform: Platform,
+    ) -> Result<Enrollment, CoreError> {
+        let mut parsed = OtpAuthUri::parse(uri)?;
+        let portal = parsed.zweifaktor.take().ok_or(PushError::NoPortal)?;
+        let account = Account::from_uri(parsed);
+        self.keyring().check_label_free(&account.label())?;
+        Ok(Enrollment::new(account, portal, device_label, platform))
+    }
+
+    /// Stores the account of a registration the portal accepted, with its portal binding.
+    pub fn finish_enrollment(
+        &mut self,
+        enrollment: Enrollment,
+        registered: DeviceRegistered,
+    ) -> Result<AccountSummary, CoreError> {
+        let binding = enrollment.binding(registered);
+        let mut account = enrollment.account;
+        account.bind(binding);
+        self.store(account)
+    }
+
+    /// What a push listener needs for each portal-bound account (no signing keys, no seeds).
+    pub fn portal_sessions(&self) -> Vec<PortalSession> {
+        self.keyring()
+            .accounts()
+            .iter()
+            .filter_map(|a| {
+                a.portal()
+                    .map(|p| p.session(a.id().clone(), a.name().to_owned()))
+            })
+            .collect()
+    }
+
+    /// The listener data of one account; fails if it is not bound to a portal.
+    pub fn portal_session(&self, id: &AccountId) -> Result<PortalSession, CoreError> {
+        let (account, binding) = self.bound_account(id)?;
+        Ok(binding.session(id.clone(), account.name().to_owned()))
+    }
+
+    /// An account together with its portal binding; fails if it has none.
+    fn bound_account(&self, id: &AccountId) -> Result<(&Account, &PortalBinding), CoreError> {
+        let account = self.keyring().get(id)?;
+        let binding = account.portal().ok_or_else(|| PushError::NotBound {
+            account: account.label(),
+        })?;
+        Ok((account, binding))
+    }
+
+    /// The security code for a verified push challenge: OCRA over its nonce (DESIGN.md).
+    pub fn challenge_code(&self, challenge: &VerifiedChallenge) -> Result<Code, CoreError> {
+        let account = self.keyring().get(&challenge.account)?;
+        Ok(ocra::zweifaktor_code(
+            account.seed(),
+            &challenge.challenge.nonce.0,
+        )?)
+    }
+
+    /// A device-signed answer ("seen" or "deny") to a verified challenge.
+    pub fn sign_answer(
+        &self,
+        challenge: &VerifiedChallenge,
+        decision: Decision,
+    ) -> Result<SignedEnvelope, CoreError> {
+        let (_, binding) = self.bound_account(&challenge.account)?;
+        Ok(binding.sign_answer(&challenge.challenge, decision, self.clock.now())?)
     }
 
     /// Sets a new PIN; the accounts are not re-encrypted, only the master key is re-wrapped.

@@ -24,6 +24,9 @@ pub enum CoreError {
     /// OCRA suite or input is unusable.
     #[error(transparent)]
     Ocra(#[from] OcraError),
+    /// Talking to the portal failed, or a challenge did not verify.
+    #[error(transparent)]
+    Push(#[from] crate::push::PushError),
     /// No account matches the name or id.
     #[error("no account matches {query:?}")]
     UnknownAccount {

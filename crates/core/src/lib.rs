@@ -9,6 +9,7 @@
 //! - [`accounts`]: accounts held in the vault, and how to find one.
 //! - [`clock`]: the injectable clock.
 //! - [`pin`]: PIN rules.
+//! - [`push`]: enrollment with a portal, its signed challenges and the answers.
 //! - [`error`]: the core's error type.
 //! - [`vault`]: the encrypted, atomically written vault file with key slots and lock-out.
 
@@ -17,6 +18,7 @@ pub mod authenticator;
 pub mod clock;
 pub mod error;
 pub mod pin;
+pub mod push;
 pub mod vault;
 
 pub use authenticator::{Authenticator, ShownCode};

@@ -34,7 +34,7 @@ pub enum Command {
         #[arg(long, hide = true)]
         insecure_test_kdf: bool,
     },
-    /// Add an account from an otpauth:// URI.
+    /// Add an account from an otpauth:// URI; with zf_ parameters, also register with the portal.
     Add {
         /// The otpauth://totp/... or otpauth://hotp/... URI.
         uri: String,
@@ -58,6 +58,29 @@ pub enum Command {
         #[arg(long, default_value = zweifaktor_protocol::otp::ocra::ZWEIFAKTOR_SUITE)]
         suite: String,
         /// ISSUER:NAME, the name alone when unique, or nothing when there is one account.
+        account: Option<String>,
+    },
+    /// Print the open push challenges of the portal-bound accounts with their codes.
+    Poll {
+        /// Only this account (ISSUER:NAME or unique name); default: every portal account.
+        account: Option<String>,
+    },
+    /// Hold the portals' event streams open and print each challenge as it arrives.
+    Listen {
+        /// Only this account (ISSUER:NAME or unique name); default: every portal account.
+        account: Option<String>,
+        /// Stop after this many challenges.
+        #[arg(long)]
+        max: Option<usize>,
+        /// Stop after this many seconds.
+        #[arg(long)]
+        timeout: Option<u64>,
+    },
+    /// Refuse a login ("Das war ich nicht"): the portal aborts it at once.
+    Deny {
+        /// The challenge id, as printed by poll or listen.
+        id: String,
+        /// Only look at this account's portal.
         account: Option<String>,
     },
     /// Change the PIN: the current PIN comes from ZF_PIN or the first line of standard input,

@@ -3,6 +3,7 @@
 use serde_json::json;
 use zweifaktor_core::CoreError;
 use zweifaktor_core::pin::PinError;
+use zweifaktor_core::push::PushError;
 use zweifaktor_core::vault::VaultError;
 
 /// Command-line usage error (clap uses the same code).
@@ -35,6 +36,24 @@ pub enum DeviceError {
     /// The OCRA suite string is malformed.
     #[error(transparent)]
     Suite(#[from] zweifaktor_protocol::otp::ocra::OcraSuiteError),
+    /// The async runtime for the portal commands could not start.
+    #[error("could not start the network runtime")]
+    Runtime(#[source] std::io::Error),
+    /// `poll`, `listen` or `deny` without any account enrolled with a portal.
+    #[error("no account is enrolled with a portal: add one with an enrollment URI")]
+    NoPortalAccounts,
+    /// The portal no longer knows this device (removed on the dashboard or 2FA reset).
+    #[error("the portal of {account} no longer knows this device: enroll again")]
+    Revoked {
+        /// Label of the account.
+        account: String,
+    },
+    /// `deny` named a challenge that is not open (or not verifiable) at the portal.
+    #[error("no open challenge with id {id}")]
+    UnknownChallenge {
+        /// The id given.
+        id: String,
+    },
     /// No vault path was given and the platform has no user data folder.
     #[error("no data folder for the vault on this system: pass --vault FILE")]
     NoDataDir,
@@ -59,7 +78,12 @@ impl DeviceError {
                 _ => OTHER,
             },
             Self::Pin(_) | Self::PinInput { .. } | Self::Suite(_) => USAGE,
-            Self::Core(_) | Self::NoDataDir => OTHER,
+            Self::Core(_)
+            | Self::NoDataDir
+            | Self::Runtime(_)
+            | Self::NoPortalAccounts
+            | Self::Revoked { .. }
+            | Self::UnknownChallenge { .. } => OTHER,
         }
     }
 
@@ -82,11 +106,23 @@ impl DeviceError {
             Self::Core(CoreError::NoAccounts) => "no_accounts",
             Self::Core(CoreError::DuplicateAccount { .. }) => "duplicate_account",
             Self::Core(CoreError::Ocra(_)) => "invalid_ocra_input",
+            Self::Core(CoreError::Push(push)) => match push {
+                PushError::Network(_) => "portal_unreachable",
+                PushError::Refused { .. } => "portal_refused",
+                PushError::BadSignature(_) => "bad_signature",
+                PushError::NoPortal => "no_portal",
+                PushError::NotBound { .. } => "not_enrolled",
+                _ => "portal",
+            },
             Self::Core(_) => "core",
             Self::Pin(_) => "invalid_pin",
             Self::PinInput { .. } => "no_pin",
             Self::Suite(_) => "invalid_suite",
             Self::NoDataDir => "no_data_dir",
+            Self::Runtime(_) => "runtime",
+            Self::NoPortalAccounts => "no_portal_accounts",
+            Self::Revoked { .. } => "revoked",
+            Self::UnknownChallenge { .. } => "unknown_challenge",
         }
     }
 

@@ -8,10 +8,12 @@
 //! - [`cli`]: the command-line grammar.
 //! - [`pin_input`]: where PINs come from.
 //! - [`run`]: one function per command, calling the core.
+//! - [`online`]: the commands that talk to a portal (registration, poll, listen, deny).
 //! - [`exit`]: errors and the exit codes scripts rely on.
 
 pub mod cli;
 pub mod exit;
+pub mod online;
 pub mod pin_input;
 pub mod run;
 

@@ -3,6 +3,7 @@
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::json;
@@ -14,6 +15,7 @@ use zweifaktor_protocol::otp::ocra::OcraSuite;
 
 use crate::cli::{Cli, Command};
 use crate::exit::DeviceError;
+use crate::online;
 use crate::pin_input::{NEW_PIN_VAR, PIN_VAR, PinSource};
 
 /// What a command produced, printed as text or JSON.
@@ -46,6 +48,18 @@ pub enum Output {
         /// Seconds until a TOTP code changes.
         seconds_left: Option<u64>,
     },
+    /// `poll` and `listen`: how many challenges were shown (each was printed on arrival).
+    Challenges {
+        /// Number of challenges shown.
+        shown: usize,
+    },
+    /// `deny`: the login was refused.
+    Denied {
+        /// The account's label.
+        account: String,
+        /// The refused challenge.
+        challenge_id: String,
+    },
     /// `change-pin`.
     PinChanged,
 }
@@ -68,6 +82,12 @@ impl Output {
                 }
             }
             Self::Code { code, .. } => println!("{code}"),
+            Self::Challenges { shown: 0 } => println!("No open challenges"),
+            Self::Challenges { .. } => {}
+            Self::Denied {
+                account,
+                challenge_id,
+            } => println!("Login {challenge_id} for {account} denied"),
             Self::PinChanged => println!("PIN changed"),
         }
     }
@@ -87,6 +107,7 @@ fn describe(account: &AccountSummary) -> String {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<Output, DeviceError> {
+    let json = cli.json;
     let vault = match cli.vault {
         Some(path) => path,
         None => default_vault_path()?,
@@ -113,7 +134,7 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
         }
         Command::Add { uri } => {
             let mut auth = unlock(&vault, &mut pins, clock)?;
-            let account = auth.add_account(&uri)?;
+            let account = online::add(&mut auth, &uri)?;
             Ok(Output::Added { account })
         }
         Command::List => {
@@ -145,6 +166,29 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
                 account: auth.account(&id)?.label,
                 code: code.as_str().to_owned(),
                 seconds_left: None,
+            })
+        }
+        Command::Poll { account } => {
+            let auth = unlock(&vault, &mut pins, clock.clone())?;
+            let shown = online::poll(&auth, account, clock, json)?;
+            Ok(Output::Challenges { shown })
+        }
+        Command::Listen {
+            account,
+            max,
+            timeout,
+        } => {
+            let auth = unlock(&vault, &mut pins, clock.clone())?;
+            let timeout = timeout.map(Duration::from_secs);
+            let shown = online::listen(&auth, account, clock, json, max, timeout)?;
+            Ok(Output::Challenges { shown })
+        }
+        Command::Deny { id, account } => {
+            let auth = unlock(&vault, &mut pins, clock.clone())?;
+            let account = online::deny(&auth, &id, account, clock, json)?;
+            Ok(Output::Denied {
+                account,
+                challenge_id: id,
             })
         }
         Command::ChangePin { insecure_test_kdf } => {

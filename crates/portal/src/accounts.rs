@@ -66,6 +66,27 @@ pub async fn create_user(state: &AppState, email: &str) -> Result<SecretToken, A
     Ok(initial)
 }
 
+/// Gives an account a new one-time password (the answer to "Passwort vergessen?"), to be
+/// replaced after the next login; ends its sessions and releases a lock.
+pub async fn reset_password(state: &AppState, email: &str) -> Result<SecretToken, AccountError> {
+    let user = state
+        .db
+        .user_by_email(email)
+        .await?
+        .ok_or(AccountError::NotFound)?;
+    let initial = SecretToken::recovery_code();
+    let hash = password::hash(
+        state.config.password_profile,
+        Zeroizing::new(initial.expose().to_string()),
+    )
+    .await?;
+    state.db.set_password_hash(&user.id, &hash, true).await?;
+    state.db.delete_user_sessions(&user.id).await?;
+    state.db.reset_failures(&user.id).await?;
+    tracing::info!(user = %user.id, "password reset by operator");
+    Ok(initial)
+}
+
 /// Creates an account with the given password and a fresh seed; returns its id.
 pub async fn create_user_with_password(
     state: &AppState,
@@ -121,15 +142,16 @@ pub async fn unlock(state: &AppState, email: &str) -> Result<(), AccountError> {
     Ok(())
 }
 
-/// A fresh enrollment URI for `user`: the account's seed plus a new single-use enroll token
-/// (earlier unused tokens are voided), the portal URL and the portal's public key. The URI
-/// holds the seed and is wiped when dropped; it must never be logged.
+/// A fresh enrollment URI for `user`: the account's seed plus a new single-use enroll token,
+/// the portal URL and the portal's public key. Earlier tokens stay valid until used or
+/// expired, so a page shown again (say after a mistyped code) does not break a QR code that
+/// was already scanned. The URI holds the seed and is wiped when dropped; it must never be
+/// logged.
 pub async fn enrollment_uri(
     state: &AppState,
     user: &User,
 ) -> Result<Zeroizing<String>, AccountError> {
     let token = SecretToken::generate();
-    state.db.void_enroll_tokens(&user.id).await?;
     state
         .db
         .insert_enroll_token(

@@ -1,4 +1,5 @@
-//! The operator command line: `serve`, `demo`, `user add|disable|enable|unlock|reset-2fa`.
+//! The operator command line: `serve`, `demo`,
+//! `user add|disable|enable|unlock|reset-password|reset-2fa`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +32,9 @@ struct Cli {
     /// Argon2id cost of new password hashes (load-test only for load tests).
     #[arg(long, global = true, value_enum, default_value_t = PasswordProfile::Standard)]
     password_profile: PasswordProfile,
+    /// Issuer shown in authenticator apps (otpauth://totp/ISSUER:EMAIL).
+    #[arg(long, global = true, env = "ZF_ISSUER", default_value = zweifaktor_portal::config::DEFAULT_ISSUER)]
+    issuer: String,
     /// Webhook of the wake-up gateway: receives {"challenge_id", "push_token"} per device.
     #[arg(long, global = true, env = "ZF_WAKEUP_WEBHOOK")]
     wakeup_webhook: Option<String>,
@@ -76,6 +80,11 @@ enum UserAction {
     },
     /// Re-enable a disabled account.
     Enable {
+        /// E-mail address.
+        email: String,
+    },
+    /// Give an account a new one-time password (printed; replaced at the next login).
+    ResetPassword {
         /// E-mail address.
         email: String,
     },
@@ -125,6 +134,7 @@ async fn execute(cli: Cli) -> Result<(), String> {
     }
     config.password_profile = cli.password_profile;
     config.wakeup_url = cli.wakeup_webhook;
+    config.issuer = cli.issuer;
     config.trust_forwarded_for = cli.trust_forwarded_for;
     let state = AppState::open(config, Arc::new(SystemClock))
         .await
@@ -169,6 +179,11 @@ async fn user(state: &AppState, action: UserAction) -> Result<(), accounts::Acco
         UserAction::Enable { email } => {
             accounts::set_disabled(state, &email, false).await?;
             println!("Account {email} enabled.");
+        }
+        UserAction::ResetPassword { email } => {
+            let password = accounts::reset_password(state, &email).await?;
+            println!("Password of {email} reset.");
+            println!("One-time initial password: {}", password.expose());
         }
         UserAction::Reset2fa { email } => {
             let uri = accounts::reset_2fa(state, &email).await?;

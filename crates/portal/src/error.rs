@@ -27,6 +27,15 @@ pub enum AppError {
     /// An account operation failed.
     #[error(transparent)]
     Account(#[from] AccountError),
+    /// A stored record is malformed (a damaged row, not a client mistake).
+    #[error("stored record malformed: {0}")]
+    Corrupt(&'static str),
+    /// A challenge could not be signed.
+    #[error("signing failed: {0}")]
+    Envelope(#[from] zweifaktor_protocol::envelope::EnvelopeError),
+    /// The enrollment URI is too long for a QR code (an overly long public URL or issuer).
+    #[error("enrollment URI does not fit in a QR code")]
+    QrCode,
     /// A form arrived without the session's CSRF token.
     #[error("CSRF token missing or wrong")]
     Csrf,
@@ -55,7 +64,10 @@ impl AppError {
             | Self::Template(_)
             | Self::Password(_)
             | Self::Key(_)
-            | Self::Account(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            | Self::Account(_)
+            | Self::Corrupt(_)
+            | Self::Envelope(_)
+            | Self::QrCode => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -72,7 +84,10 @@ impl AppError {
             | Self::Template(_)
             | Self::Password(_)
             | Self::Key(_)
-            | Self::Account(_) => "internal",
+            | Self::Account(_)
+            | Self::Corrupt(_)
+            | Self::Envelope(_)
+            | Self::QrCode => "internal",
             Self::Csrf => "csrf",
             Self::NotFound => "not_found",
             Self::RateLimited(_) => "rate_limited",
@@ -89,7 +104,10 @@ impl AppError {
             | Self::Template(_)
             | Self::Password(_)
             | Self::Key(_)
-            | Self::Account(_) => (
+            | Self::Account(_)
+            | Self::Corrupt(_)
+            | Self::Envelope(_)
+            | Self::QrCode => (
                 "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.",
                 "An internal error occurred. Please try again later.",
             ),

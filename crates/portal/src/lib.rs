@@ -90,7 +90,13 @@ pub async fn run(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown({
+        let state = Arc::clone(&state);
+        async move {
+            shutdown.await;
+            state.stopping.send_replace(true);
+        }
+    })
     .await;
     janitor.abort();
     state.db.close().await;

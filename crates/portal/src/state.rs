@@ -43,6 +43,9 @@ pub struct AppState {
     pub hub: ChallengeHub,
     /// Wake-up webhook, if configured.
     pub wakeup: Option<WakeupGateway>,
+    /// Turns `true` when the server shuts down, so long-lived streams end and the graceful
+    /// shutdown does not wait for clients that never hang up.
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -72,6 +75,7 @@ impl AppState {
             .map(WakeupGateway::new)
             .transpose()?;
         Ok(Arc::new(Self {
+            stopping: tokio::sync::watch::Sender::new(false),
             wakeup,
             config,
             db,

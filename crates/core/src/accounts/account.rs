@@ -6,6 +6,7 @@ use zweifaktor_protocol::uri::{OtpAuthUri, OtpKind};
 use zweifaktor_protocol::{HashAlgorithm, Seed};
 
 use crate::error::CoreError;
+use crate::push::PortalBinding;
 
 /// Stable, random identifier of an account inside one vault (16 hex digits).
 ///
@@ -64,6 +65,9 @@ pub struct Account {
     algorithm: HashAlgorithm,
     digits: u8,
     kind: AccountKind,
+    /// Set when the account was enrolled with a Zweifaktor portal for push challenges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    portal: Option<PortalBinding>,
 }
 
 impl Account {
@@ -81,7 +85,18 @@ impl Account {
             algorithm: uri.algorithm,
             digits: uri.digits,
             kind,
+            portal: None,
         }
+    }
+
+    /// Ties the account to the portal it was registered with.
+    pub(crate) fn bind(&mut self, binding: PortalBinding) {
+        self.portal = Some(binding);
+    }
+
+    /// The portal binding, if the account receives push challenges.
+    pub fn portal(&self) -> Option<&PortalBinding> {
+        self.portal.as_ref()
     }
 
     /// The account's id.
@@ -170,6 +185,7 @@ impl Account {
             algorithm: self.algorithm.as_str(),
             digits: self.digits,
             kind: self.kind,
+            portal_url: self.portal.as_ref().map(|p| p.portal_url().to_owned()),
         }
     }
 }
@@ -191,6 +207,8 @@ pub struct AccountSummary {
     pub digits: u8,
     /// TOTP with period or HOTP with counter.
     pub kind: AccountKind,
+    /// The portal that sends push challenges for this account, if enrolled with one.
+    pub portal_url: Option<String>,
 }
 
 /// Stores [`HashAlgorithm`] by its RFC name (`SHA1`, …) inside the vault.

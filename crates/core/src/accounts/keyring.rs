@@ -34,6 +34,16 @@ impl Keyring {
         Ok(&self.accounts[added])
     }
 
+    /// Fails with [`CoreError::DuplicateAccount`] if an account already uses `label`.
+    pub(crate) fn check_label_free(&self, label: &str) -> Result<(), CoreError> {
+        if self.accounts.iter().any(|a| same_text(&a.label(), label)) {
+            return Err(CoreError::DuplicateAccount {
+                label: label.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
     /// The account with this id.
     pub fn get(&self, id: &AccountId) -> Result<&Account, CoreError> {
         self.accounts

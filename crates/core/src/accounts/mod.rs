@@ -11,3 +11,4 @@ mod seed_serde;
 pub use account::{Account, AccountId, AccountKind, AccountSummary};
 pub use keyring::Keyring;
 pub use lookup::AccountQuery;
+pub(crate) use lookup::same_text;

@@ -136,6 +136,15 @@ impl Db {
         Ok(row.as_ref().map(from_row).transpose()?)
     }
 
+    /// Whether the device is registered and not revoked.
+    pub async fn device_is_active(&self, device_id: &str) -> Result<bool, StorageError> {
+        let row = sqlx::query("SELECT id FROM devices WHERE id = $1 AND revoked = 0")
+            .bind(device_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.is_some())
+    }
+
     /// The active devices of an account, oldest first.
     pub async fn user_devices(&self, user_id: &str) -> Result<Vec<Device>, StorageError> {
         let rows = sqlx::query(&format!(
@@ -289,7 +298,9 @@ mod tests {
             "purged nonce"
         );
         assert!(!db.revoke_device("other", "d").await.unwrap());
+        assert!(db.device_is_active("d").await.unwrap());
         assert!(db.revoke_device("u", "d").await.unwrap());
+        assert!(!db.device_is_active("d").await.unwrap());
         assert!(db.device_by_token("th").await.unwrap().is_none());
         assert!(db.user_devices("u").await.unwrap().is_empty());
     }

@@ -173,11 +173,10 @@ pub fn sign_challenge(
 ) -> Result<SignedEnvelope, AppError> {
     let mut nonce = [0u8; 32];
     hex::decode_to_slice(&login.nonce, &mut nonce)
-        .map_err(|_| AppError::InvalidRequest("stored nonce malformed"))?;
+        .map_err(|_| AppError::Corrupt("challenge nonce"))?;
     let challenge = Challenge {
         v: ProtocolV1,
-        id: ChallengeId::parse(&login.id)
-            .map_err(|_| AppError::InvalidRequest("stored challenge id malformed"))?,
+        id: ChallengeId::parse(&login.id).map_err(|_| AppError::Corrupt("challenge id"))?,
         account: account.to_string(),
         nonce: Nonce(nonce),
         issued_at: u64::try_from(login.created_at).unwrap_or(0),
@@ -189,8 +188,7 @@ pub fn sign_challenge(
             portal: state.config.public_url.clone(),
         },
     };
-    SignedEnvelope::sign(&challenge, state.keys.signing_key())
-        .map_err(|_| AppError::InvalidRequest("challenge could not be signed"))
+    Ok(SignedEnvelope::sign(&challenge, state.keys.signing_key())?)
 }
 
 /// The signed challenges waiting for `device`'s account, newest first.
@@ -228,6 +226,7 @@ async fn stream(
     AuthedDevice(device): AuthedDevice,
 ) -> Result<Response, ApiError> {
     let mut hub = state.hub.subscribe();
+    let mut stopping = state.stopping.subscribe();
     let initial = pending_envelopes(&state, &device).await?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER);
     tracing::info!(device = %device.id, "device stream opened");
@@ -240,8 +239,15 @@ async fn stream(
         loop {
             let next = tokio::select! {
                 () = tx.closed() => break,
+                _ = stopping.wait_for(|stop| *stop) => break,
                 next = hub.recv() => next,
             };
+            if !matches!(next, Ok(ref e) if *e.user_id != *device.user_id)
+                && !state.db.device_is_active(&device.id).await.unwrap_or(false)
+            {
+                tracing::info!(device = %device.id, "device revoked; stream ends");
+                break;
+            }
             let envelopes = match next {
                 Ok(e) if *e.user_id == *device.user_id => {
                     match state.db.login_by_id(&e.login_id).await {
@@ -289,8 +295,7 @@ async fn answer(
     body: Result<Json<SignedEnvelope>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     let envelope = json_body(body)?;
-    let key = decode_public_key(&device.public_key)
-        .map_err(|_| AppError::InvalidRequest("stored device key malformed"))?;
+    let key = decode_public_key(&device.public_key).map_err(|_| AppError::Corrupt("device key"))?;
     let answer: ChallengeAnswer = envelope.open(&key).map_err(|_| {
         tracing::warn!(device = %device.id, "answer refused: signature or payload invalid");
         AppError::InvalidRequest("answer signature or payload invalid")

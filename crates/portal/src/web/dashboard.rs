@@ -182,5 +182,11 @@ async fn remove_device(
         return Err(AppError::NotFound);
     }
     tracing::info!(user = %user_id, device = %device_id, "device removed by its user");
+    if state.db.user_devices(user_id).await?.is_empty() {
+        // The removed phone still holds the seed; with no other device to keep working, a new
+        // seed costs nothing and makes that phone's codes worthless.
+        crate::accounts::replace_seed(&state, user_id).await?;
+        tracing::info!(user = %user_id, "last device removed: new seed, enrollment due");
+    }
     Ok(Redirect::to("/dashboard").into_response())
 }

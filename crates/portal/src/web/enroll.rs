@@ -43,7 +43,7 @@ pub(crate) struct EnrollPage<'a> {
 /// A fresh enrollment (QR code and URI) for `user`.
 pub(crate) async fn enrollment(state: &AppState, user: &User) -> Result<Enrollment, AppError> {
     let uri = accounts::enrollment_uri(state, user).await?;
-    let svg = qr::svg(&uri).ok_or(AppError::InvalidRequest("enrollment URI too long"))?;
+    let svg = qr::svg(&uri).ok_or(AppError::QrCode)?;
     Ok(Enrollment { svg, uri })
 }
 

@@ -31,7 +31,7 @@ use std::time::Duration;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -67,8 +67,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         .merge(assets::router())
         .merge(api::router())
         .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            headers_and_language,
+        ))
         .with_state(state)
-        .layer(middleware::from_fn(headers_and_language))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -82,8 +85,17 @@ pub fn render(template: &impl Template) -> Result<Response, AppError> {
     Ok(Html(template.render()?).into_response())
 }
 
-/// Adds security headers, and remembers `?lang=` in a cookie so later pages keep it.
-async fn headers_and_language(request: Request, next: Next) -> Response {
+/// HSTS lifetime when served over https: one year, the value RFC 6797 §11.2's example and
+/// browser preload lists use.
+const HSTS: &str = "max-age=31536000";
+
+/// Adds security headers (HSTS behind https), and remembers `?lang=` in a cookie so later
+/// pages keep it.
+async fn headers_and_language(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let chosen = request
         .uri()
         .query()
@@ -104,6 +116,12 @@ async fn headers_and_language(request: Request, next: Next) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if state.config.secure_cookies() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     if let Some(lang) = chosen {
         let cookie = format!(
             "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
@@ -192,6 +210,10 @@ pub(crate) mod tests {
                 .contains("script-src 'self'")
         );
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(
+            headers[header::STRICT_TRANSPORT_SECURITY],
+            "max-age=31536000"
+        );
         assert!(
             body_text(response)
                 .await

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -90,6 +90,18 @@ async fn login_form(
             error: None,
         });
     }
+    if current
+        .as_ref()
+        .is_some_and(|s| s.stage == Stage::Authenticated)
+    {
+        return Ok(Redirect::to("/dashboard").into_response());
+    }
+    if let Some(abandoned) = current.as_ref().and_then(|s| s.login_id.as_deref()) {
+        state
+            .db
+            .finish_login(abandoned, LoginStatus::Expired)
+            .await?;
+    }
     let fresh = rotate(&state, current.as_ref(), None, Stage::Anonymous, None).await?;
     let page = render(&LoginPage {
         t: lang.texts(),
@@ -159,6 +171,12 @@ async fn login_submit(
         tracing::info!(user = %user.id, disabled = user.disabled, "login refused: account locked");
         return refuse(lang.texts().account_locked);
     }
+    if let Some(previous) = session.login_id.as_deref() {
+        state
+            .db
+            .finish_login(previous, LoginStatus::Expired)
+            .await?;
+    }
     let login = new_login(&user.id, LoginStatus::Pending, &client, now);
     state.db.insert_login(&login).await?;
     state.hub.publish(&user.id, &login.id).await;
@@ -220,7 +238,7 @@ async fn logout(
     let session = check_csrf(current.as_ref(), &form.csrf)?;
     state.db.delete_session(&session.id_hash).await?;
     Ok(with_cookie(
-        axum::response::IntoResponse::into_response(Redirect::to("/")),
+        Redirect::to("/").into_response(),
         &clear_cookie(&state),
     ))
 }

@@ -175,6 +175,21 @@ async fn operator_commands_and_restart_after_sigkill() {
         "device, seed and signing key survived SIGKILL"
     );
 
+    let reissued = run(
+        dir.path(),
+        port,
+        &["user", "reset-password", "op@example.org"],
+    );
+    let one_time = reissued
+        .lines()
+        .find_map(|l| l.strip_prefix("One-time initial password: "))
+        .expect("new password printed");
+    let (_, stale) = login(&base, "op@example.org", &password).await;
+    assert!(stale.text().await.unwrap().contains("Passwort ist falsch"));
+    let (_, fresh) = login(&base, "op@example.org", one_time).await;
+    assert_eq!(fresh.url().path(), "/login/code");
+    let password = one_time.to_string();
+
     let reset = run(dir.path(), port, &["user", "reset-2fa", "op@example.org"]);
     assert!(reset.contains("otpauth://totp/Zweifaktor:op@example.org?secret="));
     assert_eq!(phone.fetch().await.status(), 401, "reset signs devices out");

@@ -115,13 +115,22 @@ async fn later_login_takes_the_code_of_its_own_challenge_only() {
     let first = login(&portal, &client, "zwei@example.org", "pw").await;
     assert_eq!(first.url().path(), "/login/code");
     let first_page = first.text().await.unwrap();
-    let old_code = phone.code(&newest(&phone).await);
+    let first_challenge = newest(&phone).await;
+    let old_code = phone.code(&first_challenge);
     // The login times out; logging in again issues a new challenge ("Akzeptieren" fetches it).
     portal.clock.advance(301);
     assert_eq!(status(&portal, &client).await["state"], "expired");
     assert!(
         phone.challenges().await.is_empty(),
         "expired challenges are not delivered"
+    );
+    let expired_id = first_challenge.id.to_string();
+    let now = u64::try_from(portal.state.now()).unwrap();
+    let late = phone.answer(&expired_id, Decision::Deny, now);
+    assert_eq!(
+        phone.send_answer(&expired_id, &late).await.status(),
+        409,
+        "expired challenge"
     );
     let page = login(&portal, &client, "zwei@example.org", "pw")
         .await
@@ -302,6 +311,26 @@ async fn enroll_tokens_are_single_use_and_device_tokens_must_be_live() {
         .unwrap();
     assert_eq!(removed.url().path(), "/dashboard");
     assert_eq!(phone.fetch().await.status(), 401, "revoked device token");
+    let page = removed.text().await.unwrap();
+    assert!(
+        page.contains("neues Authentifikations-Gerät"),
+        "the last device is gone"
+    );
+    let now = u64::try_from(portal.state.now()).unwrap();
+    let old_totp = totp(&phone.seed, OtpParams::default(), 30, now).unwrap();
+    let client = browser();
+    let next = login(&portal, &client, "token@example.org", "pw").await;
+    assert_eq!(next.url().path(), "/enroll");
+    let html = next.text().await.unwrap();
+    let refused = submit_code(&portal, &client, &html, old_totp.as_str())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        refused.contains("Sicherheitscode ist falsch"),
+        "the removed phone's seed is replaced"
+    );
 }
 
 #[tokio::test]
@@ -598,4 +627,109 @@ async fn a_login_on_one_instance_reaches_a_stream_on_another() {
     let challenge: Challenge = envelope.open(&phone.portal_key).unwrap();
     let done = submit_code(&b, &client, &page, &phone.code(&challenge)).await;
     assert_eq!(done.url().path(), "/dashboard");
+}
+
+#[tokio::test]
+async fn logging_in_again_abandons_the_previous_challenge() {
+    let portal = Portal::start().await;
+    let (_, phone) = enrolled(&portal, "again@example.org").await;
+    let client = browser();
+    login(&portal, &client, "again@example.org", "pw").await;
+    let first = newest(&phone).await;
+    login(&portal, &client, "again@example.org", "pw").await;
+    let open = phone.challenges().await;
+    assert_eq!(open.len(), 1, "only the new challenge is open");
+    assert_ne!(open[0].id, first.id);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let portal = Portal::start().await;
+    let (client, _) = enrolled(&portal, "bye@example.org").await;
+    let back = client.get(portal.at("/login")).send().await.unwrap();
+    assert_eq!(
+        back.url().path(),
+        "/dashboard",
+        "a logged-in user is not logged out by /login"
+    );
+    let dashboard = back.text().await.unwrap();
+    let out = client
+        .post(portal.at("/logout"))
+        .form(&[("csrf", csrf(&dashboard).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.url().path(), "/");
+    let after = client.get(portal.at("/dashboard")).send().await.unwrap();
+    assert_eq!(after.url().path(), "/login");
+}
+
+#[tokio::test]
+async fn a_revoked_device_loses_its_stream() {
+    let portal = Portal::start().await;
+    let (owner, phone) = enrolled(&portal, "revoke@example.org").await;
+    let mut stream = reqwest::Client::new()
+        .get(portal.at("/api/v1/device/stream"))
+        .bearer_auth(&phone.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let dashboard = owner
+        .get(portal.at("/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    owner
+        .post(portal.at(&format!("/devices/{}/remove", phone.device_id)))
+        .form(&[("csrf", csrf(&dashboard).as_str())])
+        .send()
+        .await
+        .unwrap();
+    login(&portal, &browser(), "revoke@example.org", "pw").await;
+    let mut received = String::new();
+    loop {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("stream ends within 10 s")
+            .unwrap();
+        match chunk {
+            Some(bytes) => received.push_str(&String::from_utf8_lossy(&bytes)),
+            None => break,
+        }
+    }
+    assert!(!received.contains("event: challenge"), "{received}");
+}
+
+/// Regression: showing the enrollment page again (after a mistyped code) used to void the
+/// token of the QR code the phone had already scanned.
+#[tokio::test]
+async fn a_scanned_qr_code_survives_a_mistyped_first_code() {
+    let portal = Portal::start().await;
+    portal.add_user("typo@example.org", "pw", false).await;
+    let client = browser();
+    let first = login(&portal, &client, "typo@example.org", "pw")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let scanned = uri_from_page(&first);
+    let again = submit_code(&portal, &client, &first, "000000")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(again.contains("Verbleibende Versuche: 4"));
+    assert_ne!(uri_from_page(&again), scanned, "the page shows a new token");
+    let phone = Phone::enroll(&scanned).await;
+    let done = submit_code(&portal, &client, &again, &phone.code(&newest(&phone).await)).await;
+    assert!(
+        done.text()
+            .await
+            .unwrap()
+            .contains("Ihre Wiederherstellungscodes")
+    );
 }

@@ -51,6 +51,22 @@ async fn a_new_challenge_wakes_devices_with_a_push_token() {
     let registered = register_with_push(&portal.url, &token, &key, Some("fcm-token-1")).await;
     assert_eq!(registered.status(), 201);
 
+    let user_id = portal
+        .state
+        .db
+        .user_by_email("push@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let first_login = portal
+        .state
+        .db
+        .pending_logins(&user_id, portal.state.now())
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
     login(&portal, &browser(), "push@example.org", "pw").await;
     let body = tokio::time::timeout(std::time::Duration::from_secs(10), woken.recv())
         .await
@@ -58,23 +74,25 @@ async fn a_new_challenge_wakes_devices_with_a_push_token() {
         .unwrap();
     assert_eq!(body["push_token"], "fcm-token-1");
     let id = body["challenge_id"].as_str().unwrap();
-    let logins = portal
+    let user_id = portal
         .state
         .db
-        .pending_logins(
-            &portal
-                .state
-                .db
-                .user_by_email("push@example.org")
-                .await
-                .unwrap()
-                .unwrap()
-                .id,
-            portal.state.now(),
-        )
+        .user_by_email("push@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let pending = portal
+        .state
+        .db
+        .pending_logins(&user_id, portal.state.now())
         .await
         .unwrap();
-    assert_eq!(logins[0].id, id, "the newest login's challenge");
+    assert!(pending.iter().any(|l| l.id == id), "a pending challenge");
+    assert_ne!(
+        id, first_login,
+        "the second login's, not the one before the device registered"
+    );
     assert_eq!(
         body.as_object().unwrap().len(),
         2,

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod binary;
+mod browser;
 mod common;
 mod flow;
 mod gateway;

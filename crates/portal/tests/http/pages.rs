@@ -57,6 +57,10 @@ async fn login_page_has_the_fields_and_the_password_help() {
     let cookie = page.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
     assert!(!cookie.contains("Secure"), "plain http test server");
+    assert!(
+        !page.headers().contains_key("strict-transport-security"),
+        "no HSTS over http"
+    );
     let html = page.text().await.unwrap();
     assert!(html.contains("Login — Bitte melden Sie sich an"));
     assert!(html.contains("Benutzername/E-Mail-Adresse") && html.contains("Passwort"));
@@ -437,4 +441,63 @@ async fn password_change_checks_its_inputs() {
         old.contains("Passwort ist falsch"),
         "the one-time password is gone"
     );
+}
+
+/// Every visible `<input>` in `html` has a `<label for=...>` naming its id.
+fn assert_inputs_labelled(html: &str, page: &str) {
+    for input in html.split("<input").skip(1) {
+        let tag = &input[..input.find('>').unwrap()];
+        if tag.contains("type=\"hidden\"") {
+            continue;
+        }
+        let id = tag
+            .split("id=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("{page}: input without id: {tag}"));
+        assert!(
+            html.contains(&format!("<label for=\"{id}\">")),
+            "{page}: no label for #{id}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_form_field_has_a_label_in_both_languages() {
+    let portal = Portal::start().await;
+    portal.add_user("a11y@example.org", "pw", false).await;
+    for lang in ["de", "en"] {
+        let client = browser();
+        for path in ["/", "/login", "/password-forgotten"] {
+            let html = client
+                .get(portal.at(&format!("{path}?lang={lang}")))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path}");
+            assert_inputs_labelled(&html, path);
+        }
+        let enroll = login(&portal, &client, "a11y@example.org", "pw")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_inputs_labelled(&enroll, "/enroll");
+        assert!(
+            enroll.contains("role=\"status\""),
+            "live region for the login status"
+        );
+        let recovery = client
+            .get(portal.at("/recovery"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_inputs_labelled(&recovery, "/recovery");
+    }
 }

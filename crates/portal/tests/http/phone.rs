@@ -22,6 +22,7 @@ pub fn uri_from_page(html: &str) -> String {
         .replace("&#60;", "<")
         .replace("&#62;", ">")
         .replace("&#38;", "&")
+        .replace("&amp;", "&")
 }
 
 /// A registered test device.

@@ -1,0 +1,169 @@
+//! The phone side (the headless device) and the browser side against the real portal, all as
+//! separate processes over loopback HTTP.
+
+use zweifaktor_e2e::browser::Browser;
+use zweifaktor_e2e::device::Device;
+use zweifaktor_e2e::portal::Portal;
+
+/// An enrolled device and a browser that has passed the password step.
+fn enrolled_and_logged_in() -> (Portal, Device, Browser, String) {
+    let portal = Portal::demo();
+    let device = Device::new();
+    let added = device.json_lines(&["add", &portal.enrollment_uri]);
+    assert_eq!(
+        added[0]["account"]["portal_url"],
+        format!("{}/", portal.base)
+    );
+    let browser = Browser::new();
+    let code_page = browser.login(&portal, &portal.email, &portal.password);
+    // First sign-in: the enrollment page, which carries the code form of this login.
+    assert!(
+        code_page.contains("id=\"code-form\""),
+        "no code form after the password"
+    );
+    (portal, device, browser, code_page)
+}
+
+#[test]
+fn code_from_the_device_leads_to_the_dashboard() {
+    let (portal, device, browser, code_page) = enrolled_and_logged_in();
+    let lines = device.json_lines(&["poll"]);
+    let challenge = &lines[0]["challenge"];
+    assert_eq!(lines[0]["result"], "challenge", "{lines:?}");
+    assert_eq!(challenge["ip"], "127.0.0.1");
+    assert!(
+        challenge["user_agent"]
+            .as_str()
+            .unwrap()
+            .contains("zweifaktor-e2e")
+    );
+    let code = challenge["code"].as_str().unwrap();
+    assert_eq!(code.len(), 6);
+    browser.enter_code(&portal, &code_page, code);
+    let dashboard = browser.page(&portal.at("/dashboard"));
+    assert!(
+        dashboard.contains("<h1>Startseite</h1>"),
+        "dashboard not reached"
+    );
+    assert!(dashboard.contains("zweifaktor-device"), "device not listed");
+
+    // Second sign-in: "Eingabe Sicherheitscode" and a new challenge with a new code.
+    let again = Browser::new();
+    let code_page = again.login(&portal, &portal.email, &portal.password);
+    assert!(
+        code_page.contains("Eingabe Sicherheitscode"),
+        "code page missing"
+    );
+    let lines = device.json_lines(&["poll"]);
+    let second = lines[0]["challenge"]["code"].as_str().unwrap();
+    again.enter_code(&portal, &code_page, second);
+    assert!(
+        again
+            .page(&portal.at("/dashboard"))
+            .contains("<h1>Startseite</h1>")
+    );
+}
+
+#[test]
+fn deny_on_the_device_refuses_the_login_in_the_browser() {
+    let portal = Portal::demo();
+    let device = Device::new();
+    device.ok(&["add", &portal.enrollment_uri]);
+    let mut listener = device.listen(&["--max", "1", "--timeout", "60"]);
+    let browser = Browser::new();
+    let code_page = browser.login(&portal, &portal.email, &portal.password);
+    let line = listener.next_line().expect("listener prints the challenge");
+    assert_eq!(line["result"], "challenge", "{line}");
+    let id = line["challenge"]["challenge_id"].as_str().unwrap();
+    let code = line["challenge"]["code"].as_str().unwrap().to_owned();
+
+    let denied = device.json_lines(&["deny", id]);
+    assert_eq!(denied[0]["result"], "denied");
+    assert_eq!(browser.login_state(&portal), "denied");
+    let after = browser.enter_code(&portal, &code_page, &code);
+    assert!(
+        !after.contains("Startseite"),
+        "denied login went on: {after}"
+    );
+    assert!(
+        browser
+            .page(&portal.at("/login"))
+            .contains("Bitte melden Sie sich an")
+    );
+}
+
+#[test]
+fn enroll_token_works_once() {
+    let portal = Portal::demo();
+    Device::new().ok(&["add", &portal.enrollment_uri]);
+    let second = Device::new();
+    let out = second.run(&["--json", "add", &portal.enrollment_uri]);
+    assert_eq!(out.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(error["error"]["kind"], "portal_refused", "{error}");
+    assert!(
+        second.json_lines(&["list"])[0]["accounts"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn device_removed_by_the_operator_is_refused() {
+    let (portal, device, _browser, _page) = enrolled_and_logged_in();
+    portal.operator(&["user", "reset-2fa", &portal.email]);
+    let out = device.run(&["--json", "poll"]);
+    assert_eq!(out.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(error["error"]["kind"], "portal_refused", "{error}");
+}
+
+#[test]
+fn a_new_login_gets_a_new_code_and_the_old_code_no_longer_works() {
+    let (portal, device, first_browser, _first_page) = enrolled_and_logged_in();
+    let first = device.json_lines(&["poll"]);
+    let old_code = first[0]["challenge"]["code"].as_str().unwrap().to_owned();
+    let old_id = first[0]["challenge"]["challenge_id"].clone();
+
+    // The login is started again (as after "Zeitüberschreitung"): the device's poll
+    // ("Akzeptieren" in the app) now shows the new challenge's code.
+    drop(first_browser);
+    let browser = Browser::new();
+    let code_page = browser.login(&portal, &portal.email, &portal.password);
+    let lines = device.json_lines(&["poll"]);
+    let newest = lines
+        .iter()
+        .map(|l| &l["challenge"])
+        .find(|c| c["challenge_id"] != old_id)
+        .expect("the new login's challenge");
+    let new_code = newest["code"].as_str().unwrap();
+    assert_ne!(
+        new_code, old_code,
+        "a new login has a new nonce, so a new code"
+    );
+
+    let refused = browser.enter_code(&portal, &code_page, &old_code);
+    assert!(
+        !refused.contains("<h1>Startseite</h1>"),
+        "old code accepted"
+    );
+    browser.enter_code(&portal, &code_page, new_code);
+    assert!(
+        browser
+            .page(&portal.at("/dashboard"))
+            .contains("<h1>Startseite</h1>")
+    );
+}
+
+#[test]
+fn the_totp_code_of_an_offline_device_is_accepted() {
+    let (portal, device, browser, code_page) = enrolled_and_logged_in();
+    let totp = device.ok(&["code"]).trim().to_owned();
+    browser.enter_code(&portal, &code_page, &totp);
+    assert!(
+        browser
+            .page(&portal.at("/dashboard"))
+            .contains("<h1>Startseite</h1>")
+    );
+}
