@@ -5,11 +5,13 @@ import * as accounts from "../accounts.js";
 import * as vault from "../vault.js";
 import { register, show } from "../router.js";
 import { $, say, groupDigits } from "../dom.js";
+import { errorCode } from "../bridge.js";
 import { describe } from "../errors.js";
 import { t } from "../i18n.js";
 
 let timer = null;
 let shown = [];
+let onLocked = () => {};
 
 /** One list item: issuer and name, the code in a live region, the time left. */
 function item(account) {
@@ -67,7 +69,11 @@ async function refresh() {
     $("codes-empty").hidden = shown.length > 0;
     say("codes-error", "");
   } catch (err) {
-    say("codes-error", describe(err));
+    if (errorCode(err) === "app_locked") {
+      onLocked();
+    } else {
+      say("codes-error", describe(err));
+    }
   }
 }
 
@@ -96,6 +102,7 @@ function tick() {
 
 /** Wires the codes screen. `locked()` shows the login screen. */
 export function init(locked) {
+  onLocked = locked;
   register("codes", {
     async enter() {
       await refresh();
