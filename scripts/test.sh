@@ -4,11 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
+source scripts/lib/app-deps.sh
 
 ensure_rust
 # oathtool: independent TOTP implementation; chromium + chromium-driver: the portal's pages in
 # a real browser; postgresql: the portal's second storage back end.
 ensure_debian_packages oathtool chromium chromium-driver postgresql
+# WebKitGTK and friends to build the desktop app, Xvfb + tauri-driver to drive it.
+ensure_app_deps
+# node runs the UI modules' unit tests (ui/tests); Debian's nodejs is enough.
+command -v node >/dev/null 2>&1 || ensure_debian_packages nodejs
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export RUSTDOCFLAGS="-D warnings"
@@ -21,6 +26,12 @@ echo "== cargo doc -D warnings"
 cargo doc --workspace --no-deps --locked --quiet
 echo "== cargo test"
 cargo test --workspace --locked
+
+echo "== UI modules (node --test)"
+node --test ui/tests/
+
+echo "== the app under Xvfb, driven through tauri-driver + WebKitWebDriver"
+bash scripts/app-e2e.sh
 
 echo "== portal on PostgreSQL, two instances, and in headless Chromium"
 trap stop_postgres EXIT

@@ -12,7 +12,7 @@ use zweifaktor_protocol::otp::Code;
 use zweifaktor_protocol::otp::ocra::{self, OcraInput, OcraSuite};
 use zweifaktor_protocol::uri::OtpAuthUri;
 
-use crate::accounts::{Account, AccountId, AccountQuery, AccountSummary, Keyring};
+use crate::accounts::{Account, AccountId, AccountKind, AccountQuery, AccountSummary, Keyring};
 use crate::clock::Clock;
 use crate::error::CoreError;
 use crate::pin::Pin;
@@ -56,6 +56,36 @@ impl Authenticator {
         let vault = Vault::create(path, email, pin, profile, Keyring::default(), clock.now())?;
         tracing::info!(path = %path.display(), "vault created");
         Ok(Self { vault, clock })
+    }
+
+    /// Sets the app up from the portal's enrollment URI: a new vault at `path` for the URI's
+    /// account name (the e-mail address the login screen shows), holding that one account.
+    ///
+    /// The URI is checked before any file is written, and a vault whose account could not be
+    /// added is removed again, so a failed enrollment leaves the app as new.
+    pub fn enroll(
+        path: &Path,
+        uri: &str,
+        pin: &Pin,
+        profile: KdfProfile,
+        clock: Arc<dyn Clock>,
+    ) -> Result<(Self, AccountSummary), CoreError> {
+        let email = OtpAuthUri::parse(uri)?.account_name;
+        let mut auth = Self::create(path, &email, pin, profile, clock)?;
+        match auth.add_account(uri) {
+            Ok(summary) => Ok((auth, summary)),
+            Err(err) => {
+                drop(auth);
+                Self::reset(path)?;
+                Err(err)
+            }
+        }
+    }
+
+    /// Deletes the vault at `path` with its backup and every file kept beside it: the reset
+    /// offered for a forgotten PIN, which cannot be recovered. Missing files are no error.
+    pub fn reset(path: &Path) -> Result<(), CoreError> {
+        Ok(Vault::<Keyring>::destroy(path)?)
     }
 
     /// What the login screen shows before the PIN is entered: e-mail and lock-out state.
@@ -151,6 +181,33 @@ impl Authenticator {
                 })
             }
         }
+    }
+
+    /// Every account with what an accounts screen shows: the TOTP code at `at` (default now)
+    /// and its seconds left. Counter-based accounts get `None`, because showing a HOTP code
+    /// uses it up; [`Authenticator::code`] shows one on request.
+    pub fn current_codes(
+        &self,
+        at: Option<u64>,
+    ) -> Result<Vec<(AccountSummary, Option<ShownCode>)>, CoreError> {
+        let now = at.unwrap_or_else(|| self.clock.now());
+        self.keyring()
+            .accounts()
+            .iter()
+            .map(|account| {
+                let shown = match account.kind() {
+                    AccountKind::Totp { .. } => {
+                        let (code, left) = account.totp(now)?;
+                        Some(ShownCode {
+                            code,
+                            seconds_left: Some(left),
+                        })
+                    }
+                    AccountKind::Hotp { .. } => None,
+                };
+                Ok((account.summary(), shown))
+            })
+            .collect()
     }
 
     /// The OCRA response of an account's seed to `question` under `suite`.
@@ -253,7 +310,167 @@ impl Authenticator {
         Ok(())
     }
 
+    /// Sets a new PIN after checking the current one, as a settings screen must: the vault
+    /// file is opened again with `current`, so a wrong PIN counts towards the lock-out exactly
+    /// like one on the login screen.
+    pub fn change_pin_checked(
+        &mut self,
+        current: &Pin,
+        new_pin: &Pin,
+        profile: KdfProfile,
+    ) -> Result<(), CoreError> {
+        let path = self.vault.path().to_owned();
+        *self = Self::unlock(&path, current, Arc::clone(&self.clock))?;
+        self.change_pin(new_pin, profile)
+    }
+
     fn keyring(&self) -> &Keyring {
         self.vault.contents()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::vault::VaultError;
+    use zeroize::Zeroizing;
+
+    /// RFC 6238 Appendix B seed for SHA-1 ("12345678901234567890"), base32.
+    const SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+    fn pin(text: &str) -> Pin {
+        Pin::new(Zeroizing::new(text.to_owned())).unwrap()
+    }
+
+    fn uri() -> String {
+        format!("otpauth://totp/Portal:erika@example.org?secret={SEED}&issuer=Portal&digits=8")
+    }
+
+    fn enrolled(dir: &Path) -> (Authenticator, Arc<FixedClock>) {
+        let clock = Arc::new(FixedClock::new(59));
+        let (auth, summary) = Authenticator::enroll(
+            &dir.join("vault.json"),
+            &uri(),
+            &pin("274951"),
+            KdfProfile::TESTING,
+            clock.clone(),
+        )
+        .unwrap();
+        assert_eq!(summary.label, "Portal:erika@example.org");
+        (auth, clock)
+    }
+
+    #[test]
+    fn enroll_creates_the_vault_for_the_uris_email_with_its_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let (auth, _) = enrolled(dir.path());
+        assert_eq!(auth.accounts().len(), 1);
+        let info = Authenticator::login_info(&dir.path().join("vault.json")).unwrap();
+        assert_eq!(info.email, "erika@example.org");
+    }
+
+    #[test]
+    fn enroll_with_a_bad_uri_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.json");
+        let err = Authenticator::enroll(
+            &path,
+            "otpauth://totp/broken",
+            &pin("274951"),
+            KdfProfile::TESTING,
+            Arc::new(FixedClock::new(59)),
+        )
+        .unwrap_err();
+        assert!(matches!(err, CoreError::Uri(_)), "{err:?}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn enroll_refuses_to_overwrite_an_existing_vault() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_auth, clock) = enrolled(dir.path());
+        let err = Authenticator::enroll(
+            &dir.path().join("vault.json"),
+            &uri(),
+            &pin("580316"),
+            KdfProfile::TESTING,
+            clock,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, CoreError::Vault(VaultError::AlreadyExists { .. })),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn reset_removes_the_vault_and_its_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.json");
+        let (mut auth, _) = enrolled(dir.path());
+        auth.rename(&auth.accounts()[0].id.clone(), "erika")
+            .unwrap();
+        drop(auth);
+        Authenticator::reset(&path).unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert!(matches!(
+            Authenticator::login_info(&path),
+            Err(CoreError::Vault(VaultError::NotFound { .. }))
+        ));
+        Authenticator::reset(&path).unwrap();
+    }
+
+    #[test]
+    fn current_codes_show_totp_codes_and_leave_hotp_counters_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut auth, clock) = enrolled(dir.path());
+        auth.add_account(&format!(
+            "otpauth://hotp/Bank:erika?secret={SEED}&issuer=Bank&counter=0"
+        ))
+        .unwrap();
+        // RFC 6238 Appendix B, SHA1, 8 digits: T=59 → 94287082, T=1111111109 → 07081804.
+        let codes = auth.current_codes(None).unwrap();
+        assert_eq!(codes.len(), 2);
+        let (totp, shown) = &codes[0];
+        assert_eq!(totp.label, "Portal:erika@example.org");
+        let shown = shown.as_ref().unwrap();
+        assert_eq!(shown.code.as_str(), "94287082");
+        assert_eq!(shown.seconds_left, Some(1));
+        assert!(codes[1].1.is_none());
+        clock.set(1_111_111_109);
+        let later = auth.current_codes(None).unwrap();
+        assert_eq!(later[0].1.as_ref().unwrap().code.as_str(), "07081804");
+        let at = auth.current_codes(Some(59)).unwrap();
+        assert_eq!(at[0].1.as_ref().unwrap().code.as_str(), "94287082");
+        // RFC 4226 Appendix D: the first HOTP code (counter 0) is still unused.
+        let hotp = auth.code(&codes[1].0.id, None).unwrap();
+        assert_eq!(hotp.code.as_str(), "755224");
+    }
+
+    #[test]
+    fn change_pin_checked_needs_the_current_pin_and_counts_wrong_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.json");
+        let (mut auth, clock) = enrolled(dir.path());
+        let err = auth
+            .change_pin_checked(&pin("580316"), &pin("135792"), KdfProfile::TESTING)
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CoreError::Vault(VaultError::WrongPin {
+                    tries_left_before_wait: 4,
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+        auth.change_pin_checked(&pin("274951"), &pin("135792"), KdfProfile::TESTING)
+            .unwrap();
+        assert_eq!(auth.accounts().len(), 1);
+        drop(auth);
+        assert!(Authenticator::unlock(&path, &pin("274951"), clock.clone()).is_err());
+        assert!(Authenticator::unlock(&path, &pin("135792"), clock).is_ok());
     }
 }

@@ -1,0 +1,6 @@
+//! The commands the UI invokes, one file per domain. Each takes its arguments, calls the core
+//! or a shell module, and returns a DTO or a [`CommandError`](crate::error::CommandError).
+
+pub mod accounts;
+pub mod settings;
+pub mod vault;

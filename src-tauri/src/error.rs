@@ -1,0 +1,229 @@
+//! The one error type every command returns: a stable `code` the UI branches on (and translates),
+//! an English `message` for logs and tests, and the lock-out numbers the login screen shows.
+//!
+//! Messages are fixed texts chosen here, never the text of a library error, so no path,
+//! URI or other internal detail reaches the window.
+
+use serde::Serialize;
+use zweifaktor_core::CoreError;
+use zweifaktor_core::pin::PinError;
+use zweifaktor_core::push::PushError;
+use zweifaktor_core::vault::VaultError;
+use zweifaktor_protocol::uri::UriError;
+
+use crate::qr::QrError;
+use crate::settings::SettingsError;
+
+/// A failed command as the UI sees it.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandError {
+    code: &'static str,
+    message: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tries_left: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wait_until: Option<u64>,
+}
+
+impl CommandError {
+    /// An error with a stable code and a fixed message.
+    pub const fn new(code: &'static str, message: &'static str) -> Self {
+        Self {
+            code,
+            message,
+            tries_left: None,
+            wait_until: None,
+        }
+    }
+
+    /// The app is locked: the UI shows the login screen.
+    pub const LOCKED_APP: Self = Self::new("app_locked", "the app is locked");
+
+    /// The PIN was sent without a set-up link waiting for it.
+    pub const NO_ENROLLMENT: Self =
+        Self::new("no_enrollment", "no set-up link is waiting for a PIN");
+
+    /// A picture was expected as the raw body of the request.
+    pub const NOT_AN_IMAGE: Self =
+        Self::new("not_an_image", "the file is not a PNG or JPEG picture");
+
+    /// The stable code the UI branches on.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl From<QrError> for CommandError {
+    fn from(err: QrError) -> Self {
+        match err {
+            QrError::NotAnImage(_) => Self::NOT_AN_IMAGE,
+            QrError::NoCode => Self::new("no_qr_code", "no QR code found in the picture"),
+        }
+    }
+}
+
+impl From<SettingsError> for CommandError {
+    fn from(err: SettingsError) -> Self {
+        match err {
+            SettingsError::InvalidAutoLock(_) => {
+                Self::new("invalid_setting", "this auto-lock time is not offered")
+            }
+            SettingsError::Io(_) | SettingsError::Encode(_) => {
+                Self::new("settings_not_saved", "the preferences could not be saved")
+            }
+        }
+    }
+}
+
+impl From<CoreError> for CommandError {
+    fn from(err: CoreError) -> Self {
+        match err {
+            CoreError::Vault(vault) => vault.into(),
+            CoreError::Pin(pin) => pin.into(),
+            CoreError::Uri(uri) => uri.into(),
+            CoreError::Otp(_) | CoreError::Ocra(_) => {
+                Self::new("code_failed", "no code can be computed for this account")
+            }
+            CoreError::Push(push) => push.into(),
+            CoreError::UnknownAccount { .. } | CoreError::AmbiguousAccount { .. } => {
+                Self::new("unknown_account", "no such account")
+            }
+            CoreError::NoAccounts => Self::new("no_accounts", "no account is set up"),
+            CoreError::DuplicateAccount { .. } => {
+                Self::new("duplicate_account", "this account is set up already")
+            }
+            CoreError::NotTimeBased { .. } | CoreError::NotCounterBased { .. } => Self::new(
+                "wrong_account_kind",
+                "this account does not show that kind of code",
+            ),
+            CoreError::CounterExhausted { .. } => Self::new(
+                "counter_exhausted",
+                "this account's counter is used up; set it up again",
+            ),
+            CoreError::EmptyName => Self::new("empty_name", "an account name must not be empty"),
+        }
+    }
+}
+
+impl From<VaultError> for CommandError {
+    fn from(err: VaultError) -> Self {
+        match err {
+            VaultError::WrongPin {
+                tries_left_before_wait,
+                wait_until,
+            } => Self {
+                tries_left: Some(tries_left_before_wait),
+                wait_until,
+                ..Self::new("wrong_pin", "wrong PIN")
+            },
+            VaultError::Locked { until } => Self {
+                wait_until: Some(until),
+                ..Self::new("locked", "too many wrong PINs; wait before the next try")
+            },
+            VaultError::NotFound { .. } => Self::new("vault_not_found", "the app is not set up"),
+            VaultError::AlreadyExists { .. } => {
+                Self::new("vault_exists", "the app is set up already")
+            }
+            VaultError::Corrupt { .. } | VaultError::ContentsMismatch { .. } => {
+                Self::new("vault_corrupt", "the app's data is damaged")
+            }
+            VaultError::UnsupportedVersion { .. } => Self::new(
+                "vault_unsupported_version",
+                "the app's data was written by a newer version",
+            ),
+            VaultError::Io { .. }
+            | VaultError::Serialize
+            | VaultError::InvalidKdfProfile { .. }
+            | VaultError::Kdf(_)
+            | VaultError::TooLarge => {
+                Self::new("storage", "the app's data could not be read or written")
+            }
+        }
+    }
+}
+
+impl From<PushError> for CommandError {
+    fn from(err: PushError) -> Self {
+        match err {
+            PushError::Network(_) => {
+                Self::new("portal_unreachable", "the portal cannot be reached")
+            }
+            PushError::Refused { .. } => {
+                Self::new("portal_refused", "the portal refused the request")
+            }
+            PushError::Malformed
+            | PushError::BadSignature(_)
+            | PushError::Stale(_)
+            | PushError::WrongAccount
+            | PushError::Sign(_) => Self::new(
+                "challenge_invalid",
+                "the login request could not be verified or answered",
+            ),
+            PushError::NoPortal | PushError::NotBound { .. } => {
+                Self::new("no_portal", "this account is not connected to a portal")
+            }
+        }
+    }
+}
+
+impl From<PinError> for CommandError {
+    fn from(err: PinError) -> Self {
+        match err {
+            PinError::WrongLength | PinError::NotDigits => {
+                Self::new("invalid_pin", "the PIN must be exactly six digits")
+            }
+            PinError::Trivial => Self::new("invalid_pin", "the PIN is too easy to guess"),
+        }
+    }
+}
+
+impl From<UriError> for CommandError {
+    fn from(_: UriError) -> Self {
+        Self::new("invalid_uri", "this is not a valid otpauth:// set-up link")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portal_failures_get_codes_the_ui_can_branch_on() {
+        assert_eq!(
+            CommandError::from(PushError::Malformed).code(),
+            "challenge_invalid"
+        );
+        assert_eq!(
+            CommandError::from(PushError::WrongAccount).code(),
+            "challenge_invalid"
+        );
+        assert_eq!(CommandError::from(PushError::NoPortal).code(), "no_portal");
+        assert_eq!(
+            CommandError::from(CoreError::Push(PushError::NoPortal)).code(),
+            "no_portal"
+        );
+    }
+
+    #[test]
+    fn wrong_pin_carries_the_tries_and_the_wait_to_the_ui() {
+        let err = CommandError::from(VaultError::WrongPin {
+            tries_left_before_wait: 0,
+            wait_until: Some(1_700_000_030),
+        });
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "wrong_pin", "message": "wrong PIN", "triesLeft": 0, "waitUntil": 1_700_000_030u64})
+        );
+    }
+
+    #[test]
+    fn errors_without_numbers_serialize_code_and_message_only() {
+        let json = serde_json::to_value(CommandError::from(PinError::Trivial)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "invalid_pin", "message": "the PIN is too easy to guess"})
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! The Zweifaktor app: a thin Tauri 2 shell around the authenticator core (`zweifaktor-core`)
+//! with a plain HTML/CSS/JS interface in `ui/`.
+//!
+//! Commands unwrap their arguments, call the core and return a DTO or a [`CommandError`]; no
+//! rule of the authenticator lives here.
+//!
+//! # Layout
+//! - [`commands`]: the commands the UI invokes, one module per domain.
+//! - [`autolock`]: locks the app after the configured time in the background.
+//! - [`error`]: [`CommandError`], the typed error the UI branches on.
+//! - [`state`]: the managed state (data folder, preferences, the opened vault).
+//! - [`settings`]: the preferences file (auto-lock time, language).
+//! - [`qr`]: reading an enrollment QR code from a picked picture (desktop).
+//! - [`mobile`]: plugins registered on Android and iOS only.
+
+pub mod autolock;
+pub mod commands;
+pub mod error;
+pub mod mobile;
+pub mod qr;
+pub mod settings;
+pub mod state;
+
+use std::path::PathBuf;
+
+use tauri::{Manager, Runtime};
+
+pub use error::CommandError;
+pub use state::AppState;
+
+/// Adds the app's commands and plugins to `builder`, without state or context: [`run`] adds
+/// both to the default builder, tests a state of their own to Tauri's mock builder.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    let builder = builder
+        .on_window_event(autolock::on_window_event)
+        .invoke_handler(tauri::generate_handler![
+            commands::vault::vault_status,
+            commands::vault::start_enrollment,
+            commands::vault::start_enrollment_from_image,
+            commands::vault::finish_enrollment,
+            commands::vault::unlock,
+            commands::vault::lock,
+            commands::vault::change_pin,
+            commands::vault::reset_app,
+            commands::accounts::list_codes,
+            commands::accounts::next_code,
+            commands::accounts::remove_account,
+            commands::settings::get_settings,
+            commands::settings::set_settings,
+            commands::settings::app_info,
+        ]);
+    mobile::plugins(builder)
+}
+
+/// Starts the app (desktop `main` and the mobile entry point).
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
+    let result = with_commands(tauri::Builder::default())
+        .setup(|app| {
+            let data_dir = data_dir(app.handle())?;
+            app.manage(AppState::new(data_dir));
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(err) = result {
+        tracing::error!(error = %err, "the app could not start");
+        std::process::exit(1);
+    }
+}
+
+/// The folder for the vault: [`state::DATA_DIR_VAR`] when set, else the platform's app data
+/// folder.
+fn data_dir<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<PathBuf> {
+    match std::env::var_os(state::DATA_DIR_VAR) {
+        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
+        _ => app.path().app_data_dir(),
+    }
+}

@@ -1,0 +1,170 @@
+//! What the app keeps between commands: where its files are, the user's preferences, the
+//! opened vault and a set-up link waiting for its PIN.
+//!
+//! The app is locked exactly when no [`Authenticator`] is held: locking drops it, which wipes
+//! the vault's keys and seeds from memory.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use zeroize::Zeroizing;
+use zweifaktor_core::Authenticator;
+use zweifaktor_core::clock::{Clock, SystemClock};
+use zweifaktor_core::vault::KdfProfile;
+
+use crate::error::CommandError;
+use crate::settings::Settings;
+
+/// Environment variable naming the folder for the vault and preferences instead of the
+/// platform's app data folder: for tests (one folder per test) and portable installs.
+pub const DATA_DIR_VAR: &str = "ZF_APP_DATA_DIR";
+
+/// Name of the vault file in the data folder.
+pub const VAULT_FILE: &str = "vault.json";
+
+/// A set-up link the user gave, kept in the shell until the PIN is chosen so that the seed
+/// does not travel back to the window. Wiped when dropped; no `Debug`, no `Clone`.
+pub struct PendingEnrollment(Zeroizing<String>);
+
+impl PendingEnrollment {
+    /// Keeps `uri` (already checked by the caller).
+    pub fn new(uri: Zeroizing<String>) -> Self {
+        Self(uri)
+    }
+
+    /// The link, for the core's enrollment.
+    pub fn uri(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The app's managed state.
+pub struct AppState {
+    data_dir: PathBuf,
+    kdf: KdfProfile,
+    clock: Arc<dyn Clock>,
+    settings: Mutex<Settings>,
+    session: Mutex<Option<Authenticator>>,
+    pending: Mutex<Option<PendingEnrollment>>,
+    focus_changes: AtomicU64,
+}
+
+impl AppState {
+    /// State for the data folder `data_dir`, with the production key derivation and the
+    /// system clock.
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self::with(data_dir, KdfProfile::PRODUCTION, Arc::new(SystemClock))
+    }
+
+    /// State with a chosen key derivation and clock: tests use the cheap profile and a fixed
+    /// clock so that codes are known in advance.
+    pub fn with(data_dir: PathBuf, kdf: KdfProfile, clock: Arc<dyn Clock>) -> Self {
+        let settings = Settings::load(&data_dir);
+        Self {
+            data_dir,
+            kdf,
+            clock,
+            settings: Mutex::new(settings),
+            session: Mutex::new(None),
+            pending: Mutex::new(None),
+            focus_changes: AtomicU64::new(0),
+        }
+    }
+
+    /// The folder holding the vault and the preferences.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The vault file.
+    pub fn vault_path(&self) -> PathBuf {
+        self.data_dir.join(VAULT_FILE)
+    }
+
+    /// Key derivation for new PINs.
+    pub fn kdf(&self) -> KdfProfile {
+        self.kdf
+    }
+
+    /// The clock codes and lock-out follow.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        Arc::clone(&self.clock)
+    }
+
+    /// The current preferences, to read or change.
+    pub fn settings(&self) -> MutexGuard<'_, Settings> {
+        relock(&self.settings)
+    }
+
+    /// The opened vault, or `None` while the app is locked.
+    pub fn session(&self) -> MutexGuard<'_, Option<Authenticator>> {
+        relock(&self.session)
+    }
+
+    /// Runs `action` on the opened vault; [`CommandError::LOCKED_APP`] while locked.
+    pub fn with_session<T>(
+        &self,
+        action: impl FnOnce(&mut Authenticator) -> Result<T, CommandError>,
+    ) -> Result<T, CommandError> {
+        match self.session().as_mut() {
+            Some(auth) => action(auth),
+            None => Err(CommandError::LOCKED_APP),
+        }
+    }
+
+    /// Locks the app; `true` if it was open.
+    pub fn lock(&self) -> bool {
+        self.session().take().is_some()
+    }
+
+    /// The set-up link waiting for its PIN.
+    pub fn pending(&self) -> MutexGuard<'_, Option<PendingEnrollment>> {
+        relock(&self.pending)
+    }
+
+    /// Counts a change of the window's focus and returns the new count: a lock timer started
+    /// in the background only fires if no change came after it.
+    pub fn focus_changed(&self) -> u64 {
+        self.focus_changes.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Whether `count` (from [`AppState::focus_changed`]) is still the latest focus change.
+    pub fn focus_unchanged_since(&self, count: u64) -> bool {
+        self.focus_changes.load(Ordering::SeqCst) == count
+    }
+}
+
+/// Takes a lock even if a panic poisoned it: every value behind these locks is replaced whole,
+/// never left half-written, so refusing every later command would gain nothing.
+fn relock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_focus_change_outdates_every_earlier_timer() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(dir.path().to_path_buf());
+        let lost = state.focus_changed();
+        assert!(state.focus_unchanged_since(lost));
+        let regained = state.focus_changed();
+        assert!(!state.focus_unchanged_since(lost));
+        assert!(state.focus_unchanged_since(regained));
+    }
+
+    #[test]
+    fn the_app_starts_locked_and_lock_reports_whether_it_was_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(dir.path().to_path_buf());
+        assert!(state.session().is_none());
+        assert!(!state.lock());
+        assert_eq!(
+            state.with_session(|_| Ok(())).unwrap_err().code(),
+            "app_locked"
+        );
+    }
+}

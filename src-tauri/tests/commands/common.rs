@@ -1,0 +1,143 @@
+//! A real app on Tauri's mock runtime with its own data folder, and calls through the IPC path.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{WebviewWindow, WebviewWindowBuilder};
+use zweifaktor_app_lib::AppState;
+use zweifaktor_core::clock::FixedClock;
+use zweifaktor_core::vault::KdfProfile;
+
+/// RFC 6238 Appendix B seed for SHA-1 ("12345678901234567890"), base32.
+pub const SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+/// An enrollment link as the portal shows it, with 8 digits to match RFC 6238's vectors.
+pub const URI: &str = "otpauth://totp/Portal:erika@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Portal&algorithm=SHA1&digits=8&period=30";
+
+/// The user's PIN.
+pub const PIN: &str = "274951";
+
+/// A valid PIN that is not the user's.
+pub const WRONG_PIN: &str = "580316";
+
+/// The time the app's clock starts at: RFC 6238 Appendix B's first test time.
+pub const START: u64 = 59;
+
+/// The app under test, its window and its data folder.
+pub struct App {
+    window: WebviewWindow<MockRuntime>,
+    app: tauri::App<MockRuntime>,
+    dir: tempfile::TempDir,
+    /// The app's clock, to move time on.
+    pub clock: Arc<FixedClock>,
+}
+
+impl App {
+    /// A fresh app with an empty data folder.
+    pub fn new() -> Self {
+        Self::in_dir(
+            tempfile::tempdir().unwrap(),
+            Arc::new(FixedClock::new(START)),
+        )
+    }
+
+    /// The same data folder in a new app, as after closing and starting the app again.
+    pub fn restart(self) -> Self {
+        let Self {
+            window,
+            app,
+            dir,
+            clock,
+        } = self;
+        drop(window);
+        drop(app);
+        Self::in_dir(dir, clock)
+    }
+
+    /// An app that was set up from [`URI`] with [`PIN`] and is open.
+    pub fn enrolled() -> Self {
+        let app = Self::new();
+        app.ok("start_enrollment", serde_json::json!({ "uri": URI }));
+        app.ok("finish_enrollment", serde_json::json!({ "pin": PIN }));
+        app
+    }
+
+    fn in_dir(dir: tempfile::TempDir, clock: Arc<FixedClock>) -> Self {
+        let state = AppState::with(dir.path().to_path_buf(), KdfProfile::TESTING, clock.clone());
+        let app = zweifaktor_app_lib::with_commands(mock_builder())
+            .manage(state)
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        Self {
+            window,
+            app,
+            dir,
+            clock,
+        }
+    }
+
+    /// The data folder.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Tells the app that its window lost (`false`) or gained (`true`) the focus, as the
+    /// window system does when the user switches apps.
+    pub fn focus(&self, focused: bool) {
+        zweifaktor_app_lib::autolock::on_window_event(
+            &self.window.as_ref().window(),
+            &tauri::WindowEvent::Focused(focused),
+        );
+    }
+
+    /// Runs `handler` for every `event` the app emits.
+    pub fn listen(&self, event: &str, handler: impl Fn() + Send + 'static) {
+        use tauri::Listener;
+        self.app.listen(event.to_owned(), move |_| handler());
+    }
+
+    /// Invokes `command` with JSON `args`; the result or the error as JSON.
+    pub fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
+        self.invoke_body(command, InvokeBody::Json(args))
+    }
+
+    /// Invokes `command` with a raw byte body (as `invoke(cmd, uint8Array)` does).
+    pub fn invoke_body(&self, command: &str, body: InvokeBody) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: command.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body,
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    /// Invokes a command that must succeed.
+    pub fn ok(&self, command: &str, args: Value) -> Value {
+        self.invoke(command, args)
+            .unwrap_or_else(|err| panic!("{command} failed: {err}"))
+    }
+
+    /// Invokes a command that must fail; its error.
+    pub fn err(&self, command: &str, args: Value) -> Value {
+        match self.invoke(command, args) {
+            Ok(value) => panic!("{command} succeeded with {value}"),
+            Err(err) => err,
+        }
+    }
+}

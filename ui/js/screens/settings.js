@@ -1,0 +1,119 @@
+// Settings: change the PIN, auto-lock time, language, remove an account, reset the app, about.
+
+import * as accounts from "../accounts.js";
+import * as settings from "../settings.js";
+import * as vault from "../vault.js";
+import { register, show } from "../router.js";
+import { $, say, busy, clearFields, isSixDigits } from "../dom.js";
+import { describe } from "../errors.js";
+import { setLanguage, t } from "../i18n.js";
+
+/** One account row with "Entfernen" and an inline confirmation. */
+function accountRow(account, reload) {
+  const li = document.createElement("li");
+  const label = document.createElement("span");
+  label.textContent = account.label;
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.className = "link danger-text";
+  remove.textContent = t("settings.remove");
+  const confirm = document.createElement("div");
+  confirm.className = "confirm";
+  confirm.hidden = true;
+  const question = document.createElement("p");
+  question.textContent = t("settings.removeQuestion", { label: account.label });
+  const yes = document.createElement("button");
+  yes.type = "button";
+  yes.className = "danger";
+  yes.textContent = t("settings.removeYes");
+  const no = document.createElement("button");
+  no.type = "button";
+  no.className = "link";
+  no.textContent = t("back");
+  confirm.append(question, yes, no);
+  remove.addEventListener("click", () => {
+    confirm.hidden = false;
+    yes.focus();
+  });
+  no.addEventListener("click", () => {
+    confirm.hidden = true;
+    remove.focus();
+  });
+  yes.addEventListener("click", async () => {
+    try {
+      await accounts.removeAccount(account.id);
+      await reload();
+    } catch (err) {
+      say("settings-message", describe(err));
+    }
+  });
+  li.append(label, remove, confirm);
+  return li;
+}
+
+/** Lists the accounts for removal. */
+async function loadAccounts() {
+  const list = await accounts.listCodes();
+  $("settings-accounts").replaceChildren(...list.map((a) => accountRow(a, loadAccounts)));
+}
+
+/** Stores the two selects. */
+async function savePreferences() {
+  try {
+    const saved = await settings.setSettings({
+      autoLockSeconds: Number($("settings-autolock").value),
+      language: $("settings-language").value,
+    });
+    setLanguage(saved.language, document);
+    say("change-pin-message", "");
+    say("settings-message", t("settings.saved"));
+  } catch (err) {
+    say("settings-message", describe(err));
+  }
+}
+
+/** Wires the settings screen. */
+export function init() {
+  register("settings", {
+    async enter() {
+      say("settings-message", "");
+      say("change-pin-message", "");
+      const [prefs, info] = await Promise.all([settings.getSettings(), settings.appInfo()]);
+      $("settings-autolock").value = String(prefs.autoLockSeconds);
+      $("settings-language").value = prefs.language;
+      $("about-version").textContent = info.version;
+      $("about-license").textContent = info.license;
+      await loadAccounts();
+    },
+    leave() {
+      clearFields("change-pin-current", "change-pin-new", "change-pin-repeat");
+    },
+  });
+  $("settings-back").addEventListener("click", () => show("codes"));
+  $("settings-autolock").addEventListener("change", savePreferences);
+  $("settings-language").addEventListener("change", savePreferences);
+  $("settings-reset").addEventListener("click", () => show("reset", { forgot: false }));
+  $("change-pin-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const current = $("change-pin-current").value;
+    const next = $("change-pin-new").value;
+    if (!isSixDigits(current) || !isSixDigits(next)) {
+      say("change-pin-message", t("error.pin_format"));
+      return;
+    }
+    if (next !== $("change-pin-repeat").value) {
+      say("change-pin-message", t("error.pin_mismatch"));
+      return;
+    }
+    busy($("change-pin-submit"), async () => {
+      try {
+        await vault.changePin(current, next);
+        say("change-pin-message", t("settings.pinChanged"));
+      } catch (err) {
+        say("change-pin-message", describe(err));
+      } finally {
+        clearFields("change-pin-current", "change-pin-new", "change-pin-repeat");
+      }
+    });
+  });
+}

@@ -1,0 +1,92 @@
+// Tests of the interface's pure modules with Node's test runner (no browser, no shell):
+//   node --test ui/tests/
+// The bridge is replaced by a fake, as the modules are built to allow.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+import { keys, setLanguage, t } from "../js/i18n.js";
+import { call, errorCode, setBridge } from "../js/bridge.js";
+import { describe } from "../js/errors.js";
+import { groupDigits, isSixDigits } from "../js/dom.js";
+import * as vault from "../js/vault.js";
+import * as accounts from "../js/accounts.js";
+import * as settings from "../js/settings.js";
+
+const html = readFileSync(fileURLToPath(new URL("../index.html", import.meta.url)), "utf8");
+
+test("German and English have the same keys", () => {
+  assert.deepEqual([...keys("en")].sort(), [...keys("de")].sort());
+});
+
+test("every key the page names exists", () => {
+  const named = [...html.matchAll(/data-i18n="([^"]+)"/g)].map((m) => m[1]);
+  const attrs = [...html.matchAll(/data-i18n-attr="[^:]+:([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(named.length > 40);
+  for (const key of [...named, ...attrs]) {
+    assert.ok(keys("de").includes(key), `missing key ${key}`);
+  }
+});
+
+test("the login screen has the portal guide's German texts", () => {
+  setLanguage("de");
+  assert.equal(t("login.title"), "Zweifaktor App Login");
+  assert.equal(t("login.pinLabel"), "PIN für Zweifaktor App");
+  assert.equal(t("login.submit"), "Anmelden");
+  assert.equal(t("login.forgot"), "Code (PIN) vergessen");
+});
+
+test("placeholders are filled and unknown languages fall back to German", () => {
+  setLanguage("en");
+  assert.equal(t("error.wrong_pin", { tries: 3 }), "Wrong PIN. 3 tries left.");
+  setLanguage("fr");
+  assert.equal(t("error.wrong_pin", { tries: 2 }), "Falsche PIN. Noch 2 Versuche.");
+});
+
+test("typed errors become sentences; untyped ones a generic sentence", () => {
+  setLanguage("de");
+  assert.equal(describe({ code: "wrong_pin", triesLeft: 4 }), "Falsche PIN. Noch 4 Versuche.");
+  assert.match(describe({ code: "wrong_pin", triesLeft: 1 }), /Noch ein Versuch/);
+  const inAMinute = Date.now() / 1000 + 60;
+  assert.match(describe({ code: "locked", waitUntil: inAMinute }), /warten Sie (59|60) Sekunden/);
+  assert.match(describe({ code: "invalid_uri" }), /kein gültiger Einrichtungslink/);
+  assert.equal(describe("boom"), t("error.generic"));
+  assert.equal(describe({ code: "something_new" }), t("error.generic"));
+  assert.equal(errorCode(undefined), "generic");
+});
+
+test("codes are grouped for reading, PINs must be six digits", () => {
+  assert.equal(groupDigits("123456"), "123\u2009456");
+  assert.equal(groupDigits("12345678"), "1234\u20095678");
+  assert.equal(groupDigits("1234"), "1234");
+  assert.ok(isSixDigits("274951"));
+  assert.ok(!isSixDigits("27495"));
+  assert.ok(!isSixDigits("27495a"));
+});
+
+test("domain modules call the shell's commands with camelCase arguments", async () => {
+  const calls = [];
+  setBridge(async (command, args) => {
+    calls.push([command, args]);
+    return { ok: command };
+  });
+  await vault.status();
+  await vault.startEnrollment("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP");
+  await vault.finishEnrollment("274951");
+  await vault.unlock("274951");
+  await vault.changePin("274951", "580316");
+  await vault.lock();
+  await vault.resetApp();
+  await accounts.listCodes();
+  await accounts.removeAccount("ab12");
+  await settings.setSettings({ autoLockSeconds: 60, language: "en" });
+  assert.deepEqual(calls.map(([c]) => c), [
+    "vault_status", "start_enrollment", "finish_enrollment", "unlock", "change_pin",
+    "lock", "reset_app", "list_codes", "remove_account", "set_settings",
+  ]);
+  assert.deepEqual(calls[4][1], { currentPin: "274951", newPin: "580316" });
+  assert.deepEqual(calls[9][1], { settings: { autoLockSeconds: 60, language: "en" } });
+  assert.deepEqual(await call("anything"), { ok: "anything" });
+});
