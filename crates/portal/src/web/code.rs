@@ -56,6 +56,38 @@ pub(crate) struct EndedPage {
     pub(crate) message: &'static str,
 }
 
+/// What the code step and the recovery step share: the login this session waits for, still
+/// open, and within the limits for checks per client address and per account. `Err` carries
+/// the page to show instead (back to the login form, or the end page of a finished login).
+pub(crate) async fn login_open_for_a_check(
+    state: &AppState,
+    session: &Session,
+    client: &Client,
+    lang: Lang,
+) -> Result<Result<Login, Response>, AppError> {
+    let Some(login) = pending_login(state, Some(session)).await? else {
+        return Ok(Err(Redirect::to("/login").into_response()));
+    };
+    let now = state.now();
+    let status = login.status_at(now);
+    if status != LoginStatus::Pending {
+        return ended(lang, status).map(Err);
+    }
+    state
+        .limiter
+        .check(&format!("code-ip:{}", client.ip), CODE_PER_ADDRESS, now)
+        .map_err(AppError::RateLimited)?;
+    state
+        .limiter
+        .check(
+            &format!("code-acct:{}", login.user_id),
+            CODE_PER_ACCOUNT,
+            now,
+        )
+        .map_err(AppError::RateLimited)?;
+    Ok(Ok(login))
+}
+
 /// The end page for a login that is no longer pending.
 pub(crate) fn ended(lang: Lang, status: LoginStatus) -> Result<Response, AppError> {
     let t = lang.texts();
@@ -157,26 +189,11 @@ async fn code_submit(
     Form(form): Form<CodeForm>,
 ) -> Result<Response, AppError> {
     let session = check_csrf(current.as_ref(), &form.csrf)?;
-    let Some(login) = pending_login(&state, Some(session)).await? else {
-        return Ok(Redirect::to("/login").into_response());
+    let login = match login_open_for_a_check(&state, session, &client, lang).await? {
+        Ok(login) => login,
+        Err(page) => return Ok(page),
     };
     let now = state.now();
-    let status = login.status_at(now);
-    if status != LoginStatus::Pending {
-        return ended(lang, status);
-    }
-    state
-        .limiter
-        .check(&format!("code-ip:{}", client.ip), CODE_PER_ADDRESS, now)
-        .map_err(AppError::RateLimited)?;
-    state
-        .limiter
-        .check(
-            &format!("code-acct:{}", login.user_id),
-            CODE_PER_ACCOUNT,
-            now,
-        )
-        .map_err(AppError::RateLimited)?;
     let user = state
         .db
         .user_by_id(&login.user_id)

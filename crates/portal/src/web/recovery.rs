@@ -13,13 +13,12 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use super::code::{ended, pending_login};
+use super::code::{ended, login_open_for_a_check, pending_login};
 use super::session::{CurrentSession, check_csrf, rotate};
 use super::{redirect_with_cookie, render};
 use crate::accounts;
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
-use crate::ratelimit::{CODE_PER_ACCOUNT, CODE_PER_ADDRESS};
 use crate::state::AppState;
 use crate::storage::logins::{LoginStatus, MAX_WRONG_CODES};
 use crate::storage::sessions::Stage;
@@ -75,26 +74,10 @@ async fn recovery_submit(
     Form(form): Form<RecoveryForm>,
 ) -> Result<Response, AppError> {
     let session = check_csrf(current.as_ref(), &form.csrf)?;
-    let Some(login) = pending_login(&state, Some(session)).await? else {
-        return Ok(Redirect::to("/login").into_response());
+    let login = match login_open_for_a_check(&state, session, &client, lang).await? {
+        Ok(login) => login,
+        Err(page) => return Ok(page),
     };
-    let now = state.now();
-    let status = login.status_at(now);
-    if status != LoginStatus::Pending {
-        return ended(lang, status);
-    }
-    state
-        .limiter
-        .check(&format!("code-ip:{}", client.ip), CODE_PER_ADDRESS, now)
-        .map_err(AppError::RateLimited)?;
-    state
-        .limiter
-        .check(
-            &format!("code-acct:{}", login.user_id),
-            CODE_PER_ACCOUNT,
-            now,
-        )
-        .map_err(AppError::RateLimited)?;
     let code_hash = normalise_recovery_code(&form.code).hash();
     if !state
         .db
