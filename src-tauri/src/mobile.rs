@@ -1,5 +1,10 @@
-//! Plugins that exist only on phones: the biometric prompt and the camera QR scanner. Desktop
-//! builds get neither (the app is PIN-only there and reads QR codes from pictures).
+//! Plugins that exist only on phones: the camera QR scanner and the biometric plugin. Desktop
+//! builds get neither and read QR codes from pictures.
+//!
+//! The biometric plugin is registered (with its capability) but nothing calls it yet: its
+//! released version answers only "is this the owner?", while the vault's biometric slot needs a
+//! biometric-bound key. Until the plugin offers one the vault is PIN-only on every platform
+//! (docs/VAULT.md, "No biometric slot yet").
 
 use tauri::{Builder, Runtime};
 
