@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
-# The demo: the portal with an embedded SQLite database and a demo user, plus the headless
-# device enrolled with it. Open the printed address in a browser, log in with the printed
-# credentials, and the device prints the security code for that login; type it into the page.
-# Ctrl-C ends the demo. ZF_DEMO_PORT picks another port than 8080.
+# The demo: the portal with an embedded SQLite database and a demo user, plus the desktop app
+# when there is a display (DISPLAY or WAYLAND_DISPLAY), else the headless device enrolled with
+# it. Open the printed address in a browser, log in with the printed credentials, and the app
+# (or the device) shows the security code for that login; type it into the page.
+# Ctrl-C (or closing the app) ends the demo. ZF_DEMO_PORT picks another port than 8080;
+# ZF_DEMO_HEADLESS=1 uses the headless device even with a display.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
 ensure_rust
 
 port="${ZF_DEMO_PORT:-8080}"
+with_app=""
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${ZF_DEMO_HEADLESS:-}" ]; then
+  with_app=1
+  source scripts/lib/app-deps.sh
+  ensure_debian_packages "${APP_DEBIAN_PACKAGES[@]}"
+  cargo build --release --locked -p zweifaktor-app --quiet
+fi
 cargo build --release --locked -p zweifaktor-portal -p zweifaktor-device --quiet
 portal=target/release/zweifaktor-portal
 device=target/release/zweifaktor-device
 work=$(mktemp -d)
 portal_pid=""
+app_pid=""
 cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
   [ -n "$portal_pid" ] && kill "$portal_pid" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -29,6 +40,22 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 uri=$(grep -m1 '^otpauth://' "$work/demo.txt")
+
+if [ -n "$with_app" ]; then
+  ZF_APP_DATA_DIR="$work/app" target/release/zweifaktor-app 2> "$work/app.log" &
+  app_pid=$!
+  echo
+  sed -n '1,3p' "$work/demo.txt"
+  echo "The Zweifaktor app is open (its data in $work/app). Paste this set-up link on its first"
+  echo "screen and choose a 6-digit PIN; the app registers with the portal:"
+  echo
+  echo "$uri"
+  echo
+  echo "Then log in in a browser; the app shows the security code for that login."
+  echo "Closing the app or Ctrl-C ends the demo."
+  wait "$app_pid"
+  exit 0
+fi
 
 export ZF_VAULT="$work/vault.json"
 # A demo PIN in the environment; a real user types it or pipes it in.
