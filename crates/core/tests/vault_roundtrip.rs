@@ -73,6 +73,22 @@ fn create_unlock_save_round_trip() {
 }
 
 #[test]
+fn create_makes_the_missing_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fresh/install/vault.json");
+    Vault::create(
+        &path,
+        EMAIL,
+        &pin("482915"),
+        KdfProfile::TESTING,
+        sample(),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(unlock(&path, "482915", NOW).unwrap().contents(), &sample());
+}
+
+#[test]
 fn documented_example_opens_with_its_pin() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vault.json");

@@ -121,14 +121,6 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
             insecure_test_kdf,
         } => {
             let pin = pins.read(PIN_VAR)?;
-            if let Some(folder) = vault.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(folder).map_err(|source| {
-                    zweifaktor_core::vault::VaultError::Io {
-                        path: folder.to_path_buf(),
-                        source,
-                    }
-                })?;
-            }
             Authenticator::create(&vault, &email, &pin, profile(insecure_test_kdf), clock)?;
             Ok(Output::Created { vault, email })
         }

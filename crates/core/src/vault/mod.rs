@@ -72,7 +72,8 @@ pub struct Vault<T> {
 }
 
 impl<T: Serialize + DeserializeOwned> Vault<T> {
-    /// Creates a new vault at `path` holding `contents`, locked with `pin`.
+    /// Creates a new vault at `path` holding `contents`, locked with `pin`. A missing folder
+    /// is created (a fresh app install has no data folder yet).
     ///
     /// `now` (unix seconds) is taken like everywhere in the core instead of reading the clock;
     /// it is the vault's session time (see [`Vault::save`]).
@@ -95,6 +96,7 @@ impl<T: Serialize + DeserializeOwned> Vault<T> {
                 return Err(VaultError::AlreadyExists { path: existing });
             }
         }
+        storage::create_folder(path)?;
         let key = MasterKey::generate();
         let vault_id = crypto::random();
         let header = Header {

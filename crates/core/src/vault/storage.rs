@@ -58,6 +58,17 @@ pub(crate) fn read(path: &Path) -> io::Result<Vec<u8>> {
     fs::read(path)
 }
 
+/// Creates the folder of `path` (and its parents) where it is missing.
+pub(crate) fn create_folder(path: &Path) -> Result<(), VaultError> {
+    match path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+    {
+        Some(folder) => fs::create_dir_all(folder).map_err(VaultError::io(folder)),
+        None => Ok(()),
+    }
+}
+
 /// Replaces `path` with `bytes` atomically, handling the old file as `previous` says.
 pub(crate) fn write_atomic(
     path: &Path,
