@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use super::client::Client;
 use super::enroll::render_enroll;
-use super::session::{CurrentSession, check_csrf, rotate};
+use super::session::{CurrentSession, check_csrf, rotate_in};
 use super::{redirect_with_cookie, render, with_cookie};
 use crate::accounts;
 use crate::codes::{CodeMatch, check_login_code};
@@ -214,15 +214,16 @@ async fn code_submit(
     };
     drop(seed);
     if !accepted {
-        let failures = state.db.record_failure(&user.id).await?;
-        let wrong = state.db.add_wrong_code(&login.id).await?;
+        let mut tx = state.db.begin_write().await?;
+        let failures = tx.record_failure(&user.id).await?;
+        let wrong = tx.add_wrong_code(&login.id).await?;
+        if wrong >= MAX_WRONG_CODES {
+            tx.finish_login(&login.id, LoginStatus::Failed).await?;
+            tx.delete_session(&session.id_hash).await?;
+        }
+        tx.commit().await?;
         tracing::info!(user = %user.id, login = %login.id, wrong, failures, "wrong security code");
         if wrong >= MAX_WRONG_CODES {
-            state
-                .db
-                .finish_login(&login.id, LoginStatus::Failed)
-                .await?;
-            state.db.delete_session(&session.id_hash).await?;
             return ended(lang, LoginStatus::Failed);
         }
         let error = Some(format!(
@@ -241,11 +242,12 @@ async fn code_submit(
             })
         };
     }
-    if !state
-        .db
-        .finish_login(&login.id, LoginStatus::Approved)
-        .await?
-    {
+    // One transaction: the challenge's single use, the failure counter and the session
+    // rotation commit together, so a crash cannot leave a used challenge with the old
+    // session, and the step costs one commit.
+    let mut tx = state.db.begin_write().await?;
+    if !tx.finish_login(&login.id, LoginStatus::Approved).await? {
+        drop(tx);
         let status = state
             .db
             .login_by_id(&login.id)
@@ -253,8 +255,11 @@ async fn code_submit(
             .map_or(LoginStatus::Expired, |l| l.status_at(now));
         return ended(lang, status);
     }
-    state.db.reset_failures(&user.id).await?;
-    let fresh = rotate(
+    if user.failures != 0 {
+        tx.reset_failures(&user.id).await?;
+    }
+    let fresh = rotate_in(
+        &mut tx,
         &state,
         Some(session),
         Some(&user.id),
@@ -262,6 +267,7 @@ async fn code_submit(
         None,
     )
     .await?;
+    tx.commit().await?;
     tracing::info!(user = %user.id, login = %login.id, "login complete");
     if session.stage != Stage::Enroll {
         return Ok(redirect_with_cookie("/dashboard", &fresh.cookie));
