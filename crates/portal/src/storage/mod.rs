@@ -64,7 +64,8 @@ pub enum StorageError {
 ///
 /// Reads and writes use separate pools. With PostgreSQL both are the same pool. With SQLite
 /// the readers are read-only connections (a write sent to one fails, so tests catch it) and
-/// the writer is a single connection (see [`SQLITE_WRITERS`]).
+/// the writer is a single connection, so writers queue in the pool rather than in SQLite's
+/// sleeping busy handler.
 #[derive(Debug, Clone)]
 pub struct Db {
     reader: AnyPool,
