@@ -82,7 +82,7 @@ pub struct KillRestart {
 pub struct Report {
     /// Argon2 profile of the portal.
     pub password_profile: String,
-    /// How the portal ran: `child` or `in-process`.
+    /// How the portal ran: `child`, `tool-child` or `in-process`.
     pub portal: String,
     /// Devices enrolled.
     pub devices: usize,
@@ -106,8 +106,12 @@ pub struct Report {
     pub challenges_lost: usize,
     /// Challenges that arrived twice on one connection.
     pub challenges_duplicated: u64,
-    /// Password sent → challenge verified on the device.
+    /// Password sent → challenge verified on the device, for the logins at `--rate` (the
+    /// code burst's logins are prepared under another load and left out).
     pub push_latency: Latency,
+    /// Password sent → the portal's answer to it, for the same logins: the part of the push
+    /// latency that is the password step.
+    pub password_step: Latency,
     /// Code checks (`POST /login/code`) per second in the code burst.
     pub code_checks_per_sec: Option<f64>,
     /// Codes sent in the burst, and how many were accepted.
@@ -180,6 +184,13 @@ impl Report {
                     self.push_latency.p99_ms,
                     self.push_latency.max_ms,
                     self.push_latency.count
+                ),
+            ),
+            (
+                "password step p50 / p99 / max".into(),
+                format!(
+                    "{:.1} / {:.1} / {:.1} ms",
+                    self.password_step.p50_ms, self.password_step.p99_ms, self.password_step.max_ms,
                 ),
             ),
             (

@@ -156,6 +156,10 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
         None => None,
     };
     let login_phase_secs = phase_started.elapsed().as_secs_f64();
+    // The latencies of the logins at `--rate` only: the burst below prepares its logins with
+    // `--concurrency` in flight, a different load from the one the target names.
+    let push_latency = Latency::of(finished.iter().filter_map(|f| f.push_latency).collect());
+    let password_step = Latency::of(finished.iter().filter_map(|f| f.password_step).collect());
 
     let (burst_rate, burst_done) = if options.code_burst > 0 {
         code_burst(options, &shared, &emails, &password, timeout, &mut finished).await
@@ -189,11 +193,11 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
             Outcome::Completed | Outcome::Lost => {}
         }
     }
-    let latencies: Vec<Duration> = finished.iter().filter_map(|f| f.push_latency).collect();
     Ok(Report {
         password_profile: PROFILE_NAME.into(),
         portal: match mode {
             PortalMode::Child(_) => "child".into(),
+            PortalMode::ToolChild(_) => "tool-child".into(),
             PortalMode::InProcess => "in-process".into(),
         },
         devices: options.devices,
@@ -207,13 +211,14 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
             .count(),
         logins_refused: refused,
         logins_failed: failed,
-        challenges_delivered: latencies.len(),
+        challenges_delivered: finished.iter().filter(|f| f.push_latency.is_some()).count(),
         challenges_lost: finished
             .iter()
             .filter(|f| f.outcome == Outcome::Lost)
             .count(),
         challenges_duplicated: stats.duplicated.load(Ordering::Relaxed),
-        push_latency: Latency::of(latencies),
+        push_latency,
+        password_step,
         code_checks_per_sec: burst_rate,
         code_burst: options.code_burst,
         code_burst_completed: burst_done,
@@ -262,6 +267,7 @@ fn failed(kind: &'static str) -> Finished {
     Finished {
         outcome: Outcome::Failed(kind),
         push_latency: None,
+        password_step: None,
     }
 }
 
@@ -293,17 +299,18 @@ async fn code_burst(
             Err(outcome) => finished.push(Finished {
                 outcome,
                 push_latency: None,
+                password_step: None,
             }),
         }
     }
     let sent = ready.len();
     let started = Instant::now();
-    let outcomes: Vec<(Outcome, Duration)> = stream::iter(ready)
+    let outcomes: Vec<(Outcome, Duration, Duration)> = stream::iter(ready)
         .map(|p| {
             let shared = Arc::clone(shared);
             async move {
-                let latency = p.push_latency;
-                (login::submit_code(&shared, p).await, latency)
+                let (latency, step) = (p.push_latency, p.password_step);
+                (login::submit_code(&shared, p).await, latency, step)
             }
         })
         .buffer_unordered(options.concurrency.max(1))
@@ -312,11 +319,16 @@ async fn code_burst(
     let secs = started.elapsed().as_secs_f64();
     let done = outcomes
         .iter()
-        .filter(|(o, _)| *o == Outcome::Completed)
+        .filter(|(o, _, _)| *o == Outcome::Completed)
         .count();
-    finished.extend(outcomes.into_iter().map(|(outcome, latency)| Finished {
-        outcome,
-        push_latency: Some(latency),
-    }));
+    finished.extend(
+        outcomes
+            .into_iter()
+            .map(|(outcome, latency, step)| Finished {
+                outcome,
+                push_latency: Some(latency),
+                password_step: Some(step),
+            }),
+    );
     ((secs > 0.0).then(|| sent as f64 / secs), done)
 }
