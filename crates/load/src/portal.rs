@@ -134,6 +134,14 @@ impl Portal {
         }
     }
 
+    /// CPU seconds the portal process used so far (this process in-process).
+    pub fn cpu_secs(&self) -> Option<f64> {
+        let pid = self
+            .pid()
+            .map_or_else(|| "self".to_string(), |p| p.to_string());
+        crate::cpu::cpu_secs(&pid)
+    }
+
     /// SIGKILLs the child and starts a new one on the same database, port and keys;
     /// returns how long the portal was away.
     pub async fn kill_and_restart(&mut self) -> Result<Duration, LoadError> {

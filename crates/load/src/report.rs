@@ -63,6 +63,16 @@ impl Latency {
     }
 }
 
+/// CPU time one code check of the burst cost, in microseconds (CPU seconds used during the
+/// burst ÷ checks sent). Two cores give at most 2,000,000 ÷ (portal + tool) checks per second.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct CheckCpu {
+    /// The portal process (`None` in-process, where it is the tool's own).
+    pub portal_us: Option<f64>,
+    /// The load tool: browsers, devices and the measuring.
+    pub tool_us: f64,
+}
+
 /// The kill-and-restart part of a run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct KillRestart {
@@ -118,6 +128,8 @@ pub struct Report {
     pub code_burst: usize,
     /// Accepted codes of the burst.
     pub code_burst_completed: usize,
+    /// CPU per code check of the burst.
+    pub code_check_cpu: Option<CheckCpu>,
     /// Errors by kind (streams, pages).
     pub errors: BTreeMap<String, u64>,
     /// Portal VmRSS before the streams were opened, KiB.
@@ -200,6 +212,13 @@ impl Report {
                         "{r:.0} ({} of {} accepted)",
                         self.code_burst_completed, self.code_burst
                     )
+                }),
+            ),
+            (
+                "CPU per code check: portal / tool".into(),
+                self.code_check_cpu.map_or("-".into(), |c| {
+                    let portal = c.portal_us.map_or("-".into(), |p| format!("{p:.0}"));
+                    format!("{portal} / {:.0} µs", c.tool_us)
                 }),
             ),
             (
