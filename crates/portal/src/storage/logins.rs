@@ -5,6 +5,7 @@ use sqlx::AnyConnection;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
+use super::users::{self, User};
 use super::{Db, StorageError, WriteTx};
 
 /// A pending login waits this long for its code (DESIGN.md: 5 minutes), then
@@ -115,6 +116,10 @@ fn from_row(row: &AnyRow) -> Result<Login, sqlx::Error> {
 const COLUMNS: &str =
     "id, user_id, nonce, status, wrong_codes, seen, ip, user_agent, created_at, expires_at";
 
+/// [`COLUMNS`] of `logins AS l`, for a join.
+const JOINED_COLUMNS: &str = "l.id, l.user_id, l.nonce, l.status, l.wrong_codes, l.seen, l.ip, \
+     l.user_agent, l.created_at, l.expires_at";
+
 async fn insert_on(conn: &mut AnyConnection, l: &Login) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO logins (id, user_id, nonce, status, wrong_codes, seen, ip, user_agent, \
@@ -194,6 +199,20 @@ impl Db {
             .fetch_optional(self.reader())
             .await?;
         Ok(row.as_ref().map(from_row).transpose()?)
+    }
+
+    /// The login with this id and its account, in one query: the code step needs both.
+    pub async fn login_with_user(&self, id: &str) -> Result<Option<(Login, User)>, StorageError> {
+        let row = sqlx::query(&format!(
+            "SELECT {JOINED_COLUMNS}, {} FROM logins l JOIN users u ON u.id = l.user_id \
+             WHERE l.id = $1",
+            users::JOINED_COLUMNS
+        ))
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some((from_row(&row)?, users::from_joined_row(&row)?)))
     }
 
     /// Ends a pending login with `status`; `false` if it was no longer pending (so two
@@ -293,6 +312,16 @@ mod tests {
             db.login_by_id("l1").await.unwrap().unwrap().status,
             LoginStatus::Denied
         );
+        let (joined, user) = db.login_with_user("l1").await.unwrap().unwrap();
+        assert_eq!(
+            (joined.id.as_str(), joined.status),
+            ("l1", LoginStatus::Denied)
+        );
+        assert_eq!(
+            (user.id.as_str(), user.email.as_str()),
+            ("u", "u@example.org")
+        );
+        assert!(db.login_with_user("nope").await.unwrap().is_none());
     }
 
     #[tokio::test]

@@ -66,6 +66,27 @@ fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     })
 }
 
+/// The account columns under the names [`from_joined_row`] reads, for a query that joins
+/// `users AS u` to another table with columns of the same names.
+pub(super) const JOINED_COLUMNS: &str = "u.id AS u_id, u.email AS u_email, \
+     u.password_hash AS u_password_hash, u.seed_enc AS u_seed_enc, u.disabled AS u_disabled, \
+     u.failures AS u_failures, u.must_enroll AS u_must_enroll, \
+     u.must_change_password AS u_must_change_password";
+
+/// The account of a row selected with [`JOINED_COLUMNS`].
+pub(super) fn from_joined_row(row: &AnyRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        id: row.try_get("u_id")?,
+        email: row.try_get("u_email")?,
+        password_hash: row.try_get("u_password_hash")?,
+        seed_enc: row.try_get("u_seed_enc")?,
+        disabled: row.try_get::<i64, _>("u_disabled")? != 0,
+        failures: row.try_get("u_failures")?,
+        must_enroll: row.try_get::<i64, _>("u_must_enroll")? != 0,
+        must_change_password: row.try_get::<i64, _>("u_must_change_password")? != 0,
+    })
+}
+
 const COLUMNS: &str =
     "id, email, password_hash, seed_enc, disabled, failures, must_enroll, must_change_password";
 
