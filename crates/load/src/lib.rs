@@ -19,8 +19,10 @@
 //! - [`login`]: one browser login.
 //! - [`report`]: the figures, as JSON and a table.
 //! - [`limits`]: the file-descriptor limit.
+//! - [`cpu`]: CPU time of the portal and the tool.
 //! - [`error`]: what can stop a run.
 
+pub mod cpu;
 pub mod device;
 pub mod error;
 pub mod limits;

@@ -35,6 +35,8 @@ pub struct Prepared {
     code: String,
     /// Password sent → challenge on the device.
     pub push_latency: Duration,
+    /// Password sent → the portal's answer to it.
+    pub password_step: Duration,
 }
 
 /// The figures of one finished login.
@@ -44,6 +46,9 @@ pub struct Finished {
     pub outcome: Outcome,
     /// Password sent → challenge on the device, when it arrived.
     pub push_latency: Option<Duration>,
+    /// Password sent → the portal's answer to it, when it came. Beside the push latency it
+    /// shows how much of that is the password step itself.
+    pub password_step: Option<Duration>,
 }
 
 /// A login's identity: user agent (carried in the challenge) and client address (the rate
@@ -71,14 +76,17 @@ pub async fn full(
     match prepare(shared, login, email, password, timeout).await {
         Ok(prepared) => {
             let push_latency = Some(prepared.push_latency);
+            let password_step = Some(prepared.password_step);
             Finished {
                 outcome: submit_code(shared, prepared).await,
                 push_latency,
+                password_step,
             }
         }
         Err(outcome) => Finished {
             outcome,
             push_latency: None,
+            password_step: None,
         },
     }
 }
@@ -136,6 +144,7 @@ async fn prepare_once(
         ])
         .send()
         .await;
+    let password_step = sent.elapsed();
     let answer = match answer {
         Ok(a) => a,
         Err(_) => {
@@ -162,6 +171,7 @@ async fn prepare_once(
         csrf: code_csrf,
         code: delivery.code,
         push_latency,
+        password_step,
     })
 }
 

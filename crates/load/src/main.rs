@@ -1,6 +1,7 @@
 //! The `zweifaktor-load` binary: parses the options, runs the load, prints the table and
 //! the JSON report; exits non-zero when a challenge was lost or duplicated or a login got
-//! no answer.
+//! no answer. Started with `--serve-portal` (by `--portal-from-tool`) it serves the portal
+//! instead, as a child process the run can SIGKILL.
 
 use std::process::ExitCode;
 
@@ -16,6 +17,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let (Some(addr), Some(dir)) = (options.serve_portal, &options.work_dir) {
+        return match runtime.block_on(zweifaktor_load::portal::serve(addr, dir)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let report = match runtime.block_on(run(&options)) {
         Ok(report) => report,
         Err(e) => {

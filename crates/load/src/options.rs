@@ -8,6 +8,10 @@ pub enum PortalMode {
     /// The `zweifaktor-portal` binary as a child process: its RSS is the portal's own, and
     /// `--kill-restart` can SIGKILL it.
     Child(PathBuf),
+    /// This tool's own binary as a child process serving the portal (`--serve-portal`): a
+    /// process that can be SIGKILLed where no portal binary is built (the tests). It serves
+    /// the same library with the same configuration as `zweifaktor-portal serve`.
+    ToolChild(PathBuf),
     /// The portal library inside the tool's runtime (tests); RSS then includes the tool.
     InProcess,
 }
@@ -35,9 +39,18 @@ pub struct Options {
     /// SIGKILL the portal halfway through the logins and start it again on the same database.
     #[arg(long)]
     pub kill_restart: bool,
-    /// The portal binary to start (default: `zweifaktor-portal` beside this tool).
+    /// The portal binary to start (default: `zweifaktor-portal` beside this tool); with
+    /// `--portal-from-tool` this tool's binary (default: the running executable).
     #[arg(long)]
     pub portal_bin: Option<PathBuf>,
+    /// Start the portal as a child process of this tool's own binary instead of the
+    /// `zweifaktor-portal` binary, for places where only the tool is built (its tests).
+    #[arg(long, conflicts_with = "in_process")]
+    pub portal_from_tool: bool,
+    /// Serve the portal on this address from the files in `--work-dir` until killed: what
+    /// the child started by `--portal-from-tool` runs.
+    #[arg(long, hide = true, requires = "work_dir")]
+    pub serve_portal: Option<std::net::SocketAddr>,
     /// Folder for the fresh SQLite file and key files (default: a temporary folder).
     #[arg(long)]
     pub work_dir: Option<PathBuf>,
@@ -60,6 +73,13 @@ impl Options {
     pub fn portal_mode(&self) -> Result<PortalMode, std::io::Error> {
         if self.in_process {
             return Ok(PortalMode::InProcess);
+        }
+        if self.portal_from_tool {
+            let exe = match &self.portal_bin {
+                Some(bin) => bin.clone(),
+                None => std::env::current_exe()?,
+            };
+            return Ok(PortalMode::ToolChild(exe));
         }
         if let Some(bin) = &self.portal_bin {
             return Ok(PortalMode::Child(bin.clone()));

@@ -32,6 +32,8 @@ const CHILD_LOG_FILTER: &str = "warn";
 /// Where a portal keeps its state, so a restart finds the same accounts and keys.
 #[derive(Debug, Clone)]
 pub struct PortalFiles {
+    /// The folder that holds them all.
+    pub dir: PathBuf,
     /// `sqlite://...` URL of the database file.
     pub database_url: String,
     /// Folder of the key files.
@@ -44,6 +46,7 @@ impl PortalFiles {
     /// A fresh database and key folder inside `dir`.
     pub fn in_dir(dir: &Path) -> Self {
         Self {
+            dir: dir.to_path_buf(),
             database_url: format!("sqlite://{}", dir.join("load.db").display()),
             key_dir: dir.join("keys"),
             log: dir.join("portal.log"),
@@ -129,6 +132,14 @@ impl Portal {
             rss_kib: field("VmRSS:"),
             peak_kib: field("VmHWM:").max(self.earlier_peak_kib),
         }
+    }
+
+    /// CPU seconds the portal process used so far (this process in-process).
+    pub fn cpu_secs(&self) -> Option<f64> {
+        let pid = self
+            .pid()
+            .map_or_else(|| "self".to_string(), |p| p.to_string());
+        crate::cpu::cpu_secs(&pid)
     }
 
     /// SIGKILLs the child and starts a new one on the same database, port and keys;
@@ -224,5 +235,36 @@ async fn launch(
                 .spawn()?;
             Ok(Running::Child(child))
         }
+        PortalMode::ToolChild(exe) => {
+            let log = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&files.log)?;
+            let child = tokio::process::Command::new(exe)
+                .arg("--serve-portal")
+                .arg(addr.to_string())
+                .arg("--work-dir")
+                .arg(&files.dir)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(log)
+                .kill_on_drop(true)
+                .spawn()?;
+            Ok(Running::Child(child))
+        }
     }
+}
+
+/// Serves the portal of the files in `dir` on `addr` until the process is killed: the child
+/// of [`PortalMode::ToolChild`].
+pub async fn serve(addr: SocketAddr, dir: &Path) -> Result<(), LoadError> {
+    let files = PortalFiles::in_dir(dir);
+    let state = AppState::open(
+        files.config(&format!("http://{addr}")),
+        Arc::new(SystemClock),
+    )
+    .await?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    zweifaktor_portal::run(state, listener, std::future::pending()).await?;
+    Ok(())
 }

@@ -63,6 +63,16 @@ impl Latency {
     }
 }
 
+/// CPU time one code check of the burst cost, in microseconds (CPU seconds used during the
+/// burst ÷ checks sent). Two cores give at most 2,000,000 ÷ (portal + tool) checks per second.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct CheckCpu {
+    /// The portal process (`None` in-process, where it is the tool's own).
+    pub portal_us: Option<f64>,
+    /// The load tool: browsers, devices and the measuring.
+    pub tool_us: f64,
+}
+
 /// The kill-and-restart part of a run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct KillRestart {
@@ -82,7 +92,7 @@ pub struct KillRestart {
 pub struct Report {
     /// Argon2 profile of the portal.
     pub password_profile: String,
-    /// How the portal ran: `child` or `in-process`.
+    /// How the portal ran: `child`, `tool-child` or `in-process`.
     pub portal: String,
     /// Devices enrolled.
     pub devices: usize,
@@ -106,14 +116,20 @@ pub struct Report {
     pub challenges_lost: usize,
     /// Challenges that arrived twice on one connection.
     pub challenges_duplicated: u64,
-    /// Password sent → challenge verified on the device.
+    /// Password sent → challenge verified on the device, for the logins at `--rate` (the
+    /// code burst's logins are prepared under another load and left out).
     pub push_latency: Latency,
+    /// Password sent → the portal's answer to it, for the same logins: the part of the push
+    /// latency that is the password step.
+    pub password_step: Latency,
     /// Code checks (`POST /login/code`) per second in the code burst.
     pub code_checks_per_sec: Option<f64>,
     /// Codes sent in the burst, and how many were accepted.
     pub code_burst: usize,
     /// Accepted codes of the burst.
     pub code_burst_completed: usize,
+    /// CPU per code check of the burst.
+    pub code_check_cpu: Option<CheckCpu>,
     /// Errors by kind (streams, pages).
     pub errors: BTreeMap<String, u64>,
     /// Portal VmRSS before the streams were opened, KiB.
@@ -183,12 +199,26 @@ impl Report {
                 ),
             ),
             (
+                "password step p50 / p99 / max".into(),
+                format!(
+                    "{:.1} / {:.1} / {:.1} ms",
+                    self.password_step.p50_ms, self.password_step.p99_ms, self.password_step.max_ms,
+                ),
+            ),
+            (
                 "code checks per second (burst)".into(),
                 self.code_checks_per_sec.map_or("-".into(), |r| {
                     format!(
                         "{r:.0} ({} of {} accepted)",
                         self.code_burst_completed, self.code_burst
                     )
+                }),
+            ),
+            (
+                "CPU per code check: portal / tool".into(),
+                self.code_check_cpu.map_or("-".into(), |c| {
+                    let portal = c.portal_us.map_or("-".into(), |p| format!("{p:.0}"));
+                    format!("{portal} / {:.0} µs", c.tool_us)
                 }),
             ),
             (

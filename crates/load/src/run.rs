@@ -14,12 +14,12 @@ use zweifaktor_portal::clock::SystemClock;
 
 use crate::device::{self, DeviceStats, Shared, Waiters};
 use crate::error::LoadError;
-use crate::limits;
 use crate::login::{self, Finished, Outcome};
 use crate::options::{Options, PortalMode};
 use crate::portal::{PROFILE_NAME, Portal, PortalFiles};
-use crate::report::{Errors, KillRestart, Latency, Report};
+use crate::report::{CheckCpu, Errors, KillRestart, Latency, Report};
 use crate::setup;
+use crate::{cpu, limits};
 
 /// Streams opened before the tool waits for them to connect: keeps the portal's accept
 /// queue (1,024 on Linux) from overflowing into SYN retries.
@@ -156,11 +156,23 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
         None => None,
     };
     let login_phase_secs = phase_started.elapsed().as_secs_f64();
+    // The latencies of the logins at `--rate` only: the burst below prepares its logins with
+    // `--concurrency` in flight, a different load from the one the target names.
+    let push_latency = Latency::of(finished.iter().filter_map(|f| f.push_latency).collect());
+    let password_step = Latency::of(finished.iter().filter_map(|f| f.password_step).collect());
 
-    let (burst_rate, burst_done) = if options.code_burst > 0 {
-        code_burst(options, &shared, &emails, &password, timeout, &mut finished).await
+    let burst = if options.code_burst > 0 {
+        let burst = Burst {
+            options,
+            shared: &shared,
+            emails: &emails,
+            password: &password,
+            timeout,
+            portal: &portal,
+        };
+        burst.run(&mut finished).await
     } else {
-        (None, 0)
+        BurstFigures::default()
     };
 
     let memory = portal.lock().await.memory_kib();
@@ -189,11 +201,11 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
             Outcome::Completed | Outcome::Lost => {}
         }
     }
-    let latencies: Vec<Duration> = finished.iter().filter_map(|f| f.push_latency).collect();
     Ok(Report {
         password_profile: PROFILE_NAME.into(),
         portal: match mode {
             PortalMode::Child(_) => "child".into(),
+            PortalMode::ToolChild(_) => "tool-child".into(),
             PortalMode::InProcess => "in-process".into(),
         },
         devices: options.devices,
@@ -207,16 +219,18 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
             .count(),
         logins_refused: refused,
         logins_failed: failed,
-        challenges_delivered: latencies.len(),
+        challenges_delivered: finished.iter().filter(|f| f.push_latency.is_some()).count(),
         challenges_lost: finished
             .iter()
             .filter(|f| f.outcome == Outcome::Lost)
             .count(),
         challenges_duplicated: stats.duplicated.load(Ordering::Relaxed),
-        push_latency: Latency::of(latencies),
-        code_checks_per_sec: burst_rate,
+        push_latency,
+        password_step,
+        code_checks_per_sec: burst.rate,
         code_burst: options.code_burst,
-        code_burst_completed: burst_done,
+        code_burst_completed: burst.accepted,
+        code_check_cpu: burst.cpu,
         errors: shared.errors.snapshot(),
         portal_rss_before_streams_kib: before_streams.rss_kib,
         portal_rss_streams_open_kib: streams_open.rss_kib,
@@ -262,61 +276,101 @@ fn failed(kind: &'static str) -> Finished {
     Finished {
         outcome: Outcome::Failed(kind),
         push_latency: None,
+        password_step: None,
     }
 }
 
-/// Prepares `--code-burst` logins up to the code page, then sends all their codes with
-/// `--concurrency` in flight; returns code checks per second and accepted codes.
-async fn code_burst(
-    options: &Options,
-    shared: &Arc<Shared>,
-    emails: &[String],
-    password: &Arc<zeroize::Zeroizing<String>>,
+/// What the code burst needs from the run.
+struct Burst<'a> {
+    options: &'a Options,
+    shared: &'a Arc<Shared>,
+    emails: &'a [String],
+    password: &'a Arc<zeroize::Zeroizing<String>>,
     timeout: Duration,
-    finished: &mut Vec<Finished>,
-) -> (Option<f64>, usize) {
-    let first = options.logins;
-    let prepared: Vec<_> = stream::iter(first..first + options.code_burst)
-        .map(|i| {
-            let shared = Arc::clone(shared);
-            let email = emails[i % emails.len()].clone();
-            let password = Arc::clone(password);
-            async move { login::prepare(&shared, i, &email, &password, timeout).await }
-        })
-        .buffer_unordered(options.concurrency.max(1))
-        .collect()
-        .await;
-    let mut ready = Vec::new();
-    for p in prepared {
-        match p {
-            Ok(p) => ready.push(p),
-            Err(outcome) => finished.push(Finished {
-                outcome,
-                push_latency: None,
-            }),
+    portal: &'a Mutex<Portal>,
+}
+
+/// The burst's figures.
+#[derive(Default)]
+struct BurstFigures {
+    /// Code checks per second.
+    rate: Option<f64>,
+    /// Accepted codes.
+    accepted: usize,
+    /// CPU per check.
+    cpu: Option<CheckCpu>,
+}
+
+impl Burst<'_> {
+    /// Prepares `--code-burst` logins up to the code page, then sends all their codes with
+    /// `--concurrency` in flight, measuring time and the CPU both processes used meanwhile.
+    async fn run(&self, finished: &mut Vec<Finished>) -> BurstFigures {
+        let first = self.options.logins;
+        let in_flight = self.options.concurrency.max(1);
+        let prepared: Vec<_> = stream::iter(first..first + self.options.code_burst)
+            .map(|i| {
+                let shared = Arc::clone(self.shared);
+                let email = self.emails[i % self.emails.len()].clone();
+                let password = Arc::clone(self.password);
+                let timeout = self.timeout;
+                async move { login::prepare(&shared, i, &email, &password, timeout).await }
+            })
+            .buffer_unordered(in_flight)
+            .collect()
+            .await;
+        let mut ready = Vec::new();
+        for p in prepared {
+            match p {
+                Ok(p) => ready.push(p),
+                Err(outcome) => finished.push(Finished {
+                    outcome,
+                    push_latency: None,
+                    password_step: None,
+                }),
+            }
+        }
+        let sent = ready.len();
+        let portal_cpu = || async { self.portal.lock().await.cpu_secs() };
+        let (portal_before, tool_before) = (portal_cpu().await, cpu::cpu_secs("self"));
+        let started = Instant::now();
+        let outcomes: Vec<(Outcome, Duration, Duration)> = stream::iter(ready)
+            .map(|p| {
+                let shared = Arc::clone(self.shared);
+                async move {
+                    let (latency, step) = (p.push_latency, p.password_step);
+                    (login::submit_code(&shared, p).await, latency, step)
+                }
+            })
+            .buffer_unordered(in_flight)
+            .collect()
+            .await;
+        let secs = started.elapsed().as_secs_f64();
+        let (portal_after, tool_after) = (portal_cpu().await, cpu::cpu_secs("self"));
+        let per_check = |before: Option<f64>, after: Option<f64>| {
+            Some((after? - before?) * 1e6 / sent.max(1) as f64)
+        };
+        let in_process = self.portal.lock().await.pid().is_none();
+        let cpu = per_check(tool_before, tool_after).map(|tool_us| CheckCpu {
+            portal_us: per_check(portal_before, portal_after).filter(|_| !in_process),
+            tool_us,
+        });
+        let accepted = outcomes
+            .iter()
+            .filter(|(o, _, _)| *o == Outcome::Completed)
+            .count();
+        finished.extend(
+            outcomes
+                .into_iter()
+                .map(|(outcome, latency, step)| Finished {
+                    outcome,
+                    push_latency: Some(latency),
+                    password_step: Some(step),
+                }),
+        );
+        BurstFigures {
+            rate: (secs > 0.0).then(|| sent as f64 / secs),
+            accepted,
+            cpu,
         }
     }
-    let sent = ready.len();
-    let started = Instant::now();
-    let outcomes: Vec<(Outcome, Duration)> = stream::iter(ready)
-        .map(|p| {
-            let shared = Arc::clone(shared);
-            async move {
-                let latency = p.push_latency;
-                (login::submit_code(&shared, p).await, latency)
-            }
-        })
-        .buffer_unordered(options.concurrency.max(1))
-        .collect()
-        .await;
-    let secs = started.elapsed().as_secs_f64();
-    let done = outcomes
-        .iter()
-        .filter(|(o, _)| *o == Outcome::Completed)
-        .count();
-    finished.extend(outcomes.into_iter().map(|(outcome, latency)| Finished {
-        outcome,
-        push_latency: Some(latency),
-    }));
-    ((secs > 0.0).then(|| sent as f64 / secs), done)
 }

@@ -1,13 +1,18 @@
 //! Fan-out of new challenges to the device streams.
 //!
-//! A login publishes its account and challenge id; every open `/api/v1/device/stream` of that
-//! account wakes up and sends the signed challenge. Each account with an open stream has its
+//! A login publishes its account, challenge id and the signed challenge; every open
+//! `/api/v1/device/stream` of that account wakes up and sends it. Each account with an open stream has its
 //! own broadcast channel, so a login wakes only that account's streams (one channel for all
 //! woke every stream on every login: 10,000 wake-ups per login at 10,000 devices, which used
 //! up both cores of the load-test machine at 100 logins per second). With SQLite (one instance) the fan-out is
 //! an in-process broadcast channel. With PostgreSQL several instances may run behind a load
 //! balancer, so a login on one must reach streams held by another: publishing then sends a
-//! PostgreSQL `NOTIFY`, and each instance `LISTEN`s and feeds its own broadcast channel.
+//! PostgreSQL `NOTIFY` with the ids, and each instance `LISTEN`s and feeds its own broadcast
+//! channel; its streams then read the challenge from the database.
+//!
+//! Locally the event carries the challenge already signed and encoded, once per login: each
+//! stream used to read the login and the account and sign the challenge itself, three queries
+//! and a signature per stream between the login and the device (docs/PERFORMANCE.md).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -15,6 +20,7 @@ use std::time::Duration;
 
 use sqlx::postgres::PgListener;
 use tokio::sync::broadcast;
+use zweifaktor_protocol::SignedEnvelope;
 
 use crate::storage::Db;
 
@@ -36,6 +42,9 @@ pub struct ChallengeEvent {
     pub user_id: Arc<str>,
     /// The challenge (login) id.
     pub login_id: Arc<str>,
+    /// The signed challenge as the JSON of the stream's event, when the publishing instance
+    /// is this one; `None` when it came through PostgreSQL (read it from the database).
+    pub envelope_json: Option<Arc<str>>,
 }
 
 /// The broadcast channels of the accounts that have an open stream on this instance.
@@ -134,6 +143,7 @@ impl ChallengeHub {
                             local.send(ChallengeEvent {
                                 user_id: user_id.into(),
                                 login_id: login_id.into(),
+                                envelope_json: None,
                             });
                         }
                     }
@@ -152,14 +162,25 @@ impl ChallengeHub {
         })
     }
 
-    /// Announces a challenge to every stream of the account, on every instance. Losing an
-    /// announcement is not fatal (devices also poll), so failures are logged, not returned.
-    pub async fn publish(&self, user_id: &str, login_id: &str) {
+    /// Announces the signed challenge `envelope` to every stream of the account, on every
+    /// instance. Losing an announcement is not fatal (devices also poll), so failures are
+    /// logged, not returned.
+    pub async fn publish(&self, user_id: &str, login_id: &str, envelope: SignedEnvelope) {
         match &self.fanout {
-            Fanout::Local => self.channels.send(ChallengeEvent {
-                user_id: user_id.into(),
-                login_id: login_id.into(),
-            }),
+            Fanout::Local => {
+                let envelope_json = match serde_json::to_string(&envelope) {
+                    Ok(json) => Some(json.into()),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "challenge not encodable; streams read it");
+                        None
+                    }
+                };
+                self.channels.send(ChallengeEvent {
+                    user_id: user_id.into(),
+                    login_id: login_id.into(),
+                    envelope_json,
+                });
+            }
             Fanout::Postgres { db, .. } => {
                 if let Err(e) = db
                     .notify(NOTIFY_CHANNEL, &format!("{user_id} {login_id}"))
@@ -200,14 +221,27 @@ impl Drop for ChallengeHub {
 mod tests {
     use super::*;
 
+    fn envelope(payload: &str) -> SignedEnvelope {
+        SignedEnvelope {
+            payload: payload.into(),
+            sig: "sig".into(),
+        }
+    }
+
     #[tokio::test]
     async fn subscribers_receive_published_events() {
         let hub = ChallengeHub::local();
-        hub.publish("nobody", "listening").await;
+        hub.publish("nobody", "listening", envelope("listening"))
+            .await;
         let mut rx = hub.subscribe("u");
-        hub.publish("u", "l").await;
+        hub.publish("u", "l", envelope("l")).await;
         let event = rx.recv().await.unwrap();
         assert_eq!((&*event.user_id, &*event.login_id), ("u", "l"));
+        let json = event
+            .envelope_json
+            .expect("a local event carries its challenge");
+        let sent: SignedEnvelope = serde_json::from_str(&json).unwrap();
+        assert_eq!(sent.payload, "l");
     }
 
     /// Guards against the fan-out to every stream: another account's login must not wake
@@ -216,8 +250,9 @@ mod tests {
     async fn events_reach_only_their_account() {
         let hub = ChallengeHub::local();
         let mut mine = hub.subscribe("me");
-        hub.publish("someone-else", "theirs").await;
-        hub.publish("me", "mine").await;
+        hub.publish("someone-else", "theirs", envelope("theirs"))
+            .await;
+        hub.publish("me", "mine", envelope("mine")).await;
         let event = mine.recv().await.unwrap();
         assert_eq!(&*event.login_id, "mine");
         assert!(mine.rx.is_empty());

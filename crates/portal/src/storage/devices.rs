@@ -65,7 +65,7 @@ impl Db {
         .bind(token_hash)
         .bind(user_id)
         .bind(expires_at)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -82,13 +82,13 @@ impl Db {
         )
         .bind(token_hash)
         .bind(now)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.reader())
         .await?;
         let Some(row) = row else { return Ok(None) };
         let done =
             sqlx::query("UPDATE enroll_tokens SET used = 1 WHERE token_hash = $1 AND used = 0")
                 .bind(token_hash)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
         if done.rows_affected() == 0 {
             return Ok(None);
@@ -100,7 +100,7 @@ impl Db {
     pub async fn void_enroll_tokens(&self, user_id: &str) -> Result<(), StorageError> {
         sqlx::query("UPDATE enroll_tokens SET used = 1 WHERE user_id = $1")
             .bind(user_id)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -120,7 +120,7 @@ impl Db {
         .bind(new.push_token.map(str::to_string))
         .bind(new.token_hash)
         .bind(d.created_at)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -131,7 +131,7 @@ impl Db {
             "SELECT {COLUMNS} FROM devices WHERE token_hash = $1 AND revoked = 0"
         ))
         .bind(token_hash)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.reader())
         .await?;
         Ok(row.as_ref().map(from_row).transpose()?)
     }
@@ -140,7 +140,7 @@ impl Db {
     pub async fn device_is_active(&self, device_id: &str) -> Result<bool, StorageError> {
         let row = sqlx::query("SELECT id FROM devices WHERE id = $1 AND revoked = 0")
             .bind(device_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reader())
             .await?;
         Ok(row.is_some())
     }
@@ -151,7 +151,7 @@ impl Db {
             "SELECT {COLUMNS} FROM devices WHERE user_id = $1 AND revoked = 0 ORDER BY created_at, id"
         ))
         .bind(user_id)
-        .fetch_all(self.pool())
+        .fetch_all(self.reader())
         .await?;
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }
@@ -163,7 +163,7 @@ impl Db {
              AND push_token IS NOT NULL",
         )
         .bind(user_id)
-        .fetch_all(self.pool())
+        .fetch_all(self.reader())
         .await?;
         Ok(rows
             .iter()
@@ -182,7 +182,7 @@ impl Db {
         )
         .bind(device_id)
         .bind(user_id)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -191,7 +191,7 @@ impl Db {
     pub async fn revoke_all_devices(&self, user_id: &str) -> Result<(), StorageError> {
         sqlx::query("UPDATE devices SET revoked = 1 WHERE user_id = $1")
             .bind(user_id)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -209,7 +209,7 @@ impl Db {
         .bind(device_id)
         .bind(nonce)
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await;
         match result {
             Ok(_) => Ok(true),
@@ -226,11 +226,11 @@ impl Db {
     pub async fn purge_device_records(&self, before: i64) -> Result<(), StorageError> {
         sqlx::query("DELETE FROM answer_nonces WHERE created_at < $1")
             .bind(before)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         sqlx::query("DELETE FROM enroll_tokens WHERE expires_at < $1")
             .bind(before)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }

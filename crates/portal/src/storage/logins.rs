@@ -1,10 +1,12 @@
 //! Login attempts. A login that passed the password step is the challenge for one security
 //! code: it holds the random nonce the OCRA code is computed over.
 
+use sqlx::AnyConnection;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use super::{Db, StorageError};
+use super::users::{self, User};
+use super::{Db, StorageError, WriteTx};
 
 /// A pending login waits this long for its code (DESIGN.md: 5 minutes), then
 /// "Zeitüberschreitung" and the user logs in again.
@@ -114,67 +116,121 @@ fn from_row(row: &AnyRow) -> Result<Login, sqlx::Error> {
 const COLUMNS: &str =
     "id, user_id, nonce, status, wrong_codes, seen, ip, user_agent, created_at, expires_at";
 
+/// [`COLUMNS`] of `logins AS l`, for a join.
+const JOINED_COLUMNS: &str = "l.id, l.user_id, l.nonce, l.status, l.wrong_codes, l.seen, l.ip, \
+     l.user_agent, l.created_at, l.expires_at";
+
+async fn insert_on(conn: &mut AnyConnection, l: &Login) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO logins (id, user_id, nonce, status, wrong_codes, seen, ip, user_agent, \
+         created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&l.id)
+    .bind(&l.user_id)
+    .bind(&l.nonce)
+    .bind(l.status.as_str())
+    .bind(l.wrong_codes)
+    .bind(i64::from(l.seen))
+    .bind(&l.ip)
+    .bind(&l.user_agent)
+    .bind(l.created_at)
+    .bind(l.expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn finish_on(
+    conn: &mut AnyConnection,
+    id: &str,
+    status: LoginStatus,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE logins SET status = $1 WHERE id = $2 AND status = 'pending'")
+        .bind(status.as_str())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+async fn add_wrong_code_on(conn: &mut AnyConnection, id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE logins SET wrong_codes = wrong_codes + 1 WHERE id = $1 RETURNING wrong_codes",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await?
+    .try_get("wrong_codes")
+}
+
+impl WriteTx {
+    /// Stores a new login attempt.
+    pub async fn insert_login(&mut self, l: &Login) -> Result<(), StorageError> {
+        Ok(insert_on(self.conn(), l).await?)
+    }
+
+    /// Ends a pending login with `status`; `false` if it was no longer pending. The
+    /// condition on the stored status is what makes a challenge single-use, on every
+    /// instance: of two racing requests only one changes the row.
+    pub async fn finish_login(
+        &mut self,
+        id: &str,
+        status: LoginStatus,
+    ) -> Result<bool, StorageError> {
+        Ok(finish_on(self.conn(), id, status).await?)
+    }
+
+    /// Counts one wrong code and returns the new count.
+    pub async fn add_wrong_code(&mut self, id: &str) -> Result<i64, StorageError> {
+        Ok(add_wrong_code_on(self.conn(), id).await?)
+    }
+}
+
 impl Db {
     /// Stores a new login attempt.
     pub async fn insert_login(&self, l: &Login) -> Result<(), StorageError> {
-        sqlx::query(
-            "INSERT INTO logins (id, user_id, nonce, status, wrong_codes, seen, ip, user_agent, \
-             created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&l.id)
-        .bind(&l.user_id)
-        .bind(&l.nonce)
-        .bind(l.status.as_str())
-        .bind(l.wrong_codes)
-        .bind(i64::from(l.seen))
-        .bind(&l.ip)
-        .bind(&l.user_agent)
-        .bind(l.created_at)
-        .bind(l.expires_at)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        Ok(insert_on(&mut *self.writer().acquire().await?, l).await?)
     }
 
     /// The login with this id.
     pub async fn login_by_id(&self, id: &str) -> Result<Option<Login>, StorageError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM logins WHERE id = $1"))
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reader())
             .await?;
         Ok(row.as_ref().map(from_row).transpose()?)
+    }
+
+    /// The login with this id and its account, in one query: the code step needs both.
+    pub async fn login_with_user(&self, id: &str) -> Result<Option<(Login, User)>, StorageError> {
+        let row = sqlx::query(&format!(
+            "SELECT {JOINED_COLUMNS}, {} FROM logins l JOIN users u ON u.id = l.user_id \
+             WHERE l.id = $1",
+            users::JOINED_COLUMNS
+        ))
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some((from_row(&row)?, users::from_joined_row(&row)?)))
     }
 
     /// Ends a pending login with `status`; `false` if it was no longer pending (so two
     /// racing requests cannot both complete it).
     pub async fn finish_login(&self, id: &str, status: LoginStatus) -> Result<bool, StorageError> {
-        let done =
-            sqlx::query("UPDATE logins SET status = $1 WHERE id = $2 AND status = 'pending'")
-                .bind(status.as_str())
-                .bind(id)
-                .execute(self.pool())
-                .await?;
-        Ok(done.rows_affected() > 0)
+        Ok(finish_on(&mut *self.writer().acquire().await?, id, status).await?)
     }
 
     /// Counts one wrong code and returns the new count.
     pub async fn add_wrong_code(&self, id: &str) -> Result<i64, StorageError> {
-        sqlx::query("UPDATE logins SET wrong_codes = wrong_codes + 1 WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        let row = sqlx::query("SELECT wrong_codes FROM logins WHERE id = $1")
-            .bind(id)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(row.try_get("wrong_codes")?)
+        Ok(add_wrong_code_on(&mut *self.writer().acquire().await?, id).await?)
     }
 
     /// Notes that a device showed the code of this login.
     pub async fn mark_seen(&self, id: &str) -> Result<(), StorageError> {
         sqlx::query("UPDATE logins SET seen = 1 WHERE id = $1")
             .bind(id)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -191,7 +247,7 @@ impl Db {
         ))
         .bind(user_id)
         .bind(now)
-        .fetch_all(self.pool())
+        .fetch_all(self.reader())
         .await?;
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }
@@ -207,7 +263,7 @@ impl Db {
         ))
         .bind(user_id)
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(self.reader())
         .await?;
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }
@@ -256,6 +312,16 @@ mod tests {
             db.login_by_id("l1").await.unwrap().unwrap().status,
             LoginStatus::Denied
         );
+        let (joined, user) = db.login_with_user("l1").await.unwrap().unwrap();
+        assert_eq!(
+            (joined.id.as_str(), joined.status),
+            ("l1", LoginStatus::Denied)
+        );
+        assert_eq!(
+            (user.id.as_str(), user.email.as_str()),
+            ("u", "u@example.org")
+        );
+        assert!(db.login_with_user("nope").await.unwrap().is_none());
     }
 
     #[tokio::test]

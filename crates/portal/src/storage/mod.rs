@@ -18,13 +18,25 @@ pub mod sessions;
 pub mod users;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor as _};
+use sqlx::{Any, AnyConnection, AnyPool, Executor as _, Transaction};
 
 use crate::config::sqlite_path;
 
-/// Connections per instance: SQLite serialises writers anyway; PostgreSQL deployments scale
-/// out by instances rather than by pool size.
-const MAX_CONNECTIONS: u32 = 8;
+/// Connections per PostgreSQL instance; deployments scale out by instances rather than by
+/// pool size.
+const POSTGRES_CONNECTIONS: u32 = 8;
+
+/// Read-only SQLite connections. In WAL mode readers never wait for the writer, and a read
+/// is CPU work on the connection's own thread, so a few more than the load-test machine's
+/// two cores keep both busy while a reader waits for the disk.
+const SQLITE_READERS: u32 = 4;
+
+/// SQLite allows one writer at a time. With several writing connections the losers of each
+/// race wait in SQLite's busy handler, which sleeps 1 to 100 ms between attempts: under load
+/// that sleeping, not the writing, set the pace (3,437 sleeps in 10 s of a code-check burst,
+/// docs/PERFORMANCE.md). One writing connection makes writers queue in the pool instead,
+/// first come first served, and wake up the moment the connection is free.
+const SQLITE_WRITERS: u32 = 1;
 
 /// SQLite durability per connection. In WAL mode `NORMAL` syncs the log at checkpoints
 /// instead of at every commit: a commit survives a crash or SIGKILL of the portal (it is in
@@ -49,50 +61,85 @@ pub enum StorageError {
 }
 
 /// The portal's database handle; cheap to clone.
+///
+/// Reads and writes use separate pools. With PostgreSQL both are the same pool. With SQLite
+/// the readers are read-only connections (a write sent to one fails, so tests catch it) and
+/// the writer is a single connection, so writers queue in the pool rather than in SQLite's
+/// sleeping busy handler.
 #[derive(Debug, Clone)]
 pub struct Db {
-    pool: AnyPool,
+    reader: AnyPool,
+    writer: AnyPool,
 }
 
 impl Db {
     /// Connects to `url`, creating a SQLite file if needed, and applies all migrations.
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
         install_default_drivers();
-        let is_sqlite = sqlite_path(url).is_some();
-        let connect_url = if is_sqlite {
-            let sep = if url.contains('?') { '&' } else { '?' };
+        if sqlite_path(url).is_some() {
+            Self::connect_sqlite(url).await
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = AnyPoolOptions::new()
+                .max_connections(POSTGRES_CONNECTIONS)
+                .connect(url)
+                .await?;
+            sqlx::migrate!("./migrations").run(&pool).await?;
+            Ok(Self {
+                reader: pool.clone(),
+                writer: pool,
+            })
+        } else {
+            Err(StorageError::UnsupportedUrl)
+        }
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Self, StorageError> {
+        let with_mode = |mode: &str| {
             if url.contains("mode=") {
                 url.to_string()
             } else {
-                format!("{url}{sep}mode=rwc")
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode={mode}")
             }
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            url.to_string()
-        } else {
-            return Err(StorageError::UnsupportedUrl);
         };
-        let pool = AnyPoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            .after_connect(move |conn, _meta| {
+        // A pooled SQLite connection is a file handle in this process: there is no network
+        // that could have dropped it, so the ping before each use only cost a round trip to
+        // the connection's thread.
+        let writer = AnyPoolOptions::new()
+            .max_connections(SQLITE_WRITERS)
+            .test_before_acquire(false)
+            .after_connect(|conn, _meta| {
                 Box::pin(async move {
-                    if is_sqlite {
-                        conn.execute(SQLITE_SYNCHRONOUS).await?;
-                    }
+                    conn.execute(SQLITE_SYNCHRONOUS).await?;
                     Ok(())
                 })
             })
-            .connect(&connect_url)
+            .connect(&with_mode("rwc"))
             .await?;
-        if is_sqlite {
-            pool.execute("PRAGMA journal_mode=WAL").await?;
-        }
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        writer.execute("PRAGMA journal_mode=WAL").await?;
+        sqlx::migrate!("./migrations").run(&writer).await?;
+        let reader = AnyPoolOptions::new()
+            .max_connections(SQLITE_READERS)
+            .test_before_acquire(false)
+            .connect(&with_mode("ro"))
+            .await?;
+        Ok(Self { reader, writer })
     }
 
-    /// The pool, for the submodules' queries.
-    pub(crate) fn pool(&self) -> &AnyPool {
-        &self.pool
+    /// The pool for queries that only read.
+    pub(crate) fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    /// The pool for statements that write.
+    pub(crate) fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    /// Starts a transaction on the writer, so the writes of one request step commit
+    /// together or not at all, as one commit instead of one per statement.
+    pub async fn begin_write(&self) -> Result<WriteTx, StorageError> {
+        Ok(WriteTx(self.writer.begin().await?))
     }
 
     /// Sends a PostgreSQL notification (`pg_notify`) on `channel`.
@@ -100,14 +147,33 @@ impl Db {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(channel)
             .bind(payload)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
 
     /// Closes all connections (at shutdown).
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+/// The writes of one request step, committed together by [`WriteTx::commit`]; dropped
+/// without a commit, none of them happened. The statements are methods in the submodules.
+#[derive(Debug)]
+pub struct WriteTx(Transaction<'static, Any>);
+
+impl WriteTx {
+    /// Makes every write of this transaction durable at once.
+    pub async fn commit(self) -> Result<(), StorageError> {
+        self.0.commit().await?;
+        Ok(())
+    }
+
+    /// The transaction's connection, for the submodules' statements.
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.0
     }
 }
 
@@ -134,7 +200,7 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("p.db").display());
         let db = Db::connect(&url).await.unwrap();
         let mode: (String,) = sqlx::query_as("PRAGMA journal_mode")
-            .fetch_one(db.pool())
+            .fetch_one(db.reader())
             .await
             .unwrap();
         assert_eq!(mode.0.to_lowercase(), "wal");

@@ -9,7 +9,7 @@ impl Db {
         user_id: &str,
         hashes: &[String],
     ) -> Result<(), StorageError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.writer().begin().await?;
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
             .bind(user_id)
             .execute(&mut *tx)
@@ -36,7 +36,7 @@ impl Db {
         )
         .bind(user_id)
         .bind(code_hash)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() > 0)
     }

@@ -1,9 +1,10 @@
 //! Browser sessions, stored by the SHA-256 of their cookie value, each with its CSRF token.
 
+use sqlx::AnyConnection;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use super::{Db, StorageError};
+use super::{Db, StorageError, WriteTx};
 
 /// A session unused this long ends: NIST SP 800-63B §4.2.3 (AAL2) asks for re-authentication
 /// after 30 minutes of inactivity.
@@ -12,6 +13,12 @@ pub const SESSION_IDLE_SECS: i64 = 30 * 60;
 /// A session ends this long after it began, whatever its use (NIST SP 800-63B §4.2.3, AAL2:
 /// 12 hours).
 pub const SESSION_MAX_SECS: i64 = 12 * 60 * 60;
+
+/// The idle timer is written back only when it moves by at least this much. A session then
+/// ends after between `SESSION_IDLE_SECS - SESSION_TOUCH_SECS` and [`SESSION_IDLE_SECS`]
+/// without use, never later, and the requests of one minute cost one write instead of one
+/// each (every page and form of a login touched its session).
+pub const SESSION_TOUCH_SECS: i64 = 60;
 
 /// How far a session has got through the login.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,26 +91,76 @@ fn from_row(row: &AnyRow) -> Result<Session, sqlx::Error> {
     })
 }
 
+async fn insert_on(conn: &mut AnyConnection, s: &Session, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, csrf, user_id, stage, login_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&s.id_hash)
+    .bind(&s.csrf)
+    .bind(s.user_id.clone())
+    .bind(s.stage.as_str())
+    .bind(s.login_id.clone())
+    .bind(s.created_at)
+    .bind(expiry(s.created_at, now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn delete_on(conn: &mut AnyConnection, id_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+impl WriteTx {
+    /// Replaces the session `old_hash` by `new` in one statement: from the commit on, the old
+    /// cookie is worthless and the new one works. Without an old session `new` is stored.
+    pub async fn replace_session(
+        &mut self,
+        old_hash: Option<&str>,
+        new: &Session,
+        now: i64,
+    ) -> Result<(), StorageError> {
+        if let Some(old_hash) = old_hash {
+            let done = sqlx::query(
+                "UPDATE sessions SET id_hash = $1, csrf = $2, user_id = $3, stage = $4, \
+                 login_id = $5, created_at = $6, expires_at = $7 WHERE id_hash = $8",
+            )
+            .bind(&new.id_hash)
+            .bind(&new.csrf)
+            .bind(new.user_id.clone())
+            .bind(new.stage.as_str())
+            .bind(new.login_id.clone())
+            .bind(new.created_at)
+            .bind(expiry(new.created_at, now))
+            .bind(old_hash)
+            .execute(self.conn())
+            .await?;
+            if done.rows_affected() > 0 {
+                return Ok(());
+            }
+        }
+        Ok(insert_on(self.conn(), new, now).await?)
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&mut self, id_hash: &str) -> Result<(), StorageError> {
+        Ok(delete_on(self.conn(), id_hash).await?)
+    }
+}
+
 impl Db {
     /// Stores a new session.
     pub async fn insert_session(&self, s: &Session, now: i64) -> Result<(), StorageError> {
-        sqlx::query(
-            "INSERT INTO sessions (id_hash, csrf, user_id, stage, login_id, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&s.id_hash)
-        .bind(&s.csrf)
-        .bind(s.user_id.clone())
-        .bind(s.stage.as_str())
-        .bind(s.login_id.clone())
-        .bind(s.created_at)
-        .bind(expiry(s.created_at, now))
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        Ok(insert_on(&mut *self.writer().acquire().await?, s, now).await?)
     }
 
-    /// The live session with this id hash, its idle timer restarted; expired ones are deleted.
+    /// The live session with this id hash, its idle timer restarted (to within
+    /// [`SESSION_TOUCH_SECS`]); expired ones are deleted.
     pub async fn touch_session(
         &self,
         id_hash: &str,
@@ -114,7 +171,7 @@ impl Db {
              FROM sessions WHERE id_hash = $1",
         )
         .bind(id_hash)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.reader())
         .await?;
         let Some(row) = row else { return Ok(None) };
         let expires_at: i64 = row.try_get("expires_at")?;
@@ -123,28 +180,27 @@ impl Db {
             return Ok(None);
         }
         let session = from_row(&row)?;
-        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id_hash = $2")
-            .bind(expiry(session.created_at, now))
-            .bind(id_hash)
-            .execute(self.pool())
-            .await?;
+        let renewed = expiry(session.created_at, now);
+        if renewed - expires_at >= SESSION_TOUCH_SECS {
+            sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id_hash = $2")
+                .bind(renewed)
+                .bind(id_hash)
+                .execute(self.writer())
+                .await?;
+        }
         Ok(Some(session))
     }
 
     /// Ends a session (logout, rotation).
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StorageError> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(id_hash)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        Ok(delete_on(&mut *self.writer().acquire().await?, id_hash).await?)
     }
 
     /// Ends every session of an account (disable, 2FA reset).
     pub async fn delete_user_sessions(&self, user_id: &str) -> Result<(), StorageError> {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -153,7 +209,7 @@ impl Db {
     pub async fn purge_sessions(&self, now: i64) -> Result<u64, StorageError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(done.rows_affected())
     }
@@ -204,6 +260,60 @@ mod tests {
         assert!(
             db.touch_session("a", 0).await.unwrap().is_none(),
             "expired session was deleted"
+        );
+    }
+
+    /// Guards the idle limit against the skipped writes: a use within a minute of the last
+    /// write does not extend the session, so it ends early, never late.
+    #[tokio::test]
+    async fn touches_within_a_minute_are_not_written_and_never_extend_the_limit() {
+        let (db, _dir) = db().await;
+        db.insert_session(&anon("c", 0), 0).await.unwrap();
+        assert!(
+            db.touch_session("c", SESSION_TOUCH_SECS - 1)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            db.touch_session("c", SESSION_IDLE_SECS)
+                .await
+                .unwrap()
+                .is_none(),
+            "the touch inside the first minute was not written"
+        );
+        db.insert_session(&anon("d", 0), 0).await.unwrap();
+        db.touch_session("d", SESSION_TOUCH_SECS).await.unwrap();
+        assert!(
+            db.touch_session("d", SESSION_IDLE_SECS + SESSION_TOUCH_SECS - 1)
+                .await
+                .unwrap()
+                .is_some(),
+            "a touch a minute later was written"
+        );
+    }
+
+    #[tokio::test]
+    async fn replacing_a_session_ends_the_old_id_and_starts_the_new() {
+        let (db, _dir) = db().await;
+        db.insert_session(&anon("old", 0), 0).await.unwrap();
+        let mut tx = db.begin_write().await.unwrap();
+        tx.replace_session(Some("old"), &anon("new", 5), 5)
+            .await
+            .unwrap();
+        tx.replace_session(Some("gone"), &anon("fresh", 5), 5)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(db.touch_session("old", 6).await.unwrap().is_none());
+        assert!(db.touch_session("new", 6).await.unwrap().is_some());
+        assert!(db.touch_session("fresh", 6).await.unwrap().is_some());
+        let mut tx = db.begin_write().await.unwrap();
+        tx.delete_session("new").await.unwrap();
+        drop(tx);
+        assert!(
+            db.touch_session("new", 7).await.unwrap().is_some(),
+            "a transaction dropped without commit changed nothing"
         );
     }
 

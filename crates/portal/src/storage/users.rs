@@ -1,9 +1,10 @@
 //! Accounts: e-mail, Argon2id hash, encrypted seed, and the failure counter behind the lock.
 
+use sqlx::AnyConnection;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use super::{Db, StorageError};
+use super::{Db, StorageError, WriteTx};
 
 /// Consecutive failed password or code checks after which an account is locked until an
 /// operator releases it (NIST SP 800-63B §5.2.2: no more than 100 consecutive failures).
@@ -65,6 +66,27 @@ fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     })
 }
 
+/// The account columns under the names [`from_joined_row`] reads, for a query that joins
+/// `users AS u` to another table with columns of the same names.
+pub(super) const JOINED_COLUMNS: &str = "u.id AS u_id, u.email AS u_email, \
+     u.password_hash AS u_password_hash, u.seed_enc AS u_seed_enc, u.disabled AS u_disabled, \
+     u.failures AS u_failures, u.must_enroll AS u_must_enroll, \
+     u.must_change_password AS u_must_change_password";
+
+/// The account of a row selected with [`JOINED_COLUMNS`].
+pub(super) fn from_joined_row(row: &AnyRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        id: row.try_get("u_id")?,
+        email: row.try_get("u_email")?,
+        password_hash: row.try_get("u_password_hash")?,
+        seed_enc: row.try_get("u_seed_enc")?,
+        disabled: row.try_get::<i64, _>("u_disabled")? != 0,
+        failures: row.try_get("u_failures")?,
+        must_enroll: row.try_get::<i64, _>("u_must_enroll")? != 0,
+        must_change_password: row.try_get::<i64, _>("u_must_change_password")? != 0,
+    })
+}
+
 const COLUMNS: &str =
     "id, email, password_hash, seed_enc, disabled, failures, must_enroll, must_change_password";
 
@@ -87,7 +109,7 @@ impl Db {
         .bind(password_hash)
         .bind(seed_enc)
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await;
         match result {
             Ok(_) => Ok(true),
@@ -100,7 +122,7 @@ impl Db {
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StorageError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))
             .bind(normalise_email(email))
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reader())
             .await?;
         Ok(row.as_ref().map(from_row).transpose()?)
     }
@@ -109,7 +131,7 @@ impl Db {
     pub async fn user_by_id(&self, id: &str) -> Result<Option<User>, StorageError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reader())
             .await?;
         Ok(row.as_ref().map(from_row).transpose()?)
     }
@@ -119,31 +141,19 @@ impl Db {
         let done = sqlx::query("UPDATE users SET disabled = $1 WHERE email = $2")
             .bind(i64::from(disabled))
             .bind(normalise_email(email))
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(done.rows_affected() > 0)
     }
 
     /// Counts one failed check and returns the new number of consecutive failures.
     pub async fn record_failure(&self, user_id: &str) -> Result<i64, StorageError> {
-        sqlx::query("UPDATE users SET failures = failures + 1 WHERE id = $1")
-            .bind(user_id)
-            .execute(self.pool())
-            .await?;
-        let row = sqlx::query("SELECT failures FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(row.try_get("failures")?)
+        Ok(record_failure_on(&mut *self.writer().acquire().await?, user_id).await?)
     }
 
     /// Clears the failure counter after a complete login, or when an operator unlocks.
     pub async fn reset_failures(&self, user_id: &str) -> Result<(), StorageError> {
-        sqlx::query("UPDATE users SET failures = 0 WHERE id = $1")
-            .bind(user_id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        Ok(reset_failures_on(&mut *self.writer().acquire().await?, user_id).await?)
     }
 
     /// Replaces the seed (2FA reset, recovery) and sets whether enrollment is due.
@@ -157,7 +167,7 @@ impl Db {
             .bind(seed_enc)
             .bind(i64::from(must_enroll))
             .bind(user_id)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -171,7 +181,7 @@ impl Db {
         )
         .bind(step)
         .bind(user_id)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -188,7 +198,7 @@ impl Db {
             .bind(hash)
             .bind(i64::from(one_time))
             .bind(user_id)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -198,9 +208,37 @@ impl Db {
         sqlx::query("UPDATE users SET must_enroll = $1 WHERE id = $2")
             .bind(i64::from(due))
             .bind(user_id)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
+    }
+}
+
+async fn record_failure_on(conn: &mut AnyConnection, user_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query("UPDATE users SET failures = failures + 1 WHERE id = $1 RETURNING failures")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await?
+        .try_get("failures")
+}
+
+async fn reset_failures_on(conn: &mut AnyConnection, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET failures = 0 WHERE id = $1 AND failures <> 0")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+impl WriteTx {
+    /// Counts one failed check and returns the new number of consecutive failures.
+    pub async fn record_failure(&mut self, user_id: &str) -> Result<i64, StorageError> {
+        Ok(record_failure_on(self.conn(), user_id).await?)
+    }
+
+    /// Clears the failure counter after a complete login.
+    pub async fn reset_failures(&mut self, user_id: &str) -> Result<(), StorageError> {
+        Ok(reset_failures_on(self.conn(), user_id).await?)
     }
 }
 

@@ -29,6 +29,7 @@ use zweifaktor_protocol::messages::{
 };
 
 use crate::error::AppError;
+use crate::hub::ChallengeEvent;
 use crate::state::AppState;
 use crate::storage::devices::{Device, NewDevice};
 use crate::storage::logins::{Login, LoginStatus};
@@ -255,27 +256,27 @@ async fn stream(
                 tracing::info!(device = %device.id, "device revoked; stream ends");
                 break;
             }
-            let envelopes = match next {
+            let events = match next {
                 Ok(e) if sent.contains(&*e.login_id) => continue,
-                Ok(e) => match state.db.login_by_id(&e.login_id).await {
-                    Ok(Some(login)) => match state.db.user_by_id(&login.user_id).await {
-                        Ok(Some(user)) => sign_challenge(&state, &login, &user.email)
-                            .map(|env| vec![(login.id.clone(), env)])
-                            .unwrap_or_default(),
-                        _ => Vec::new(),
-                    },
-                    _ => Vec::new(),
-                },
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    pending_envelopes(&state, &device).await.unwrap_or_default()
-                }
+                Ok(ChallengeEvent {
+                    login_id,
+                    envelope_json: Some(json),
+                    ..
+                }) => vec![(login_id.to_string(), challenge_event(&json))],
+                Ok(e) => stored_challenge(&state, &e.login_id).await,
+                Err(broadcast::error::RecvError::Lagged(_)) => pending_envelopes(&state, &device)
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(id, envelope)| (id, event(&envelope)))
+                    .collect(),
                 Err(broadcast::error::RecvError::Closed) => break,
             };
-            for (id, envelope) in envelopes {
+            for (id, event) in events {
                 if !sent.insert(id) {
                     continue;
                 }
-                if tx.send(Ok(event(&envelope))).await.is_err() {
+                if tx.send(Ok(event)).await.is_err() {
                     return;
                 }
             }
@@ -286,6 +287,25 @@ async fn stream(
     Ok(Sse::new(events)
         .keep_alive(KeepAlive::new().interval(STREAM_KEEP_ALIVE))
         .into_response())
+}
+
+/// The event of a challenge announced without its envelope (through PostgreSQL): read and
+/// signed here. Empty when the login or its account is gone.
+async fn stored_challenge(state: &AppState, login_id: &str) -> Vec<(String, Event)> {
+    let Ok(Some(login)) = state.db.login_by_id(login_id).await else {
+        return Vec::new();
+    };
+    let Ok(Some(user)) = state.db.user_by_id(&login.user_id).await else {
+        return Vec::new();
+    };
+    sign_challenge(state, &login, &user.email)
+        .map(|envelope| vec![(login.id.clone(), event(&envelope))])
+        .unwrap_or_default()
+}
+
+/// A `challenge` event with an envelope already encoded as JSON.
+fn challenge_event(json: &str) -> Event {
+    Event::default().event("challenge").data(json)
 }
 
 fn event(envelope: &SignedEnvelope) -> Event {

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use super::client::Client;
 use super::enroll::render_enroll;
-use super::session::{CurrentSession, check_csrf, rotate};
+use super::session::{CurrentSession, check_csrf, rotate_in};
 use super::{redirect_with_cookie, render, with_cookie};
 use crate::accounts;
 use crate::codes::{CodeMatch, check_login_code};
@@ -23,6 +23,7 @@ use crate::ratelimit::{CODE_PER_ACCOUNT, CODE_PER_ADDRESS};
 use crate::state::AppState;
 use crate::storage::logins::{Login, LoginStatus, MAX_WRONG_CODES};
 use crate::storage::sessions::{Session, Stage};
+use crate::storage::users::User;
 
 /// Routes of this module.
 pub fn router() -> Router<Arc<AppState>> {
@@ -57,20 +58,34 @@ pub(crate) struct EndedPage {
 }
 
 /// What the code step and the recovery step share: the login this session waits for, still
-/// open, and within the limits for checks per client address and per account. `Err` carries
-/// the page to show instead (back to the login form, or the end page of a finished login).
+/// open, with its account, and within the limits for checks per client address and per
+/// account. `Err` carries the page to show instead (back to the login form, or the end page
+/// of a finished login).
 pub(crate) async fn login_open_for_a_check(
     state: &AppState,
     session: &Session,
     client: &Client,
     lang: Lang,
-) -> Result<Result<Login, Response>, AppError> {
-    let Some(login) = pending_login(state, Some(session)).await? else {
+) -> Result<Result<(Login, User), Response>, AppError> {
+    let login_id = session
+        .login_id
+        .as_deref()
+        .filter(|_| matches!(session.stage, Stage::Code | Stage::Enroll));
+    let Some(login_id) = login_id else {
+        return Ok(Err(Redirect::to("/login").into_response()));
+    };
+    let Some((login, user)) = state.db.login_with_user(login_id).await? else {
         return Ok(Err(Redirect::to("/login").into_response()));
     };
     let now = state.now();
     let status = login.status_at(now);
     if status != LoginStatus::Pending {
+        if login.status == LoginStatus::Pending {
+            state
+                .db
+                .finish_login(&login.id, LoginStatus::Expired)
+                .await?;
+        }
         return ended(lang, status).map(Err);
     }
     state
@@ -85,7 +100,7 @@ pub(crate) async fn login_open_for_a_check(
             now,
         )
         .map_err(AppError::RateLimited)?;
-    Ok(Ok(login))
+    Ok(Ok((login, user)))
 }
 
 /// The end page for a login that is no longer pending.
@@ -189,16 +204,11 @@ async fn code_submit(
     Form(form): Form<CodeForm>,
 ) -> Result<Response, AppError> {
     let session = check_csrf(current.as_ref(), &form.csrf)?;
-    let login = match login_open_for_a_check(&state, session, &client, lang).await? {
-        Ok(login) => login,
+    let (login, user) = match login_open_for_a_check(&state, session, &client, lang).await? {
+        Ok(found) => found,
         Err(page) => return Ok(page),
     };
     let now = state.now();
-    let user = state
-        .db
-        .user_by_id(&login.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     if user.disabled || user.locked() {
         state
             .db
@@ -214,15 +224,16 @@ async fn code_submit(
     };
     drop(seed);
     if !accepted {
-        let failures = state.db.record_failure(&user.id).await?;
-        let wrong = state.db.add_wrong_code(&login.id).await?;
+        let mut tx = state.db.begin_write().await?;
+        let failures = tx.record_failure(&user.id).await?;
+        let wrong = tx.add_wrong_code(&login.id).await?;
+        if wrong >= MAX_WRONG_CODES {
+            tx.finish_login(&login.id, LoginStatus::Failed).await?;
+            tx.delete_session(&session.id_hash).await?;
+        }
+        tx.commit().await?;
         tracing::info!(user = %user.id, login = %login.id, wrong, failures, "wrong security code");
         if wrong >= MAX_WRONG_CODES {
-            state
-                .db
-                .finish_login(&login.id, LoginStatus::Failed)
-                .await?;
-            state.db.delete_session(&session.id_hash).await?;
             return ended(lang, LoginStatus::Failed);
         }
         let error = Some(format!(
@@ -241,11 +252,12 @@ async fn code_submit(
             })
         };
     }
-    if !state
-        .db
-        .finish_login(&login.id, LoginStatus::Approved)
-        .await?
-    {
+    // One transaction: the challenge's single use, the failure counter and the session
+    // rotation commit together, so a crash cannot leave a used challenge with the old
+    // session, and the step costs one commit.
+    let mut tx = state.db.begin_write().await?;
+    if !tx.finish_login(&login.id, LoginStatus::Approved).await? {
+        drop(tx);
         let status = state
             .db
             .login_by_id(&login.id)
@@ -253,8 +265,11 @@ async fn code_submit(
             .map_or(LoginStatus::Expired, |l| l.status_at(now));
         return ended(lang, status);
     }
-    state.db.reset_failures(&user.id).await?;
-    let fresh = rotate(
+    if user.failures != 0 {
+        tx.reset_failures(&user.id).await?;
+    }
+    let fresh = rotate_in(
+        &mut tx,
         &state,
         Some(session),
         Some(&user.id),
@@ -262,6 +277,7 @@ async fn code_submit(
         None,
     )
     .await?;
+    tx.commit().await?;
     tracing::info!(user = %user.id, login = %login.id, "login complete");
     if session.stage != Stage::Enroll {
         return Ok(redirect_with_cookie("/dashboard", &fresh.cookie));

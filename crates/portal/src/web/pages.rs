@@ -9,8 +9,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use super::api::sign_challenge;
 use super::client::Client;
-use super::session::{CurrentSession, check_csrf, clear_cookie, rotate};
+use super::session::{CurrentSession, check_csrf, clear_cookie, rotate, rotate_in};
 use super::{redirect_with_cookie, render, with_cookie};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
@@ -159,11 +160,11 @@ async fn login_submit(
     };
     let right = password::verify(form.password, user.password_hash.clone()).await?;
     if !right {
-        let failures = state.db.record_failure(&user.id).await?;
-        state
-            .db
-            .insert_login(&new_login(&user.id, LoginStatus::BadPassword, &client, now))
+        let mut tx = state.db.begin_write().await?;
+        let failures = tx.record_failure(&user.id).await?;
+        tx.insert_login(&new_login(&user.id, LoginStatus::BadPassword, &client, now))
             .await?;
+        tx.commit().await?;
         tracing::info!(user = %user.id, failures, "login refused: wrong password");
         return refuse(lang.texts().bad_credentials);
     }
@@ -171,24 +172,21 @@ async fn login_submit(
         tracing::info!(user = %user.id, disabled = user.disabled, "login refused: account locked");
         return refuse(lang.texts().account_locked);
     }
-    if let Some(previous) = session.login_id.as_deref() {
-        state
-            .db
-            .finish_login(previous, LoginStatus::Expired)
-            .await?;
-    }
     let login = new_login(&user.id, LoginStatus::Pending, &client, now);
-    state.db.insert_login(&login).await?;
-    state.hub.publish(&user.id, &login.id).await;
-    if let Some(wakeup) = &state.wakeup {
-        wakeup.wake(&login.id, state.db.push_tokens(&user.id).await?);
-    }
     let (stage, next) = if user.must_enroll {
         (Stage::Enroll, "/enroll")
     } else {
         (Stage::Code, "/login/code")
     };
-    let fresh = rotate(
+    // One commit for the step: the previous login ends, the new one is stored and the
+    // session moves on together; the challenge is announced only once it is stored.
+    let mut tx = state.db.begin_write().await?;
+    if let Some(previous) = session.login_id.as_deref() {
+        tx.finish_login(previous, LoginStatus::Expired).await?;
+    }
+    tx.insert_login(&login).await?;
+    let fresh = rotate_in(
+        &mut tx,
         &state,
         Some(session),
         Some(&user.id),
@@ -196,6 +194,12 @@ async fn login_submit(
         Some(&login.id),
     )
     .await?;
+    tx.commit().await?;
+    let envelope = sign_challenge(&state, &login, &user.email)?;
+    state.hub.publish(&user.id, &login.id, envelope).await;
+    if let Some(wakeup) = &state.wakeup {
+        wakeup.wake(&login.id, state.db.push_tokens(&user.id).await?);
+    }
     tracing::info!(user = %user.id, login = %login.id, "password accepted, challenge issued");
     Ok(redirect_with_cookie(next, &fresh.cookie))
 }

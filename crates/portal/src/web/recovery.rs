@@ -75,7 +75,7 @@ async fn recovery_submit(
 ) -> Result<Response, AppError> {
     let session = check_csrf(current.as_ref(), &form.csrf)?;
     let login = match login_open_for_a_check(&state, session, &client, lang).await? {
-        Ok(login) => login,
+        Ok((login, _user)) => login,
         Err(page) => return Ok(page),
     };
     let code_hash = normalise_recovery_code(&form.code).hash();

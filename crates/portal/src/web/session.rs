@@ -13,6 +13,7 @@ use subtle::ConstantTimeEq as _;
 
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::storage::WriteTx;
 use crate::storage::sessions::{SESSION_MAX_SECS, Session, Stage};
 use crate::tokens::SecretToken;
 
@@ -70,9 +71,21 @@ pub async fn rotate(
     stage: Stage,
     login_id: Option<&str>,
 ) -> Result<NewSession, AppError> {
-    if let Some(old) = old {
-        state.db.delete_session(&old.id_hash).await?;
-    }
+    let mut tx = state.db.begin_write().await?;
+    let fresh = rotate_in(&mut tx, state, old, user_id, stage, login_id).await?;
+    tx.commit().await?;
+    Ok(fresh)
+}
+
+/// [`rotate`] as part of `tx`, so a login step's other writes and the rotation commit together.
+pub async fn rotate_in(
+    tx: &mut WriteTx,
+    state: &AppState,
+    old: Option<&Session>,
+    user_id: Option<&str>,
+    stage: Stage,
+    login_id: Option<&str>,
+) -> Result<NewSession, AppError> {
     let token = SecretToken::generate();
     let now = state.now();
     let session = Session {
@@ -83,7 +96,8 @@ pub async fn rotate(
         login_id: login_id.map(str::to_string),
         created_at: now,
     };
-    state.db.insert_session(&session, now).await?;
+    tx.replace_session(old.map(|s| s.id_hash.as_str()), &session, now)
+        .await?;
     let cookie = format!(
         "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_MAX_SECS}{}",
         token.expose(),
