@@ -31,8 +31,13 @@ fn sample() -> Contents {
 fn setup() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vault.json");
+    create_at(&path);
+    (dir, path)
+}
+
+fn create_at(path: &Path) {
     Vault::create(
-        &path,
+        path,
         EMAIL,
         &pin("482915"),
         KdfProfile::TESTING,
@@ -40,7 +45,6 @@ fn setup() -> (tempfile::TempDir, PathBuf) {
         NOW,
     )
     .unwrap();
-    (dir, path)
 }
 
 fn unlock(path: &Path, text: &str, now: u64) -> Result<Vault<Contents>, VaultError> {
@@ -76,15 +80,7 @@ fn create_unlock_save_round_trip() {
 fn create_makes_the_missing_data_folder() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("fresh/install/vault.json");
-    Vault::create(
-        &path,
-        EMAIL,
-        &pin("482915"),
-        KdfProfile::TESTING,
-        sample(),
-        NOW,
-    )
-    .unwrap();
+    create_at(&path);
     assert_eq!(unlock(&path, "482915", NOW).unwrap().contents(), &sample());
 }
 
