@@ -48,6 +48,17 @@ impl CommandError {
     pub const NOT_AN_IMAGE: Self =
         Self::new("not_an_image", "the file is not a PNG or JPEG picture");
 
+    /// "Akzeptieren" or "Das war ich nicht" without any account connected to a portal.
+    pub const NO_PORTAL_ACCOUNT: Self =
+        Self::new("no_portal", "no account is connected to a portal");
+
+    /// "Akzeptieren" found no login waiting for its code.
+    pub const NO_CHALLENGE: Self = Self::new("no_challenge", "no login is waiting for a code");
+
+    /// "Das war ich nicht" for a login that is no longer waiting (answered, expired, unknown).
+    pub const UNKNOWN_CHALLENGE: Self =
+        Self::new("unknown_challenge", "this login is no longer waiting");
+
     /// The stable code the UI branches on.
     pub fn code(&self) -> &'static str {
         self.code
@@ -152,6 +163,10 @@ impl From<PushError> for CommandError {
             PushError::Refused { .. } => {
                 Self::new("portal_refused", "the portal refused the request")
             }
+            PushError::EnrollTokenRefused => Self::new(
+                "enroll_refused",
+                "the set-up link was used already or has expired",
+            ),
             PushError::Malformed
             | PushError::BadSignature(_)
             | PushError::Stale(_)
@@ -199,6 +214,10 @@ mod tests {
             "challenge_invalid"
         );
         assert_eq!(CommandError::from(PushError::NoPortal).code(), "no_portal");
+        assert_eq!(
+            CommandError::from(PushError::EnrollTokenRefused).code(),
+            "enroll_refused"
+        );
         assert_eq!(
             CommandError::from(CoreError::Push(PushError::NoPortal)).code(),
             "no_portal"

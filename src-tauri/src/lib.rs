@@ -8,6 +8,7 @@
 //! - [`commands`]: the commands the UI invokes, one module per domain.
 //! - [`autolock`]: locks the app after the configured time in the background.
 //! - [`error`]: [`CommandError`], the typed error the UI branches on.
+//! - [`portal`]: registration with the portal, the push listeners, the code screen's data.
 //! - [`state`]: the managed state (data folder, preferences, the opened vault).
 //! - [`settings`]: the preferences file (auto-lock time, language).
 //! - [`qr`]: reading an enrollment QR code from a picked picture (desktop).
@@ -17,6 +18,7 @@ pub mod autolock;
 pub mod commands;
 pub mod error;
 pub mod mobile;
+pub mod portal;
 pub mod qr;
 pub mod settings;
 pub mod state;
@@ -45,6 +47,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             commands::accounts::list_codes,
             commands::accounts::next_code,
             commands::accounts::remove_account,
+            commands::push::latest_challenge,
+            commands::push::deny_challenge,
             commands::settings::get_settings,
             commands::settings::set_settings,
             commands::settings::app_info,

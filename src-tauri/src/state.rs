@@ -14,6 +14,7 @@ use zweifaktor_core::clock::{Clock, SystemClock};
 use zweifaktor_core::vault::KdfProfile;
 
 use crate::error::CommandError;
+use crate::portal::Listeners;
 use crate::settings::Settings;
 
 /// Environment variable naming the folder for the vault and preferences instead of the
@@ -47,6 +48,7 @@ pub struct AppState {
     settings: Mutex<Settings>,
     session: Mutex<Option<Authenticator>>,
     pending: Mutex<Option<PendingEnrollment>>,
+    listeners: Mutex<Option<Listeners>>,
     focus_changes: AtomicU64,
 }
 
@@ -68,6 +70,7 @@ impl AppState {
             settings: Mutex::new(settings),
             session: Mutex::new(None),
             pending: Mutex::new(None),
+            listeners: Mutex::new(None),
             focus_changes: AtomicU64::new(0),
         }
     }
@@ -113,9 +116,23 @@ impl AppState {
         }
     }
 
-    /// Locks the app; `true` if it was open.
+    /// Locks the app and stops the push listeners; `true` if it was open.
     pub fn lock(&self) -> bool {
-        self.session().take().is_some()
+        let mut session = self.session();
+        *relock(&self.listeners) = None;
+        session.take().is_some()
+    }
+
+    /// Keeps the running push listeners, stopping any earlier ones. Called while the session
+    /// lock is held (see [`crate::portal::start_listening`]), so a lock in between cannot
+    /// leave listeners running.
+    pub fn set_listeners(&self, listeners: Listeners) {
+        *relock(&self.listeners) = Some(listeners);
+    }
+
+    /// Whether push listeners are running (the app is open and has a portal-bound account).
+    pub fn is_listening(&self) -> bool {
+        relock(&self.listeners).is_some()
     }
 
     /// The set-up link waiting for its PIN.

@@ -1,9 +1,11 @@
 // Starts the interface: language, screens, and the first screen for the vault's state.
 // The app always starts locked; the shell emits "locked" when it locks itself in the
-// background and "challenge" when a login waits for its code.
+// background, "challenge" when a login waits for its code and "push-revoked" when the portal
+// removed this device.
 
 import * as vault from "./vault.js";
 import * as settings from "./settings.js";
+import * as inbox from "./inbox.js";
 import { on } from "./bridge.js";
 import { setLanguage } from "./i18n.js";
 import { current, show } from "./router.js";
@@ -13,8 +15,6 @@ import * as codes from "./screens/codes.js";
 import * as challenge from "./screens/challenge.js";
 import * as reset from "./screens/reset.js";
 import * as settingsScreen from "./screens/settings.js";
-
-let pendingChallenge = null;
 
 /** The first screen for the vault's state: set-up, login or the codes. */
 async function route() {
@@ -28,11 +28,10 @@ async function route() {
   }
 }
 
-/** After the PIN: a waiting login's code if there is one, else the accounts. */
+/** After the PIN or the set-up: a waiting login's code if there is one, else the accounts. */
 async function afterUnlock() {
-  if (pendingChallenge) {
-    const next = pendingChallenge;
-    pendingChallenge = null;
+  const next = inbox.takeChallenge();
+  if (next) {
     await show("challenge", next);
   } else {
     await show("codes");
@@ -43,18 +42,25 @@ async function boot() {
   const [prefs, info] = await Promise.all([settings.getSettings(), settings.appInfo()]);
   setLanguage(prefs.language, document);
   document.body.classList.add(info.mobile ? "mobile" : "desktop");
-  enroll.init();
+  enroll.init(afterUnlock);
   login.init(afterUnlock);
   codes.init(route);
   challenge.init();
-  reset.init((from) => (from === "settings" ? show("settings") : route()));
+  reset.init((from) => {
+    inbox.clear();
+    return from === "settings" ? show("settings") : route();
+  });
   settingsScreen.init();
   on("locked", () => route());
   on("challenge", (next) => {
-    if (current() === "codes" || current() === "challenge") {
+    if (inbox.challengeArrived(next, current())) {
       show("challenge", next);
-    } else {
-      pendingChallenge = next;
+    }
+  });
+  on("push-revoked", ({ account }) => {
+    inbox.deviceRevoked(account);
+    if (current() === "codes") {
+      codes.showNotices();
     }
   });
   await route();

@@ -84,6 +84,15 @@ const TEXTS = {
     "error.duplicate_account": "Dieses Konto ist schon eingerichtet.",
     "error.vault_corrupt": "Die Daten der App sind beschädigt. Setzen Sie die App zurück und richten Sie sie neu ein.",
     "error.scan_failed": "Der QR-Code konnte nicht gelesen werden.",
+    "push.revoked": "Das Portal hat dieses Gerät für „{account}“ entfernt. Anmeldungen kommen hier nicht mehr an; richten Sie die App über das Portal neu ein.",
+    "error.app_locked": "Die App ist gesperrt. Bitte melden Sie sich mit Ihrer PIN an.",
+    "error.portal_unreachable": "Das Portal ist nicht erreichbar. Prüfen Sie die Internetverbindung und versuchen Sie es noch einmal.",
+    "error.portal_refused": "Das Portal hat die Anfrage abgelehnt.",
+    "error.enroll_refused": "Dieser Einrichtungslink wurde schon benutzt oder ist abgelaufen. Lassen Sie sich im Portal einen neuen anzeigen.",
+    "error.no_portal": "Kein Konto ist mit einem Portal verbunden.",
+    "error.no_challenge": "Keine Anmeldung wartet.",
+    "error.unknown_challenge": "Diese Anmeldung wartet nicht mehr.",
+    "error.challenge_invalid": "Die Anmeldung konnte nicht geprüft werden und wird nicht angezeigt.",
     "error.generic": "Das hat nicht geklappt. Bitte versuchen Sie es noch einmal."
   },
   en: {
@@ -165,6 +174,15 @@ const TEXTS = {
     "error.duplicate_account": "This account is set up already.",
     "error.vault_corrupt": "The app's data is damaged. Reset the app and set it up again.",
     "error.scan_failed": "The QR code could not be read.",
+    "push.revoked": "The portal removed this device for “{account}”. Sign-ins no longer arrive here; set the app up again through the portal.",
+    "error.app_locked": "The app is locked. Please sign in with your PIN.",
+    "error.portal_unreachable": "The portal cannot be reached. Check the internet connection and try again.",
+    "error.portal_refused": "The portal refused the request.",
+    "error.enroll_refused": "This set-up link was used already or has expired. Have the portal show you a new one.",
+    "error.no_portal": "No account is connected to a portal.",
+    "error.no_challenge": "No login is waiting.",
+    "error.unknown_challenge": "This login is no longer waiting.",
+    "error.challenge_invalid": "The sign-in could not be verified and is not shown.",
     "error.generic": "That did not work. Please try again."
   }
 };

@@ -14,6 +14,8 @@ import { groupDigits, isSixDigits } from "../js/dom.js";
 import * as vault from "../js/vault.js";
 import * as accounts from "../js/accounts.js";
 import * as settings from "../js/settings.js";
+import * as push from "../js/push.js";
+import * as inbox from "../js/inbox.js";
 
 const html = readFileSync(fileURLToPath(new URL("../index.html", import.meta.url)), "utf8");
 
@@ -89,4 +91,61 @@ test("domain modules call the shell's commands with camelCase arguments", async 
   assert.deepEqual(calls[4][1], { currentPin: "274951", newPin: "580316" });
   assert.deepEqual(calls[9][1], { settings: { autoLockSeconds: 60, language: "en" } });
   assert.deepEqual(await call("anything"), { ok: "anything" });
+});
+
+test("a login's code shows at once on the codes screen and waits elsewhere", () => {
+  inbox.clear();
+  const soon = Date.now() / 1000 + 120;
+  const first = { id: "a", code: "123456", expiresAt: soon };
+  const second = { id: "b", code: "654321", expiresAt: soon };
+  assert.equal(inbox.challengeArrived(first, "codes"), true);
+  assert.equal(inbox.challengeArrived(first, "challenge"), true);
+  assert.equal(inbox.takeChallenge(), null, "shown ones are not kept");
+  assert.equal(inbox.challengeArrived(first, "login"), false);
+  assert.equal(inbox.challengeArrived(second, "done"), false);
+  assert.deepEqual(inbox.takeChallenge(), second, "the newest waits");
+  assert.equal(inbox.takeChallenge(), null, "taken once");
+});
+
+test("an expired waiting login is not shown after the PIN", () => {
+  inbox.clear();
+  inbox.challengeArrived({ id: "a", code: "123456", expiresAt: 1000 }, "login");
+  assert.equal(inbox.takeChallenge(1000 * 1000), null);
+  inbox.challengeArrived({ id: "a", code: "123456", expiresAt: 1000 }, "login");
+  assert.equal(inbox.takeChallenge(999 * 1000)?.id, "a");
+});
+
+test("a removed device is noted once per account and forgotten on reset", () => {
+  inbox.clear();
+  inbox.deviceRevoked("Portal:erika@example.org");
+  inbox.deviceRevoked("Portal:erika@example.org");
+  assert.deepEqual(inbox.revokedAccounts(), ["Portal:erika@example.org"]);
+  setLanguage("de");
+  assert.match(t("push.revoked", { account: "Portal:erika@example.org" }), /„Portal:erika@example.org“ entfernt/);
+  inbox.clear();
+  assert.deepEqual(inbox.revokedAccounts(), []);
+});
+
+test("push errors have German and English sentences", () => {
+  for (const lang of ["de", "en"]) {
+    setLanguage(lang);
+    for (const code of ["no_challenge", "unknown_challenge", "portal_unreachable", "enroll_refused", "no_portal", "app_locked"]) {
+      assert.notEqual(describe({ code }), t("error.generic"), `${lang} ${code}`);
+    }
+  }
+  setLanguage("de");
+  assert.equal(describe({ code: "no_challenge" }), "Keine Anmeldung wartet.");
+  setLanguage("en");
+  assert.equal(describe({ code: "no_challenge" }), "No login is waiting.");
+});
+
+test("push calls latest_challenge and deny_challenge with the id", async () => {
+  const calls = [];
+  setBridge(async (command, args) => {
+    calls.push([command, args]);
+    return null;
+  });
+  await push.latestChallenge();
+  await push.denyChallenge("c0ffee");
+  assert.deepEqual(calls, [["latest_challenge", undefined], ["deny_challenge", { id: "c0ffee" }]]);
 });

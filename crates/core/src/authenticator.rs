@@ -62,7 +62,9 @@ impl Authenticator {
     /// account name (the e-mail address the login screen shows), holding that one account.
     ///
     /// The URI is checked before any file is written, and a vault whose account could not be
-    /// added is removed again, so a failed enrollment leaves the app as new.
+    /// added is removed again, so a failed enrollment leaves the app as new. This is the
+    /// offline set-up; a URI with `zf_` parameters registers first (see
+    /// [`enroll_registered`](Self::enroll_registered)).
     pub fn enroll(
         path: &Path,
         uri: &str,
@@ -71,8 +73,51 @@ impl Authenticator {
         clock: Arc<dyn Clock>,
     ) -> Result<(Self, AccountSummary), CoreError> {
         let email = OtpAuthUri::parse(uri)?.account_name;
-        let mut auth = Self::create(path, &email, pin, profile, clock)?;
-        match auth.add_account(uri) {
+        Self::create_holding(path, &email, pin, profile, clock, |auth| {
+            auth.add_account(uri)
+        })
+    }
+
+    /// The first set-up with a portal: a new vault at `path` holding the account of an
+    /// [`Enrollment`] that the portal accepted (see [`Enrollment::prepare`] and
+    /// [`push::register`](crate::push::register)), with its portal binding.
+    ///
+    /// Like [`enroll`](Self::enroll), a vault whose account could not be stored is removed
+    /// again. Callers check that no vault exists *before* registering, because the enroll
+    /// token is spent by then.
+    pub fn enroll_registered(
+        path: &Path,
+        enrollment: Enrollment,
+        registered: DeviceRegistered,
+        pin: &Pin,
+        profile: KdfProfile,
+        clock: Arc<dyn Clock>,
+    ) -> Result<(Self, AccountSummary), CoreError> {
+        let email = enrollment.email().to_owned();
+        Self::create_holding(path, &email, pin, profile, clock, |auth| {
+            auth.finish_enrollment(enrollment, registered)
+        })
+    }
+
+    /// Fails with [`VaultError::AlreadyExists`](crate::vault::VaultError::AlreadyExists) if a
+    /// vault (or its backup) is at `path`: checked before a registration spends its enroll
+    /// token on a set-up that could not be saved.
+    pub fn ensure_new(path: &Path) -> Result<(), CoreError> {
+        Ok(Vault::<Keyring>::ensure_absent(path)?)
+    }
+
+    /// Creates a vault and adds its first account with `add`; removes the vault again if
+    /// that fails.
+    fn create_holding(
+        path: &Path,
+        email: &str,
+        pin: &Pin,
+        profile: KdfProfile,
+        clock: Arc<dyn Clock>,
+        add: impl FnOnce(&mut Self) -> Result<AccountSummary, CoreError>,
+    ) -> Result<(Self, AccountSummary), CoreError> {
+        let mut auth = Self::create(path, email, pin, profile, clock)?;
+        match add(&mut auth) {
             Ok(summary) => Ok((auth, summary)),
             Err(err) => {
                 drop(auth);
@@ -238,11 +283,10 @@ impl Authenticator {
         device_label: &str,
         platform: Platform,
     ) -> Result<Enrollment, CoreError> {
-        let mut parsed = OtpAuthUri::parse(uri)?;
-        let portal = parsed.zweifaktor.take().ok_or(PushError::NoPortal)?;
-        let account = Account::from_uri(parsed);
-        self.keyring().check_label_free(&account.label())?;
-        Ok(Enrollment::new(account, portal, device_label, platform))
+        let enrollment = Enrollment::prepare(uri, device_label, platform)?;
+        self.keyring()
+            .check_label_free(&enrollment.account_label())?;
+        Ok(enrollment)
     }
 
     /// Stores the account of a registration the portal accepted, with its portal binding.
@@ -368,6 +412,97 @@ mod tests {
         assert_eq!(auth.accounts().len(), 1);
         let info = Authenticator::login_info(&dir.path().join("vault.json")).unwrap();
         assert_eq!(info.email, "erika@example.org");
+    }
+
+    /// An enrollment URI with the `zf_` parameters of a portal whose key is `portal`.
+    fn portal_uri(portal: &ed25519_dalek::SigningKey) -> String {
+        format!(
+            "{}&zf_url=http%3A%2F%2F127.0.0.1%3A8080%2F&zf_enroll=enroll-token&zf_key={}",
+            uri(),
+            zweifaktor_protocol::envelope::encode_public_key(&portal.verifying_key())
+        )
+    }
+
+    fn registered() -> DeviceRegistered {
+        DeviceRegistered {
+            device_id: zweifaktor_protocol::messages::DeviceId::parse(
+                "5f0c8a9e-3b1d-4c2e-9f7a-1b2c3d4e5f60",
+            )
+            .unwrap(),
+            device_token: zweifaktor_protocol::messages::DeviceToken::new("device-token".into()),
+        }
+    }
+
+    #[test]
+    fn a_uri_without_portal_parameters_prepares_no_registration() {
+        let err = Enrollment::prepare(&uri(), "Zweifaktor App", Platform::Linux).unwrap_err();
+        assert!(
+            matches!(err, CoreError::Push(PushError::NoPortal)),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn enroll_registered_creates_the_vault_with_the_bound_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.json");
+        let portal = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
+        let enrollment =
+            Enrollment::prepare(&portal_uri(&portal), "Zweifaktor App", Platform::Linux).unwrap();
+        assert_eq!(enrollment.email(), "erika@example.org");
+        assert_eq!(enrollment.portal_url(), "http://127.0.0.1:8080/");
+        let clock = Arc::new(FixedClock::new(1_764_000_000));
+        let (auth, summary) = Authenticator::enroll_registered(
+            &path,
+            enrollment,
+            registered(),
+            &pin("274951"),
+            KdfProfile::TESTING,
+            clock.clone(),
+        )
+        .unwrap();
+        assert_eq!(
+            summary.portal_url.as_deref(),
+            Some("http://127.0.0.1:8080/")
+        );
+        drop(auth);
+        assert_eq!(
+            Authenticator::login_info(&path).unwrap().email,
+            "erika@example.org"
+        );
+        let auth = Authenticator::unlock(&path, &pin("274951"), clock).unwrap();
+        let sessions = auth.portal_sessions();
+        assert_eq!(sessions.len(), 1);
+        assert_eq!(sessions[0].email, "erika@example.org");
+    }
+
+    #[test]
+    fn enroll_registered_refuses_to_overwrite_an_existing_vault() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.json");
+        let (_auth, clock) = enrolled(dir.path());
+        assert!(matches!(
+            Authenticator::ensure_new(&path),
+            Err(CoreError::Vault(VaultError::AlreadyExists { .. }))
+        ));
+        let portal = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
+        let enrollment =
+            Enrollment::prepare(&portal_uri(&portal), "Zweifaktor App", Platform::Linux).unwrap();
+        let err = Authenticator::enroll_registered(
+            &path,
+            enrollment,
+            registered(),
+            &pin("580316"),
+            KdfProfile::TESTING,
+            clock,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, CoreError::Vault(VaultError::AlreadyExists { .. })),
+            "{err:?}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        Authenticator::ensure_new(&dir.path().join("vault.json")).unwrap();
     }
 
     #[test]

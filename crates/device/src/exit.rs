@@ -108,7 +108,8 @@ impl DeviceError {
             Self::Core(CoreError::Ocra(_)) => "invalid_ocra_input",
             Self::Core(CoreError::Push(push)) => match push {
                 PushError::Network(_) => "portal_unreachable",
-                PushError::Refused { .. } => "portal_refused",
+                // The device's scripts know one kind for every refusal by the portal.
+                PushError::Refused { .. } | PushError::EnrollTokenRefused => "portal_refused",
                 PushError::BadSignature(_) => "bad_signature",
                 PushError::NoPortal => "no_portal",
                 PushError::NotBound { .. } => "not_enrolled",

@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use zweifaktor_core::accounts::{AccountQuery, AccountSummary};
 use zweifaktor_core::clock::Clock;
 use zweifaktor_core::push::{
-    self, Backoff, ListenerEvent, PortalClient, PortalSession, PushError, VerifiedChallenge,
+    self, Backoff, ListenerEvent, PortalSession, PushError, VerifiedChallenge,
 };
 use zweifaktor_core::{Authenticator, CoreError};
 use zweifaktor_protocol::messages::{Decision, Platform};
@@ -108,7 +108,7 @@ fn sessions(
     }
 }
 
-/// Fetches and verifies the open challenges of each session.
+/// Fetches and verifies the open challenges of each session; refused ones are reported.
 async fn fetch(
     auth: &Authenticator,
     sessions: &[PortalSession],
@@ -117,10 +117,11 @@ async fn fetch(
 ) -> Result<Vec<VerifiedChallenge>, DeviceError> {
     let mut verified = Vec::new();
     for session in sessions {
-        let client = PortalClient::new(&session.portal_url).map_err(CoreError::from)?;
-        let envelopes = client.challenges(session).await.map_err(CoreError::from)?;
-        for envelope in envelopes {
-            match session.verify(&envelope, clock.now()) {
+        for challenge in push::open_challenges(session, clock)
+            .await
+            .map_err(CoreError::from)?
+        {
+            match challenge {
                 Ok(challenge) => verified.push(challenge),
                 Err(error) => print_rejected(&label(auth, &session.account), &error, json),
             }
@@ -259,9 +260,7 @@ async fn answer(
 ) -> Result<(), DeviceError> {
     let session = auth.portal_session(&challenge.account)?;
     let envelope = auth.sign_answer(challenge, decision)?;
-    PortalClient::new(&session.portal_url)
-        .map_err(CoreError::from)?
-        .answer(&session, &challenge.challenge.id, &envelope)
+    push::send_answer(&session, &challenge.challenge.id, &envelope)
         .await
         .map_err(CoreError::from)?;
     Ok(())

@@ -2,5 +2,6 @@
 //! or a shell module, and returns a DTO or a [`CommandError`](crate::error::CommandError).
 
 pub mod accounts;
+pub mod push;
 pub mod settings;
 pub mod vault;

@@ -1,8 +1,8 @@
 //! The vault: its state for the first screen, enrollment, unlock and lock, PIN change, reset.
 
 use serde::Serialize;
-use tauri::State;
 use tauri::ipc::{InvokeBody, Request};
+use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
 use zweifaktor_core::Authenticator;
 use zweifaktor_core::accounts::AccountSummary;
@@ -10,8 +10,8 @@ use zweifaktor_core::pin::Pin;
 use zweifaktor_protocol::uri::OtpAuthUri;
 
 use crate::error::CommandError;
-use crate::qr;
 use crate::state::{AppState, PendingEnrollment};
+use crate::{portal, qr};
 
 /// What the first screen needs: set-up, login (with e-mail and lock-out) or the codes.
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -99,32 +99,34 @@ pub fn start_enrollment_from_image(
     keep_enrollment(&state, qr::decode(bytes)?)
 }
 
-/// Creates the vault with `pin` and the kept set-up link; the app is open afterwards.
-#[tauri::command(async)]
-pub fn finish_enrollment(
+/// Creates the vault with `pin` and the kept set-up link (registering with the portal the
+/// link names); the app is open and listening for challenges afterwards.
+#[tauri::command]
+pub async fn finish_enrollment<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     pin: Zeroizing<String>,
 ) -> Result<AccountSummary, CommandError> {
-    let pin = Pin::new(pin)?;
-    let mut pending = state.pending();
-    let uri = pending.as_ref().ok_or(CommandError::NO_ENROLLMENT)?.uri();
-    let (auth, summary) =
-        Authenticator::enroll(&state.vault_path(), uri, &pin, state.kdf(), state.clock())?;
-    *pending = None;
-    *state.session() = Some(auth);
+    let summary = portal::enroll(&state, Pin::new(pin)?).await?;
+    portal::start_listening(&app);
     Ok(summary)
 }
 
-/// Opens the vault with `pin`.
+/// Opens the vault with `pin` and starts listening for challenges.
 #[tauri::command(async)]
-pub fn unlock(state: State<'_, AppState>, pin: Zeroizing<String>) -> Result<(), CommandError> {
+pub fn unlock<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    pin: Zeroizing<String>,
+) -> Result<(), CommandError> {
     let pin = Pin::new(pin)?;
     let auth = Authenticator::unlock(&state.vault_path(), &pin, state.clock())?;
     *state.session() = Some(auth);
+    portal::start_listening(&app);
     Ok(())
 }
 
-/// Locks the app: the opened vault is dropped and its secrets wiped.
+/// Locks the app: the opened vault is dropped and its secrets wiped, the listeners stop.
 #[tauri::command]
 pub fn lock(state: State<'_, AppState>) {
     state.lock();

@@ -47,6 +47,11 @@ impl App {
         )
     }
 
+    /// A fresh app whose clock stands at `now` (a portal's time, so challenges are fresh).
+    pub fn at(now: u64) -> Self {
+        Self::in_dir(tempfile::tempdir().unwrap(), Arc::new(FixedClock::new(now)))
+    }
+
     /// The same data folder in a new app, as after closing and starting the app again.
     pub fn restart(self) -> Self {
         let Self {
@@ -103,6 +108,22 @@ impl App {
     pub fn listen(&self, event: &str, handler: impl Fn() + Send + 'static) {
         use tauri::Listener;
         self.app.listen(event.to_owned(), move |_| handler());
+    }
+
+    /// Sends the JSON payload of every `event` the app emits to the returned channel.
+    pub fn events(&self, event: &str) -> std::sync::mpsc::Receiver<Value> {
+        use tauri::Listener;
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.app.listen(event.to_owned(), move |e| {
+            let _ = tx.send(serde_json::from_str(e.payload()).unwrap());
+        });
+        rx
+    }
+
+    /// Whether the app holds push listeners.
+    pub fn listening(&self) -> bool {
+        use tauri::Manager;
+        self.app.state::<AppState>().is_listening()
     }
 
     /// Invokes `command` with JSON `args`; the result or the error as JSON.

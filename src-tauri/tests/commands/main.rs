@@ -7,5 +7,7 @@
 mod accounts;
 mod autolock;
 mod common;
+mod portal;
+mod push;
 mod settings;
 mod vault;

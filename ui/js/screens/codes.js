@@ -3,6 +3,7 @@
 
 import * as accounts from "../accounts.js";
 import * as vault from "../vault.js";
+import { revokedAccounts } from "../inbox.js";
 import { register, show } from "../router.js";
 import { $, say, groupDigits } from "../dom.js";
 import { errorCode } from "../bridge.js";
@@ -100,11 +101,20 @@ function tick() {
   }
 }
 
+/** Shows which accounts the portal no longer sends logins for (device removed there). */
+export function showNotices() {
+  const text = revokedAccounts()
+    .map((account) => t("push.revoked", { account }))
+    .join(" ");
+  say("codes-notice", text);
+}
+
 /** Wires the codes screen. `locked()` shows the login screen. */
 export function init(locked) {
   onLocked = locked;
   register("codes", {
     async enter() {
+      showNotices();
       await refresh();
       timer = setInterval(tick, 1000);
     },

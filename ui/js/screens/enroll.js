@@ -19,8 +19,8 @@ async function accepted(request) {
   }
 }
 
-/** Wires the three enrollment screens. */
-export function init() {
+/** Wires the three enrollment screens; `done()` leaves the last one (codes, or a waiting login). */
+export function init(done) {
   register("enroll", {
     enter() {
       say("enroll-error", "");
@@ -81,5 +81,5 @@ export function init() {
   $("pin-setup-back").addEventListener("click", () => show("enroll"));
 
   register("done", {});
-  $("done-continue").addEventListener("click", () => show("codes"));
+  $("done-continue").addEventListener("click", () => done());
 }

@@ -2,14 +2,17 @@
 
 use ed25519_dalek::SigningKey;
 use zweifaktor_protocol::messages::{DeviceRegistered, Platform, RegisterDevice};
-use zweifaktor_protocol::uri::PortalEnrollment;
+use zweifaktor_protocol::uri::{OtpAuthUri, PortalEnrollment};
 
+use super::client::is_auth_failure;
 use super::{PortalBinding, PortalClient, PushError};
 use crate::accounts::Account;
+use crate::error::CoreError;
 
-/// A registration in progress: made by
-/// [`Authenticator::prepare_enrollment`](crate::Authenticator::prepare_enrollment), sent by
-/// [`register`], stored by
+/// A registration in progress: made by [`Enrollment::prepare`] (first set-up, no vault yet) or
+/// [`Authenticator::prepare_enrollment`](crate::Authenticator::prepare_enrollment) (a further
+/// account), sent by [`register`], stored by
+/// [`Authenticator::enroll_registered`](crate::Authenticator::enroll_registered) or
 /// [`Authenticator::finish_enrollment`](crate::Authenticator::finish_enrollment).
 pub struct Enrollment {
     pub(crate) account: Account,
@@ -29,13 +32,24 @@ impl std::fmt::Debug for Enrollment {
 }
 
 impl Enrollment {
+    /// Checks an enrollment URI and makes a device key for it, without touching any vault:
+    /// the first set-up registers before the vault exists. Nothing is sent or saved yet.
+    ///
+    /// Fails with [`PushError::NoPortal`] for a URI without `zf_` parameters, which is then
+    /// an offline account only.
+    pub fn prepare(uri: &str, device_label: &str, platform: Platform) -> Result<Self, CoreError> {
+        let mut parsed = OtpAuthUri::parse(uri)?;
+        let portal = parsed.zweifaktor.take().ok_or(PushError::NoPortal)?;
+        Ok(Self::new(
+            Account::from_uri(parsed),
+            portal,
+            device_label,
+            platform,
+        ))
+    }
+
     /// A fresh device key for `account` at `portal`.
-    pub(crate) fn new(
-        account: Account,
-        portal: PortalEnrollment,
-        label: &str,
-        platform: Platform,
-    ) -> Self {
+    fn new(account: Account, portal: PortalEnrollment, label: &str, platform: Platform) -> Self {
         Self {
             account,
             portal,
@@ -48,6 +62,16 @@ impl Enrollment {
     /// The portal this enrollment registers with.
     pub fn portal_url(&self) -> &str {
         &self.portal.portal_url
+    }
+
+    /// The account's name at the portal (the e-mail address the login screen shows).
+    pub fn email(&self) -> &str {
+        self.account.name()
+    }
+
+    /// The label the account gets (`issuer:name`), to check it is not taken yet.
+    pub(crate) fn account_label(&self) -> String {
+        self.account.label()
     }
 
     /// The binding to store once the portal has answered.
@@ -65,7 +89,8 @@ impl Enrollment {
 /// Registers the device with the portal named in the enrollment URI.
 ///
 /// The enroll token is single use: if this succeeds but the vault cannot be saved afterwards,
-/// the user has to ask the portal for a new enrollment.
+/// the user has to ask the portal for a new enrollment. A token the portal does not accept
+/// (used, expired, voided by a 2FA reset) is [`PushError::EnrollTokenRefused`].
 pub async fn register(enrollment: &Enrollment) -> Result<DeviceRegistered, PushError> {
     let client = PortalClient::new(&enrollment.portal.portal_url)?;
     let request = RegisterDevice {
@@ -75,7 +100,13 @@ pub async fn register(enrollment: &Enrollment) -> Result<DeviceRegistered, PushE
         platform: enrollment.platform,
         push_token: None,
     };
-    let registered = client.register(&request).await?;
+    let registered = client.register(&request).await.map_err(|err| {
+        if is_auth_failure(&err) {
+            PushError::EnrollTokenRefused
+        } else {
+            err
+        }
+    })?;
     tracing::info!(device = %registered.device_id, "device registered with the portal");
     Ok(registered)
 }

@@ -15,6 +15,10 @@ pub enum PushError {
         /// The HTTP status code.
         status: u16,
     },
+    /// The portal did not accept the enroll token: it was used already, has expired, or the
+    /// account's second factor was reset since. The user needs a new set-up link.
+    #[error("the portal refused the enroll token (used, expired or voided)")]
+    EnrollTokenRefused,
     /// The portal's answer is not what protocol v1 describes.
     #[error("portal answer is malformed")]
     Malformed,

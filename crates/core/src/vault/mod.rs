@@ -90,11 +90,7 @@ impl<T: Serialize + DeserializeOwned> Vault<T> {
         now: u64,
     ) -> Result<Self, VaultError> {
         profile.validate()?;
-        for existing in [path.to_owned(), storage::backup_path(path)] {
-            if existing.exists() {
-                return Err(VaultError::AlreadyExists { path: existing });
-            }
-        }
+        Self::ensure_absent(path)?;
         let key = MasterKey::generate();
         let vault_id = crypto::random();
         let header = Header {
@@ -294,6 +290,17 @@ impl<T> Vault<T> {
             storage::remove_if_present(&aside)?;
         }
         tracing::info!(path = %path.display(), "vault destroyed");
+        Ok(())
+    }
+
+    /// Fails with [`VaultError::AlreadyExists`] if a vault or its backup is at `path`: an old
+    /// vault is never overwritten.
+    pub fn ensure_absent(path: &Path) -> Result<(), VaultError> {
+        for existing in [path.to_owned(), storage::backup_path(path)] {
+            if existing.exists() {
+                return Err(VaultError::AlreadyExists { path: existing });
+            }
+        }
         Ok(())
     }
 }
