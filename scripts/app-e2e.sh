@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The simulator run of the app's offline parts: builds the debug app, then drives it under
-# Xvfb through tauri-driver + WebKitWebDriver (src-tauri/tests/app_e2e). Installs what it
-# needs when missing. Screenshots: target/screenshots/app/.
+# The simulator run of the app: builds the debug app and the portal, then drives the app under
+# Xvfb through tauri-driver + WebKitWebDriver (src-tauri/tests/app_e2e): alone (offline
+# parts) and in the whole guide with the real portal and headless Chromium (chromedriver) as
+# the browser. Installs what it needs when missing.
+# Screenshots: target/screenshots/app/ (the app) and target/screenshots/portal-walk/ (pages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
@@ -9,9 +11,18 @@ source scripts/lib/app-deps.sh
 
 ensure_rust
 ensure_app_deps
-ensure_debian_packages oathtool
+# oathtool: independent TOTP codes; chromium + chromium-driver: the browser of the guide.
+ensure_debian_packages oathtool chromium chromium-driver
+
+# Every wait inside the walks has its own limit; this bounds the whole run as well.
+E2E_TIME_LIMIT="${E2E_TIME_LIMIT:-900}"
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-rm -rf target/screenshots/app
-cargo test -p zweifaktor-app --locked --test app_e2e -- --ignored --test-threads=1
-echo "Screenshots: $(ls target/screenshots/app | wc -l) in target/screenshots/app/"
+# The guide starts the portal binary from target/debug, beside the app.
+cargo build -p zweifaktor-portal --locked
+cargo test -p zweifaktor-app --locked --test app_e2e --no-run
+rm -rf target/screenshots/app target/screenshots/portal-walk
+timeout --kill-after=30 "$E2E_TIME_LIMIT" \
+  cargo test -p zweifaktor-app --locked --test app_e2e -- --ignored --test-threads=1
+echo "Screenshots: $(ls target/screenshots/app | wc -l) in target/screenshots/app/," \
+  "$(ls target/screenshots/portal-walk | wc -l) in target/screenshots/portal-walk/"

@@ -1,5 +1,11 @@
 //! Harness for the cross-component tests: starts the real `zweifaktor-portal` and runs the
 //! real `zweifaktor-device` as processes, and plays the browser with a cookie-keeping client.
+//! The tests that drive real browsers (the portal's pages in headless Chromium, the app
+//! through tauri-driver) share its WebDriver client.
+//!
+//! Layout: [`portal`] (the portal binary), [`device`] (the headless device binary),
+//! [`browser`] (an HTTP client as the browser), [`webdriver`] (a W3C WebDriver client),
+//! [`chromium`] (chromedriver and headless Chromium sessions).
 //!
 //! The binaries are the ones `cargo test --workspace` builds next to the test executable
 //! (`target/debug/`); running this crate alone needs `cargo build --workspace --bins` first.
@@ -7,8 +13,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod browser;
+pub mod chromium;
 pub mod device;
 pub mod portal;
+pub mod webdriver;
 
 use std::path::PathBuf;
 

@@ -22,9 +22,16 @@ pub struct Portal {
 impl Portal {
     /// Starts `zweifaktor-portal demo` and reads the credentials it prints.
     pub fn demo() -> Self {
+        Self::demo_with(&[])
+    }
+
+    /// Starts `zweifaktor-portal OPTIONS demo` with extra global `options` (say
+    /// `["--login-lifetime", "30"]`) and reads the credentials it prints.
+    pub fn demo_with(options: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let mut child = command(&dir, port)
+            .args(options)
             .args(["demo", "--bind", &format!("127.0.0.1:{port}")])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use zweifaktor_portal::clock::SystemClock;
 use zweifaktor_portal::config::{Config, DEFAULT_DATABASE_URL};
 use zweifaktor_portal::password::PasswordProfile;
+use zweifaktor_portal::storage::logins::LOGIN_LIFETIME_SECS;
 use zweifaktor_portal::{AppState, accounts};
 
 /// Zweifaktor reference portal and push-2FA server.
@@ -41,6 +42,15 @@ struct Cli {
     /// Take client addresses from X-Forwarded-For (only behind a proxy that sets it).
     #[arg(long, global = true, env = "ZF_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// Seconds a login waits for its security code (default 300; shorter for end-to-end tests).
+    #[arg(
+        long,
+        global = true,
+        env = "ZF_LOGIN_LIFETIME",
+        default_value_t = LOGIN_LIFETIME_SECS,
+        value_parser = clap::value_parser!(i64).range(1..=LOGIN_LIFETIME_SECS)
+    )]
+    login_lifetime: i64,
     #[command(subcommand)]
     command: Command,
 }
@@ -136,6 +146,7 @@ async fn execute(cli: Cli) -> Result<(), String> {
     config.wakeup_url = cli.wakeup_webhook;
     config.issuer = cli.issuer;
     config.trust_forwarded_for = cli.trust_forwarded_for;
+    config.login_lifetime_secs = cli.login_lifetime;
     let state = AppState::open(config, Arc::new(SystemClock))
         .await
         .map_err(|e| e.to_string())?;
@@ -222,4 +233,25 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown requested");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_lifetime_defaults_to_five_minutes_and_may_only_be_shortened() {
+        let default = Cli::try_parse_from(["zweifaktor-portal", "serve"]).unwrap();
+        assert_eq!(default.login_lifetime, LOGIN_LIFETIME_SECS);
+        let short =
+            Cli::try_parse_from(["zweifaktor-portal", "--login-lifetime", "30", "serve"]).unwrap();
+        assert_eq!(short.login_lifetime, 30);
+        for refused in ["0", "301", "-5", "soon"] {
+            assert!(
+                Cli::try_parse_from(["zweifaktor-portal", "--login-lifetime", refused, "serve"])
+                    .is_err(),
+                "{refused} must be refused"
+            );
+        }
+    }
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::password::PasswordProfile;
+use crate::storage::logins::LOGIN_LIFETIME_SECS;
 
 /// Default database: a SQLite file in the working directory, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://zweifaktor-portal.db";
@@ -29,6 +30,10 @@ pub struct Config {
     /// Take the client address from the last `X-Forwarded-For` entry (only behind a proxy
     /// that sets it; otherwise clients could choose their own rate-limit key).
     pub trust_forwarded_for: bool,
+    /// Seconds a login waits for its security code before "Zeitüberschreitung"; also the
+    /// lifetime of its challenge. [`LOGIN_LIFETIME_SECS`] unless an end-to-end test shortens
+    /// it to see a timeout without waiting minutes.
+    pub login_lifetime_secs: i64,
 }
 
 impl Config {
@@ -44,6 +49,7 @@ impl Config {
             issuer: DEFAULT_ISSUER.to_string(),
             wakeup_url: None,
             trust_forwarded_for: false,
+            login_lifetime_secs: LOGIN_LIFETIME_SECS,
         }
     }
 

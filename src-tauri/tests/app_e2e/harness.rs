@@ -1,6 +1,6 @@
 //! What the end-to-end run needs around the app: a virtual display (Xvfb), tauri-driver with
-//! WebKitWebDriver behind it, a data folder of its own, and the expected TOTP codes from an
-//! independent implementation (oathtool).
+//! WebKitWebDriver behind it, a data folder of its own, WebDriver sessions on the app, and the
+//! expected TOTP codes from an independent implementation (oathtool).
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -9,7 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::webdriver::WAIT_LIMIT;
+use serde_json::json;
+use zweifaktor_e2e::webdriver::{Session, WAIT_LIMIT};
 
 /// A process group started for the test and ended with it.
 struct Group(Child);
@@ -90,7 +91,7 @@ pub enum Theme {
 pub struct Driver {
     _process: Group,
     /// The driver's base URL.
-    pub url: String,
+    url: String,
 }
 
 impl Driver {
@@ -128,6 +129,29 @@ impl Driver {
     }
 }
 
+impl Driver {
+    /// Starts the debug app through this driver: a WebDriver session with nothing but the
+    /// Tauri application capability. Ending the session closes the app.
+    pub fn start_app(&self) -> Session {
+        Session::start(
+            &self.url,
+            json!({"tauri:options": {"application": app_binary()}}),
+        )
+    }
+}
+
+/// The app's screens, each a `<section id="screen-NAME">` of `ui/index.html`.
+pub trait Screens {
+    /// Waits until screen `name` is shown.
+    fn screen(&self, name: &str);
+}
+
+impl Screens for Session {
+    fn screen(&self, name: &str) {
+        self.visible(&format!("#screen-{name}"));
+    }
+}
+
 /// A port that was free a moment ago.
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -146,7 +170,7 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 }
 
 /// The debug app binary cargo built for this test.
-pub fn app_binary() -> PathBuf {
+fn app_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_zweifaktor-app"))
 }
 

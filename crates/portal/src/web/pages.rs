@@ -18,7 +18,7 @@ use crate::i18n::{Lang, Texts};
 use crate::password::{self, Password};
 use crate::ratelimit::{PASSWORD_PER_ACCOUNT, PASSWORD_PER_ADDRESS};
 use crate::state::AppState;
-use crate::storage::logins::{LOGIN_LIFETIME_SECS, Login, LoginStatus};
+use crate::storage::logins::{Login, LoginStatus};
 use crate::storage::sessions::Stage;
 use crate::storage::users::normalise_email;
 use crate::tokens::{TOKEN_BYTES, random_bytes};
@@ -162,8 +162,14 @@ async fn login_submit(
     if !right {
         let mut tx = state.db.begin_write().await?;
         let failures = tx.record_failure(&user.id).await?;
-        tx.insert_login(&new_login(&user.id, LoginStatus::BadPassword, &client, now))
-            .await?;
+        tx.insert_login(&new_login(
+            &state,
+            &user.id,
+            LoginStatus::BadPassword,
+            &client,
+            now,
+        ))
+        .await?;
         tx.commit().await?;
         tracing::info!(user = %user.id, failures, "login refused: wrong password");
         return refuse(lang.texts().bad_credentials);
@@ -172,7 +178,7 @@ async fn login_submit(
         tracing::info!(user = %user.id, disabled = user.disabled, "login refused: account locked");
         return refuse(lang.texts().account_locked);
     }
-    let login = new_login(&user.id, LoginStatus::Pending, &client, now);
+    let login = new_login(&state, &user.id, LoginStatus::Pending, &client, now);
     let (stage, next) = if user.must_enroll {
         (Stage::Enroll, "/enroll")
     } else {
@@ -205,7 +211,13 @@ async fn login_submit(
 }
 
 /// A login record with a fresh challenge nonce.
-fn new_login(user_id: &str, status: LoginStatus, client: &Client, now: i64) -> Login {
+fn new_login(
+    state: &AppState,
+    user_id: &str,
+    status: LoginStatus,
+    client: &Client,
+    now: i64,
+) -> Login {
     Login {
         id: challenge_id(),
         user_id: user_id.to_string(),
@@ -216,7 +228,7 @@ fn new_login(user_id: &str, status: LoginStatus, client: &Client, now: i64) -> L
         ip: client.ip.clone(),
         user_agent: client.user_agent.clone(),
         created_at: now,
-        expires_at: now + LOGIN_LIFETIME_SECS,
+        expires_at: now + state.config.login_lifetime_secs,
     }
 }
 
@@ -249,7 +261,48 @@ async fn logout(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use argon2::password_hash::PasswordVerifier as _;
+
+    use super::{Client, LoginStatus, new_login};
+    use crate::AppState;
+    use crate::clock::ManualClock;
+    use crate::config::Config;
+    use crate::storage::logins::LOGIN_LIFETIME_SECS;
+
+    /// A portal state on a fresh SQLite file whose logins wait `lifetime` seconds.
+    async fn state_with_lifetime(lifetime: Option<i64>) -> (Arc<AppState>, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::new(
+            "http://127.0.0.1:1",
+            format!("sqlite://{}", dir.path().join("p.db").display()),
+        );
+        config.key_dir = dir.path().to_path_buf();
+        if let Some(lifetime) = lifetime {
+            config.login_lifetime_secs = lifetime;
+        }
+        let state = AppState::open(config, Arc::new(ManualClock::new(1_000)))
+            .await
+            .unwrap();
+        (state, dir)
+    }
+
+    #[tokio::test]
+    async fn a_login_waits_as_long_as_the_configured_lifetime() {
+        let client = Client {
+            ip: "127.0.0.1".into(),
+            user_agent: "test".into(),
+        };
+        let (default, _dir) = state_with_lifetime(None).await;
+        let login = new_login(&default, "u", LoginStatus::Pending, &client, 1_000);
+        assert_eq!(login.expires_at, 1_000 + LOGIN_LIFETIME_SECS);
+        let (short, _dir) = state_with_lifetime(Some(30)).await;
+        let login = new_login(&short, "u", LoginStatus::Pending, &client, 1_000);
+        assert_eq!(login.expires_at, 1_030);
+        assert_eq!(login.status_at(1_029), LoginStatus::Pending);
+        assert_eq!(login.status_at(1_030), LoginStatus::Expired);
+    }
 
     #[test]
     fn dummy_hash_is_a_valid_argon2id_hash() {
