@@ -16,6 +16,7 @@ import * as accounts from "../js/accounts.js";
 import * as settings from "../js/settings.js";
 import * as push from "../js/push.js";
 import * as inbox from "../js/inbox.js";
+import { describeUserAgent } from "../js/useragent.js";
 
 const html = readFileSync(fileURLToPath(new URL("../index.html", import.meta.url)), "utf8");
 
@@ -148,4 +149,19 @@ test("push calls latest_challenge and deny_challenge with the id", async () => {
   await push.latestChallenge();
   await push.denyChallenge("c0ffee");
   assert.deepEqual(calls, [["latest_challenge", undefined], ["deny_challenge", { id: "c0ffee" }]]);
+});
+
+test("the browser of a login is named briefly, the unknown left as it is", () => {
+  const cases = [
+    ["Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36", "Chrome 156 · Linux"],
+    ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.86", "Edge 131 · Windows"],
+    ["Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0", "Firefox 133 · Windows"],
+    ["Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.2 Safari/605.1.15", "Safari 18 · macOS"],
+    ["Mozilla/5.0 (iPhone; CPU iPhone OS 18_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.2 Mobile/15E148 Safari/604.1", "Safari 18 · iOS"],
+    ["Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36", "Chrome 131 · Android"],
+    ["curl/8.5.0", "curl/8.5.0"],
+  ];
+  for (const [agent, expected] of cases) {
+    assert.equal(describeUserAgent(agent), expected, agent);
+  }
 });

@@ -167,7 +167,9 @@ fn the_whole_guide_with_the_portal_the_app_and_chromium() {
     app.click("#login-submit");
     let code = new_code(&app, &[&enrollment_code]);
     app.text_where("#challenge-portal", |t| t.contains("127.0.0.1"));
-    app.text_where("#challenge-browser", |t| t.contains("Chrome"));
+    app.text_where("#challenge-browser", |t| {
+        t.starts_with("Chrome ") && t.ends_with(" · Linux")
+    });
     app.text_where("#challenge-address", |t| t == "127.0.0.1");
     app.text_where("#challenge-time", |t| !t.is_empty());
     shots.take("challenge");

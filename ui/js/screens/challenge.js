@@ -5,7 +5,8 @@ import * as push from "../push.js";
 import { register, show } from "../router.js";
 import { $, say, busy, groupDigits } from "../dom.js";
 import { describe, secondsUntil } from "../errors.js";
-import { t } from "../i18n.js";
+import { language, t } from "../i18n.js";
+import { describeUserAgent } from "../useragent.js";
 
 let timer = null;
 let challenge = null;
@@ -15,8 +16,9 @@ function render(next) {
   challenge = next;
   $("challenge-code").textContent = groupDigits(next.code);
   $("challenge-portal").textContent = next.portal;
-  $("challenge-time").textContent = new Date(next.time * 1000).toLocaleString();
-  $("challenge-browser").textContent = next.browser;
+  $("challenge-time").textContent = new Date(next.time * 1000).toLocaleString(language());
+  $("challenge-browser").textContent = describeUserAgent(next.browser);
+  $("challenge-browser").title = next.browser;
   $("challenge-address").textContent = next.address;
   $("challenge-deny-confirm").hidden = true;
   say("challenge-error", "");
