@@ -145,7 +145,7 @@ fn the_whole_guide_with_the_portal_the_app_and_chromium() {
     web.click("a.button[href='/dashboard']");
     web.wait_path("/dashboard");
     web.text_where("h1", |t| t == "Startseite");
-    assert!(web.try_find("ul.devices li").is_some(), "the app is listed");
+    web.text_where("ul.devices li", |t| t.starts_with("Zweifaktor App (Linux)"));
     pages.take("dashboard-after-enrollment");
 
     // Log out of the portal and close the app; reopened, it asks for the PIN.

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use zeroize::Zeroizing;
+use zweifaktor_protocol::messages::Platform;
 
 use super::session::{CurrentSession, check_csrf};
 use super::{format_time, render};
@@ -106,7 +107,8 @@ pub(crate) async fn render_dashboard(
         .map(|d| DeviceRow {
             id: d.id,
             label: d.label,
-            platform: d.platform,
+            platform: Platform::from_wire_name(&d.platform)
+                .map_or(d.platform, |p| p.display_name().to_owned()),
             added: format_time(d.created_at),
         })
         .collect();

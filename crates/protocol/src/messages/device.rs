@@ -24,6 +24,25 @@ pub enum Platform {
     Headless,
 }
 
+impl Platform {
+    /// The platform's name as people write it, for device lists ("iOS", "macOS").
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Self::Android => "Android",
+            Self::Ios => "iOS",
+            Self::Linux => "Linux",
+            Self::Macos => "macOS",
+            Self::Windows => "Windows",
+            Self::Headless => "headless",
+        }
+    }
+
+    /// The platform stored as its wire name (`"ios"`), if it is one.
+    pub fn from_wire_name(name: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+    }
+}
+
 /// Registers a device for push, using the one-time enroll token from the URI.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,6 +87,24 @@ mod tests {
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
     use ed25519_dalek::SigningKey;
+
+    #[test]
+    fn platforms_have_wire_and_display_names() {
+        let all = [
+            (Platform::Android, "android", "Android"),
+            (Platform::Ios, "ios", "iOS"),
+            (Platform::Linux, "linux", "Linux"),
+            (Platform::Macos, "macos", "macOS"),
+            (Platform::Windows, "windows", "Windows"),
+            (Platform::Headless, "headless", "headless"),
+        ];
+        for (platform, wire, shown) in all {
+            assert_eq!(Platform::from_wire_name(wire), Some(platform));
+            assert_eq!(platform.display_name(), shown);
+        }
+        assert_eq!(Platform::from_wire_name("iOS"), None);
+        assert_eq!(Platform::from_wire_name("symbian"), None);
+    }
 
     fn register() -> RegisterDevice {
         RegisterDevice {
