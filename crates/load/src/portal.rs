@@ -209,12 +209,9 @@ async fn launch(
             ))))
         }
         PortalMode::Child(bin) => {
-            let log = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&files.log)?;
             let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| CHILD_LOG_FILTER.into());
-            let child = tokio::process::Command::new(bin)
+            let mut command = tokio::process::Command::new(bin);
+            command
                 .arg("--database")
                 .arg(&files.database_url)
                 .arg("--key-dir")
@@ -227,32 +224,38 @@ async fn launch(
                 .arg("serve")
                 .arg("--bind")
                 .arg(addr.to_string())
-                .env("RUST_LOG", filter)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(log)
-                .kill_on_drop(true)
-                .spawn()?;
-            Ok(Running::Child(child))
+                .env("RUST_LOG", filter);
+            spawn_child(command, files)
         }
         PortalMode::ToolChild(exe) => {
-            let log = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&files.log)?;
-            let child = tokio::process::Command::new(exe)
+            let mut command = tokio::process::Command::new(exe);
+            command
                 .arg("--serve-portal")
                 .arg(addr.to_string())
                 .arg("--work-dir")
-                .arg(&files.dir)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(log)
-                .kill_on_drop(true)
-                .spawn()?;
-            Ok(Running::Child(child))
+                .arg(&files.dir);
+            spawn_child(command, files)
         }
     }
+}
+
+/// Starts a portal child: no input, its log appended to the run's log file, killed with the
+/// tool.
+fn spawn_child(
+    mut command: tokio::process::Command,
+    files: &PortalFiles,
+) -> Result<Running, LoadError> {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&files.log)?;
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .kill_on_drop(true)
+        .spawn()?;
+    Ok(Running::Child(child))
 }
 
 /// Serves the portal of the files in `dir` on `addr` until the process is killed: the child
