@@ -12,13 +12,16 @@ ensure_rust
 
 port="${ZF_DEMO_PORT:-8080}"
 with_app=""
+packages=(-p zweifaktor-portal -p zweifaktor-device)
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${ZF_DEMO_HEADLESS:-}" ]; then
   with_app=1
+  packages+=(-p zweifaktor-app)
   source scripts/lib/app-deps.sh
   ensure_debian_packages "${APP_DEBIAN_PACKAGES[@]}"
-  cargo build --release --locked -p zweifaktor-app --quiet
 fi
-cargo build --release --locked -p zweifaktor-portal -p zweifaktor-device --quiet
+# One build for all: separate builds would resolve features apart and compile the shared
+# dependencies twice.
+cargo build --release --locked "${packages[@]}" --quiet
 portal=target/release/zweifaktor-portal
 device=target/release/zweifaktor-device
 work=$(mktemp -d)
