@@ -317,7 +317,11 @@ mod tests {
             "serve",
         ])
         .unwrap();
-        let shown: Vec<String> = cli.trusted_proxies.iter().map(ToString::to_string).collect();
+        let shown: Vec<String> = cli
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(shown, ["10.0.0.0/8", "2001:db8::1/128"]);
         assert!(
             Cli::try_parse_from(["zweifaktor-portal", "--trusted-proxy", "nope", "serve"]).is_err()
@@ -341,7 +345,10 @@ mod tests {
             "serve",
         ])
         .unwrap();
-        assert_eq!((set.max_connections, set.header_read_timeout), (Some(50), 2));
+        assert_eq!(
+            (set.max_connections, set.header_read_timeout),
+            (Some(50), 2)
+        );
         for refused in [["--max-connections", "0"], ["--header-read-timeout", "0"]] {
             let mut args = vec!["zweifaktor-portal"];
             args.extend(refused);

@@ -220,7 +220,10 @@ mod tests {
         );
         let body = page.into_body().collect().await.unwrap().to_bytes();
         let text = String::from_utf8(body.to_vec()).unwrap();
-        assert!(text.contains("ausgelastet") && text.contains("busy right now"), "{text}");
+        assert!(
+            text.contains("ausgelastet") && text.contains("busy right now"),
+            "{text}"
+        );
         let json = AppError::from(PasswordError::Busy).into_json_response();
         assert_eq!(json.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(json.headers().contains_key(header::RETRY_AFTER));

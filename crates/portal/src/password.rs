@@ -340,11 +340,7 @@ mod tests {
 
     #[tokio::test]
     async fn damaged_hash_is_a_failed_check() {
-        assert!(
-            !verify(pw("x"), "$argon2id$garbage".into())
-                .await
-                .unwrap()
-        );
+        assert!(!verify(pw("x"), "$argon2id$garbage".into()).await.unwrap());
     }
 
     /// The pool's own hashing and checking agree with the argon2 crate's, both ways, so
@@ -356,9 +352,11 @@ mod tests {
             .hash(PasswordProfile::LoadTest, pw("Kennwort"))
             .await
             .unwrap();
-        assert!(Argon2::default()
-            .verify_password(b"Kennwort", stored.as_str())
-            .is_ok());
+        assert!(
+            Argon2::default()
+                .verify_password(b"Kennwort", stored.as_str())
+                .is_ok()
+        );
         let theirs = "$argon2id$v=19$m=19456,t=2,p=1$48W/eSHfO2l0zaCKb3Z9AA$\
                       +TpusfJBAv3h7mc/k2Ng3a1AKueEOu00snW2mdQysVs";
         assert!(!pool.verify(pw("not it"), theirs.into()).await.unwrap());
@@ -375,7 +373,12 @@ mod tests {
     async fn a_hash_above_the_memory_maximum_is_not_computed() {
         let costly = "$argon2id$v=19$m=4194304,t=1,p=1$48W/eSHfO2l0zaCKb3Z9AA$\
                       +TpusfJBAv3h7mc/k2Ng3a1AKueEOu00snW2mdQysVs";
-        assert!(!HashPool::new(1).verify(pw("x"), costly.into()).await.unwrap());
+        assert!(
+            !HashPool::new(1)
+                .verify(pw("x"), costly.into())
+                .await
+                .unwrap()
+        );
     }
 
     /// Regression (issue 9, finding 2): hashes beyond the slots and the queue are refused at

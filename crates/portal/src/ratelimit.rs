@@ -244,7 +244,11 @@ mod tests {
         let mut refused = 0;
         for i in 0..150_000 {
             if rl
-                .check(&format!("pw-acct:{padding}{i}@example.org"), PASSWORD_PER_ACCOUNT, 1_000)
+                .check(
+                    &format!("pw-acct:{padding}{i}@example.org"),
+                    PASSWORD_PER_ACCOUNT,
+                    1_000,
+                )
                 .is_err()
             {
                 refused += 1;
@@ -252,7 +256,11 @@ mod tests {
         }
         assert_eq!(rl.len(), MAX_ENTRIES_PER_KIND);
         assert_eq!(refused, 150_000 - MAX_ENTRIES_PER_KIND);
-        assert_eq!(std::mem::size_of::<KeyDigest>(), 16, "no key keeps its text");
+        assert_eq!(
+            std::mem::size_of::<KeyDigest>(),
+            16,
+            "no key keeps its text"
+        );
         assert_eq!(rl.purge(1_000 + PASSWORD_PER_ACCOUNT.refill_secs - 1), 0);
         assert_eq!(
             rl.purge(1_000 + PASSWORD_PER_ACCOUNT.refill_secs),
@@ -267,13 +275,23 @@ mod tests {
     fn a_refilled_bucket_is_evicted_without_changing_anything() {
         let rl = RateLimiter::with_max_entries(1);
         assert!(rl.check("a", SMALL, 100).is_ok());
-        assert_eq!(rl.check("b", SMALL, 100), Err(10), "table full, a not refilled");
-        assert!(rl.check("b", SMALL, 110).is_ok(), "a refilled and made room");
+        assert_eq!(
+            rl.check("b", SMALL, 100),
+            Err(10),
+            "table full, a not refilled"
+        );
+        assert!(
+            rl.check("b", SMALL, 110).is_ok(),
+            "a refilled and made room"
+        );
         assert_eq!(rl.len(), 1);
         for _ in 0..2 {
             assert!(rl.check("b", SMALL, 110).is_ok());
         }
-        assert!(rl.check("b", SMALL, 110).is_err(), "b's own budget still counts");
+        assert!(
+            rl.check("b", SMALL, 110).is_err(),
+            "b's own budget still counts"
+        );
     }
 
     /// Regression (issue 9, finding 9): flooding the table with new keys never evicts a key

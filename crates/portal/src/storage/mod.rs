@@ -20,8 +20,8 @@ pub mod users;
 use std::sync::Arc;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use tokio::sync::broadcast;
 use sqlx::{Any, AnyConnection, AnyPool, Executor as _, Transaction};
+use tokio::sync::broadcast;
 
 use crate::config::sqlite_path;
 

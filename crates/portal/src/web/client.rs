@@ -39,7 +39,11 @@ impl FromRequestParts<Arc<AppState>> for Client {
             .get::<ConnectInfo<SocketAddr>>()
             .map_or_else(
                 || "unknown".to_string(),
-                |peer| trust.client_address(peer.0.ip(), &parts.headers).to_string(),
+                |peer| {
+                    trust
+                        .client_address(peer.0.ip(), &parts.headers)
+                        .to_string()
+                },
             );
         let user_agent: String = parts
             .headers

@@ -228,7 +228,10 @@ mod tests {
         };
         let html = page.render().unwrap();
         assert!(html.contains(">Chrome 156 · Linux</td>"), "{html}");
-        assert!(html.contains("title=\"Mozilla/5.0 (X11; Linux x86_64)"), "{html}");
+        assert!(
+            html.contains("title=\"Mozilla/5.0 (X11; Linux x86_64)"),
+            "{html}"
+        );
         assert!(!html.contains("\"<x>\""), "the title is escaped");
     }
 }

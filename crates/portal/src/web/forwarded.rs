@@ -116,7 +116,9 @@ mod tests {
     }
 
     fn nets(list: &[&str]) -> Vec<IpNet> {
-        list.iter().map(|n| parse_trusted_proxy(n).unwrap()).collect()
+        list.iter()
+            .map(|n| parse_trusted_proxy(n).unwrap())
+            .collect()
     }
 
     const PEER_ONLY: ProxyTrust<'static> = ProxyTrust {

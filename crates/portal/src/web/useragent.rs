@@ -13,7 +13,12 @@ pub fn describe(user_agent: &str) -> String {
         return user_agent.to_string();
     };
     let browser = known(parsed.name).map(|name| {
-        match parsed.version.split('.').next().filter(|v| known(v).is_some()) {
+        match parsed
+            .version
+            .split('.')
+            .next()
+            .filter(|v| known(v).is_some())
+        {
             Some(major) => format!("{name} {major}"),
             None => name.to_string(),
         }

@@ -114,6 +114,10 @@ async fn a_burst_of_wrong_logins_keeps_memory_bounded() {
 
     let (_, response) = login(&base, "burst@example.org", &password).await;
     assert_eq!(response.status(), 200);
-    assert_eq!(response.url().path(), "/enroll", "the right password still works");
+    assert_eq!(
+        response.url().path(),
+        "/enroll",
+        "the right password still works"
+    );
     server.kill();
 }

@@ -76,7 +76,10 @@ async fn idle_sockets_neither_starve_a_request_nor_stay_open() {
     for socket in &mut idle {
         until_closed(socket).await;
     }
-    eprintln!("all idle sockets closed by the server {:?} after the first", started.elapsed());
+    eprintln!(
+        "all idle sockets closed by the server {:?} after the first",
+        started.elapsed()
+    );
 }
 
 /// Regression (issue 9, finding 3): a kept-alive connection that goes quiet after a request

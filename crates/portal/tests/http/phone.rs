@@ -179,7 +179,10 @@ impl Phone {
 
 /// Reads `stream` until it has sent a `challenge` event (`true`) or ended (`false`), failing
 /// the test if neither happens within `limit`.
-pub async fn next_challenge_or_end(stream: &mut reqwest::Response, limit: std::time::Duration) -> bool {
+pub async fn next_challenge_or_end(
+    stream: &mut reqwest::Response,
+    limit: std::time::Duration,
+) -> bool {
     let mut received = String::new();
     loop {
         let chunk = tokio::time::timeout(limit, stream.chunk())
