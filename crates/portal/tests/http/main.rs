@@ -10,6 +10,7 @@ mod burst;
 mod common;
 mod connections;
 mod flow;
+mod forwarded;
 mod gateway;
 mod logs;
 mod pages;
