@@ -2,8 +2,9 @@
 //!
 //! Each hash needs its whole memory cost at once (19 MiB in the standard profile). Without a
 //! bound, 150 clients sending wrong passwords took the portal from 0.9 to 8.2 GB resident, and
-//! it stayed there (issue 9, finding 2): every blocking thread's malloc arena kept its freed
-//! 19 MiB. So every hash runs on a [`HashPool`]: at most [`HashPool::slots`] hashes at once,
+//! it stayed there (issue 9, finding 2): each hash allocated its blocks afresh on whichever
+//! blocking thread ran it, and the allocator kept the freed memory. So every hash runs on a
+//! [`HashPool`]: at most [`HashPool::slots`] hashes at once,
 //! each on one of a fixed set of block buffers that are allocated once and reused (wiped after
 //! every use), a short queue behind them, and beyond that [`PasswordError::Busy`] at once (the
 //! web layer answers 503 with `Retry-After`). The portal's memory for hashing is then at most

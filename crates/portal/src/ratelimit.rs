@@ -10,7 +10,8 @@
 //! never removed, however full the table gets, since removing one would hand its key a fresh
 //! budget. Instead each kind of bucket has at most [`MAX_ENTRIES_PER_KIND`] entries; when
 //! they are all still limiting, a key without a bucket is refused until one refills ("fail
-//! closed" for that kind of bucket, and only for keys not yet seen).
+//! closed" for that kind of bucket, and only for keys not yet seen). A kind is a bucket shape
+//! (burst and refill): the per-address password and code buckets share one table.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
