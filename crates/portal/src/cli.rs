@@ -4,12 +4,16 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use ipnet::IpNet;
 use zweifaktor_portal::clock::SystemClock;
 use zweifaktor_portal::config::{Config, DEFAULT_DATABASE_URL};
-use zweifaktor_portal::password::PasswordProfile;
+use zweifaktor_portal::password::{HashPool, PasswordProfile};
+use zweifaktor_portal::server::DEFAULT_HEADER_READ_TIMEOUT;
 use zweifaktor_portal::storage::logins::LOGIN_LIFETIME_SECS;
+use zweifaktor_portal::web::forwarded;
 use zweifaktor_portal::{AppState, accounts};
 
 /// Zweifaktor reference portal and push-2FA server.
@@ -39,9 +43,40 @@ struct Cli {
     /// Webhook of the wake-up gateway: receives {"challenge_id", "push_token"} per device.
     #[arg(long, global = true, env = "ZF_WAKEUP_WEBHOOK")]
     wakeup_webhook: Option<String>,
-    /// Take client addresses from X-Forwarded-For (only behind a proxy that sets it).
+    /// Trust the direct peer as one proxy: the client address is the right-most
+    /// X-Forwarded-For entry (only behind a proxy that appends it).
     #[arg(long, global = true, env = "ZF_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// A trusted proxy's address or CIDR range (repeatable): X-Forwarded-For is read from the
+    /// right, skipping these; the first address outside them is the client.
+    #[arg(
+        long = "trusted-proxy",
+        global = true,
+        env = "ZF_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "CIDR",
+        value_parser = forwarded::parse_trusted_proxy
+    )]
+    trusted_proxies: Vec<IpNet>,
+    /// Connections served at once; more wait in the listen backlog (default: the descriptor
+    /// limit `ulimit -n` minus 64).
+    #[arg(
+        long,
+        global = true,
+        env = "ZF_MAX_CONNECTIONS",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    max_connections: Option<u32>,
+    /// Seconds a connection may take to send a request head, and may stay idle between
+    /// requests, before it is closed.
+    #[arg(
+        long,
+        global = true,
+        env = "ZF_HEADER_READ_TIMEOUT",
+        default_value_t = DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    header_read_timeout: u64,
     /// Seconds a login waits for its security code (default 300; shorter for end-to-end tests).
     #[arg(
         long,
@@ -51,6 +86,14 @@ struct Cli {
         value_parser = clap::value_parser!(i64).range(1..=LOGIN_LIFETIME_SECS)
     )]
     login_lifetime: i64,
+    /// Password hashes run at once (default: 2 per CPU core); more wait briefly or get 503.
+    #[arg(
+        long,
+        global = true,
+        env = "ZF_MAX_CONCURRENT_HASHES",
+        value_parser = clap::value_parser!(u16).range(1..)
+    )]
+    max_concurrent_hashes: Option<u16>,
     #[command(subcommand)]
     command: Command,
 }
@@ -138,6 +181,9 @@ pub fn main() -> ExitCode {
 }
 
 async fn execute(cli: Cli) -> Result<(), String> {
+    if let Some(slots) = cli.max_concurrent_hashes {
+        HashPool::install(usize::from(slots)).map_err(|e| e.to_string())?;
+    }
     let mut config = Config::new(&cli.public_url, &cli.database);
     if let Some(dir) = cli.key_dir {
         config.key_dir = dir;
@@ -146,6 +192,11 @@ async fn execute(cli: Cli) -> Result<(), String> {
     config.wakeup_url = cli.wakeup_webhook;
     config.issuer = cli.issuer;
     config.trust_forwarded_for = cli.trust_forwarded_for;
+    config.trusted_proxies = cli.trusted_proxies;
+    if let Some(max) = cli.max_connections {
+        config.connections.max_connections = usize::try_from(max).unwrap_or(usize::MAX);
+    }
+    config.connections.header_read_timeout = Duration::from_secs(cli.header_read_timeout);
     config.login_lifetime_secs = cli.login_lifetime;
     let state = AppState::open(config, Arc::new(SystemClock))
         .await
@@ -252,6 +303,57 @@ mod tests {
                     .is_err(),
                 "{refused} must be refused"
             );
+        }
+    }
+
+    #[test]
+    fn trusted_proxies_repeat_and_must_be_ranges() {
+        let cli = Cli::try_parse_from([
+            "zweifaktor-portal",
+            "--trusted-proxy",
+            "10.0.0.0/8",
+            "--trusted-proxy",
+            "2001:db8::1",
+            "serve",
+        ])
+        .unwrap();
+        let shown: Vec<String> = cli
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(shown, ["10.0.0.0/8", "2001:db8::1/128"]);
+        assert!(
+            Cli::try_parse_from(["zweifaktor-portal", "--trusted-proxy", "nope", "serve"]).is_err()
+        );
+    }
+
+    #[test]
+    fn connection_limits_have_defaults_and_bounds() {
+        let default = Cli::try_parse_from(["zweifaktor-portal", "serve"]).unwrap();
+        assert_eq!(default.max_connections, None);
+        assert_eq!(
+            default.header_read_timeout,
+            DEFAULT_HEADER_READ_TIMEOUT.as_secs()
+        );
+        let set = Cli::try_parse_from([
+            "zweifaktor-portal",
+            "--max-connections",
+            "50",
+            "--header-read-timeout",
+            "2",
+            "serve",
+        ])
+        .unwrap();
+        assert_eq!(
+            (set.max_connections, set.header_read_timeout),
+            (Some(50), 2)
+        );
+        for refused in [["--max-connections", "0"], ["--header-read-timeout", "0"]] {
+            let mut args = vec!["zweifaktor-portal"];
+            args.extend(refused);
+            args.push("serve");
+            assert!(Cli::try_parse_from(args).is_err(), "{refused:?}");
         }
     }
 }

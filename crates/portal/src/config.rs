@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
+use ipnet::IpNet;
+
 use crate::password::PasswordProfile;
+use crate::server::ConnectionLimits;
 use crate::storage::logins::LOGIN_LIFETIME_SECS;
 
 /// Default database: a SQLite file in the working directory, created on first start.
@@ -27,9 +30,15 @@ pub struct Config {
     pub issuer: String,
     /// Webhook of the wake-up gateway (FCM, APNs or UnifiedPush behind it), if any.
     pub wakeup_url: Option<String>,
-    /// Take the client address from the last `X-Forwarded-For` entry (only behind a proxy
-    /// that sets it; otherwise clients could choose their own rate-limit key).
+    /// Trust the direct peer as one proxy, whatever its address: the client address is then
+    /// the right-most `X-Forwarded-For` entry (only behind a proxy that appends it; otherwise
+    /// clients could choose their own rate-limit key). See `web::forwarded`.
     pub trust_forwarded_for: bool,
+    /// Address ranges of trusted proxies: from the right, `X-Forwarded-For` entries inside
+    /// these ranges are skipped, and the first one outside is the client.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Connection cap and header-read timeout of the server.
+    pub connections: ConnectionLimits,
     /// Seconds a login waits for its security code before "Zeitüberschreitung"; also the
     /// lifetime of its challenge. [`LOGIN_LIFETIME_SECS`] unless an end-to-end test shortens
     /// it to see a timeout without waiting minutes.
@@ -49,6 +58,8 @@ impl Config {
             issuer: DEFAULT_ISSUER.to_string(),
             wakeup_url: None,
             trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
+            connections: ConnectionLimits::default(),
             login_lifetime_secs: LOGIN_LIFETIME_SECS,
         }
     }

@@ -6,7 +6,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::accounts::AccountError;
 use crate::keys::KeyError;
-use crate::password::PasswordError;
+use crate::password::{BUSY_RETRY_AFTER_SECS, PasswordError};
 use crate::storage::StorageError;
 
 /// Errors of the portal's request handlers.
@@ -18,9 +18,9 @@ pub enum AppError {
     /// A page template failed to render.
     #[error("template: {0}")]
     Template(#[from] askama::Error),
-    /// Password hashing failed.
+    /// Password hashing failed (a full hashing pool is [`AppError::Busy`] instead).
     #[error(transparent)]
-    Password(#[from] PasswordError),
+    Password(PasswordError),
     /// A key operation failed (e.g. a stored seed did not decrypt).
     #[error(transparent)]
     Key(#[from] KeyError),
@@ -45,6 +45,10 @@ pub enum AppError {
     /// Too many attempts; the client may retry after this many seconds.
     #[error("rate limited for {0} s")]
     RateLimited(u64),
+    /// The server is at its limit of expensive work (every password-hashing slot taken);
+    /// the client may retry after this many seconds.
+    #[error("server busy; retry after {0} s")]
+    Busy(u64),
     /// A device request without a valid device token.
     #[error("device token missing, unknown or revoked")]
     Unauthorized,
@@ -71,6 +75,7 @@ impl AppError {
             Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -91,6 +96,7 @@ impl AppError {
             Self::Csrf => "csrf",
             Self::NotFound => "not_found",
             Self::RateLimited(_) => "rate_limited",
+            Self::Busy(_) => "busy",
             Self::Unauthorized => "unauthorized",
             Self::InvalidRequest(_) => "invalid_request",
             Self::Conflict(_) => "conflict",
@@ -120,6 +126,10 @@ impl AppError {
                 "Zu viele Versuche. Bitte warten Sie einen Moment und versuchen Sie es dann erneut.",
                 "Too many attempts. Please wait a moment and try again.",
             ),
+            Self::Busy(_) => (
+                "Der Dienst ist gerade ausgelastet. Bitte versuchen Sie es in einem Moment erneut.",
+                "The service is busy right now. Please try again in a moment.",
+            ),
             Self::Unauthorized => ("Nicht angemeldet.", "Not authenticated."),
             Self::InvalidRequest(_) => ("Ungültige Anfrage.", "Invalid request."),
             Self::Conflict(_) => (
@@ -137,7 +147,7 @@ impl AppError {
     }
 
     fn retry_after(&self, response: &mut Response) {
-        if let Self::RateLimited(secs) = self
+        if let Self::RateLimited(secs) | Self::Busy(secs) = self
             && let Ok(value) = HeaderValue::from_str(&secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -151,6 +161,16 @@ impl AppError {
         let mut response = (self.status(), axum::Json(body)).into_response();
         self.retry_after(&mut response);
         response
+    }
+}
+
+impl From<PasswordError> for AppError {
+    /// A full hashing pool is the client's cue to come back shortly (503), not a server fault.
+    fn from(e: PasswordError) -> Self {
+        match e {
+            PasswordError::Busy => Self::Busy(BUSY_RETRY_AFTER_SECS),
+            other => Self::Password(other),
+        }
     }
 }
 
@@ -186,6 +206,34 @@ mod tests {
         let body = response.into_body().collect().await.unwrap().to_bytes();
         let text = String::from_utf8(body.to_vec()).unwrap();
         assert!(text.contains("Zu viele Versuche") && text.contains("Too many attempts"));
+    }
+
+    /// Regression (issue 9, finding 2): a full hashing pool is a 503 with `Retry-After`, in
+    /// both languages on pages and as the device API's JSON error.
+    #[tokio::test]
+    async fn a_full_hash_pool_is_a_503_with_retry_after() {
+        let page = AppError::from(PasswordError::Busy).into_response();
+        assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            page.headers()[header::RETRY_AFTER],
+            BUSY_RETRY_AFTER_SECS.to_string().as_str()
+        );
+        let body = page.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(
+            text.contains("ausgelastet") && text.contains("busy right now"),
+            "{text}"
+        );
+        let json = AppError::from(PasswordError::Busy).into_json_response();
+        assert_eq!(json.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(json.headers().contains_key(header::RETRY_AFTER));
+        let body = json.into_body().collect().await.unwrap().to_bytes();
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(value["error"], "busy");
+        assert!(matches!(
+            AppError::from(PasswordError::AlreadyInstalled),
+            AppError::Password(_)
+        ));
     }
 
     #[tokio::test]

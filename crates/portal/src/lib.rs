@@ -21,6 +21,7 @@
 //! - [`error`]: [`error::AppError`], the web layer's error.
 //! - [`wakeup`]: the wake-up webhook for push services.
 //! - [`web`]: routers, pages and the device API; [`app`] builds the router, [`run`] serves it.
+//! - [`server`]: the serve loop with its connection cap and header-read timeout.
 
 pub mod accounts;
 pub mod clock;
@@ -32,6 +33,7 @@ pub mod i18n;
 pub mod keys;
 pub mod password;
 pub mod ratelimit;
+pub mod server;
 pub mod state;
 pub mod storage;
 pub mod tokens;
@@ -39,7 +41,6 @@ pub mod wakeup;
 pub mod web;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -51,8 +52,8 @@ pub use web::app;
 /// How often expired sessions, answer nonces and enroll tokens are deleted.
 pub const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(10 * 60);
 
-/// Deletes records nobody can use any more: expired sessions, enroll tokens, and answer
-/// nonces older than twice the allowed answer skew.
+/// Deletes records nobody can use any more: expired sessions, enroll tokens, answer nonces
+/// older than twice the allowed answer skew, and rate-limit buckets that have refilled.
 pub async fn maintenance(state: &AppState) -> Result<(), storage::StorageError> {
     let now = state.now();
     let purged = state.db.purge_sessions(now).await?;
@@ -61,12 +62,13 @@ pub async fn maintenance(state: &AppState) -> Result<(), storage::StorageError> 
         .db
         .purge_device_records(now.saturating_sub(2 * skew))
         .await?;
-    tracing::debug!(purged, "maintenance done");
+    let buckets = state.limiter.purge(now);
+    tracing::debug!(purged, buckets, "maintenance done");
     Ok(())
 }
 
-/// Serves the portal on `listener` until `shutdown` completes, then lets open requests
-/// finish (graceful shutdown) and closes the database.
+/// Serves the portal on `listener` within the configured connection limits until `shutdown`
+/// completes, then lets open requests finish (graceful shutdown) and closes the database.
 pub async fn run(
     state: Arc<AppState>,
     listener: tokio::net::TcpListener,
@@ -86,20 +88,16 @@ pub async fn run(
         })
     };
     tracing::info!(address = ?listener.local_addr().ok(), url = %state.config.public_url, "portal listening");
-    let served = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown({
+    let stopping = {
         let state = Arc::clone(&state);
         async move {
             shutdown.await;
             state.stopping.send_replace(true);
         }
-    })
-    .await;
+    };
+    server::serve(listener, router, state.config.connections, stopping).await;
     janitor.abort();
     state.db.close().await;
     tracing::info!("portal stopped");
-    Ok(served?)
+    Ok(())
 }

@@ -67,7 +67,7 @@ impl AppState {
                 .await
                 .map_err(StorageError::from)?
         } else {
-            ChallengeHub::local()
+            ChallengeHub::local(&db)
         };
         let wakeup = config
             .wakeup_url

@@ -171,7 +171,8 @@ impl Db {
             .collect::<Result<_, _>>()?)
     }
 
-    /// Revokes one device of an account; `false` if there was no such active device.
+    /// Revokes one device of an account and announces it ([`Db::announce_revoked`]);
+    /// `false` if there was no such active device.
     pub async fn revoke_device(
         &self,
         user_id: &str,
@@ -184,15 +185,20 @@ impl Db {
         .bind(user_id)
         .execute(self.writer())
         .await?;
-        Ok(done.rows_affected() > 0)
+        let revoked = done.rows_affected() > 0;
+        if revoked {
+            self.announce_revoked(user_id);
+        }
+        Ok(revoked)
     }
 
-    /// Revokes every device of an account (2FA reset, recovery).
+    /// Revokes every device of an account (2FA reset, recovery) and announces it.
     pub async fn revoke_all_devices(&self, user_id: &str) -> Result<(), StorageError> {
         sqlx::query("UPDATE devices SET revoked = 1 WHERE user_id = $1")
             .bind(user_id)
             .execute(self.writer())
             .await?;
+        self.announce_revoked(user_id);
         Ok(())
     }
 
@@ -297,9 +303,14 @@ mod tests {
             db.remember_answer_nonce("d", "n1", 3).await.unwrap(),
             "purged nonce"
         );
+        let mut revocations = db.revocations();
         assert!(!db.revoke_device("other", "d").await.unwrap());
         assert!(db.device_is_active("d").await.unwrap());
+        assert!(revocations.is_empty(), "nothing revoked, nothing announced");
         assert!(db.revoke_device("u", "d").await.unwrap());
+        assert_eq!(&*revocations.try_recv().unwrap(), "u");
+        db.revoke_all_devices("u").await.unwrap();
+        assert_eq!(&*revocations.try_recv().unwrap(), "u");
         assert!(!db.device_is_active("d").await.unwrap());
         assert!(db.device_by_token("th").await.unwrap().is_none());
         assert!(db.user_devices("u").await.unwrap().is_empty());

@@ -17,8 +17,11 @@ pub mod recovery;
 pub mod sessions;
 pub mod users;
 
+use std::sync::Arc;
+
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyConnection, AnyPool, Executor as _, Transaction};
+use tokio::sync::broadcast;
 
 use crate::config::sqlite_path;
 
@@ -46,6 +49,10 @@ const SQLITE_WRITERS: u32 = 1;
 /// load-test machine (docs/PERFORMANCE.md, "Portal under load").
 const SQLITE_SYNCHRONOUS: &str = "PRAGMA synchronous=NORMAL";
 
+/// Revocation announcements buffered before a slow listener misses some (it then treats
+/// every account as changed); revocations are rare, a few per user action.
+const REVOCATION_CAPACITY: usize = 64;
+
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -66,10 +73,14 @@ pub enum StorageError {
 /// the readers are read-only connections (a write sent to one fails, so tests catch it) and
 /// the writer is a single connection, so writers queue in the pool rather than in SQLite's
 /// sleeping busy handler.
+///
+/// Revoking devices is announced on [`Db::revocations`], so open event streams of revoked
+/// devices end at once (see `hub`), whichever code path revoked them.
 #[derive(Debug, Clone)]
 pub struct Db {
     reader: AnyPool,
     writer: AnyPool,
+    revoked: broadcast::Sender<Arc<str>>,
 }
 
 impl Db {
@@ -84,10 +95,7 @@ impl Db {
                 .connect(url)
                 .await?;
             sqlx::migrate!("./migrations").run(&pool).await?;
-            Ok(Self {
-                reader: pool.clone(),
-                writer: pool,
-            })
+            Ok(Self::from_pools(pool.clone(), pool))
         } else {
             Err(StorageError::UnsupportedUrl)
         }
@@ -123,7 +131,26 @@ impl Db {
             .test_before_acquire(false)
             .connect(&with_mode("ro"))
             .await?;
-        Ok(Self { reader, writer })
+        Ok(Self::from_pools(reader, writer))
+    }
+
+    fn from_pools(reader: AnyPool, writer: AnyPool) -> Self {
+        Self {
+            reader,
+            writer,
+            revoked: broadcast::channel(REVOCATION_CAPACITY).0,
+        }
+    }
+
+    /// The accounts whose devices were revoked from now on (one message per revocation).
+    pub fn revocations(&self) -> broadcast::Receiver<Arc<str>> {
+        self.revoked.subscribe()
+    }
+
+    /// Announces that devices of `user_id` were revoked. The `revoke_*` methods call it; a
+    /// revocation written inside a [`WriteTx`] must call it after the commit.
+    pub fn announce_revoked(&self, user_id: &str) {
+        let _listeners = self.revoked.send(user_id.into());
     }
 
     /// The pool for queries that only read.

@@ -29,7 +29,7 @@ use zweifaktor_protocol::messages::{
 };
 
 use crate::error::AppError;
-use crate::hub::ChallengeEvent;
+use crate::hub::{ChallengeEvent, HubEvent};
 use crate::state::AppState;
 use crate::storage::devices::{Device, NewDevice};
 use crate::storage::logins::{Login, LoginStatus};
@@ -226,13 +226,20 @@ async fn challenges(
 }
 
 /// `GET /api/v1/device/stream`: server-sent events, one `challenge` event (a signed
-/// envelope) per open and per new challenge of the account.
+/// envelope) per open and per new challenge of the account. The stream ends when its device
+/// is revoked (the app then reconnects and gets 401, which it reports as revoked), when the
+/// device opens streams beyond `hub::MAX_STREAMS_PER_DEVICE` (the oldest ends), and at
+/// shutdown.
 async fn stream(
     State(state): State<Arc<AppState>>,
     AuthedDevice(device): AuthedDevice,
 ) -> Result<Response, ApiError> {
-    let mut hub = state.hub.subscribe(&device.user_id);
+    let mut hub = state.hub.subscribe(&device.user_id, &device.id);
     let mut stopping = state.stopping.subscribe();
+    // A revocation between the token check and the subscription was announced to nobody.
+    if !state.db.device_is_active(&device.id).await? {
+        return Err(AppError::Unauthorized.into());
+    }
     let initial = pending_envelopes(&state, &device).await?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER);
     tracing::info!(device = %device.id, "device stream opened");
@@ -252,18 +259,23 @@ async fn stream(
                 _ = stopping.wait_for(|stop| *stop) => break,
                 next = hub.recv() => next,
             };
+            if matches!(next, Ok(HubEvent::Superseded)) {
+                tracing::info!(device = %device.id, "device opened a newer stream; this one ends");
+                break;
+            }
             if !state.db.device_is_active(&device.id).await.unwrap_or(false) {
                 tracing::info!(device = %device.id, "device revoked; stream ends");
                 break;
             }
             let events = match next {
-                Ok(e) if sent.contains(&*e.login_id) => continue,
-                Ok(ChallengeEvent {
+                Ok(HubEvent::DevicesRevoked | HubEvent::Superseded) => continue,
+                Ok(HubEvent::Challenge(e)) if sent.contains(&*e.login_id) => continue,
+                Ok(HubEvent::Challenge(ChallengeEvent {
                     login_id,
                     envelope_json: Some(json),
                     ..
-                }) => vec![(login_id.to_string(), challenge_event(&json))],
-                Ok(e) => stored_challenge(&state, &e.login_id).await,
+                })) => vec![(login_id.to_string(), challenge_event(&json))],
+                Ok(HubEvent::Challenge(e)) => stored_challenge(&state, &e.login_id).await,
                 Err(broadcast::error::RecvError::Lagged(_)) => pending_envelopes(&state, &device)
                     .await
                     .unwrap_or_default()

@@ -7,6 +7,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
 
+use super::forwarded::ProxyTrust;
 use crate::state::AppState;
 
 /// Longest User-Agent kept; longer ones are cut so the sign-in list stays readable.
@@ -15,7 +16,8 @@ const MAX_USER_AGENT: usize = 160;
 /// Address and browser of the request.
 #[derive(Debug, Clone)]
 pub struct Client {
-    /// Peer IP address, or `unknown` when the server was not started with connect info.
+    /// The client's IP address (behind trusted proxies, from `X-Forwarded-For`: see
+    /// [`super::forwarded`]), or `unknown` when the server was not started with connect info.
     pub ip: String,
     /// The `User-Agent` header, shortened.
     pub user_agent: String,
@@ -28,25 +30,21 @@ impl FromRequestParts<Arc<AppState>> for Client {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let forwarded = state
-            .config
-            .trust_forwarded_for
-            .then(|| {
-                parts
-                    .headers
-                    .get("x-forwarded-for")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.rsplit(',').next())
-                    .map(|ip| ip.trim().to_string())
-                    .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok())
-            })
-            .flatten();
-        let ip = forwarded.unwrap_or_else(|| {
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
-        });
+        let trust = ProxyTrust {
+            trust_peer: state.config.trust_forwarded_for,
+            trusted: &state.config.trusted_proxies,
+        };
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(
+                || "unknown".to_string(),
+                |peer| {
+                    trust
+                        .client_address(peer.0.ip(), &parts.headers)
+                        .to_string()
+                },
+            );
         let user_agent: String = parts
             .headers
             .get(header::USER_AGENT)

@@ -42,7 +42,10 @@ pub(crate) struct DeviceRow {
 pub(crate) struct SigninRow {
     pub(crate) time: String,
     pub(crate) ip: String,
+    /// Browser and system in brief ("Chrome 156 · Linux").
     pub(crate) browser: String,
+    /// The whole user-agent string, shown on hover.
+    pub(crate) user_agent: String,
     pub(crate) status: &'static str,
     pub(crate) status_class: &'static str,
 }
@@ -122,7 +125,8 @@ pub(crate) async fn render_dashboard(
             SigninRow {
                 time: format_time(l.created_at),
                 ip: l.ip,
-                browser: l.user_agent,
+                browser: super::useragent::describe(&l.user_agent),
+                user_agent: l.user_agent,
                 status: status_text(t, status),
                 status_class: status.as_str(),
             }
@@ -191,4 +195,43 @@ async fn remove_device(
         tracing::info!(user = %user_id, "last device removed: new seed, enrollment due");
     }
     Ok(Redirect::to("/dashboard").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use askama::Template as _;
+
+    use super::*;
+
+    /// Regression (issue 9, finding 14): the sign-in list shows browser and system in brief,
+    /// with the whole user-agent string (escaped) on hover.
+    #[test]
+    fn sign_ins_show_the_browser_briefly_and_the_whole_string_on_hover() {
+        let agent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                     Chrome/156.0.0.0 Safari/537.36 \"<x>\"";
+        let page = DashboardPage {
+            t: Lang::En.texts(),
+            lang: "en",
+            csrf: "c",
+            email: "a@example.org".into(),
+            must_enroll: false,
+            devices: Vec::new(),
+            signins: vec![SigninRow {
+                time: "now".into(),
+                ip: "192.0.2.1".into(),
+                browser: super::super::useragent::describe(agent),
+                user_agent: agent.into(),
+                status: "ok",
+                status_class: "approved",
+            }],
+            enrollment: None,
+        };
+        let html = page.render().unwrap();
+        assert!(html.contains(">Chrome 156 · Linux</td>"), "{html}");
+        assert!(
+            html.contains("title=\"Mozilla/5.0 (X11; Linux x86_64)"),
+            "{html}"
+        );
+        assert!(!html.contains("\"<x>\""), "the title is escaped");
+    }
 }

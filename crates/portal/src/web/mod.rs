@@ -4,6 +4,7 @@
 //! # Layout
 //! - [`session`]: session cookie, rotation, CSRF.
 //! - [`client`]: client address and browser of a request.
+//! - [`forwarded`]: the client address behind trusted proxies (`X-Forwarded-For`).
 //! - [`pages`]: start page, login (password step), password help, logout.
 //! - [`code`]: the security-code page, its status endpoint, the code check.
 //! - [`password_change`]: replacing the one-time initial password, or any password.
@@ -11,6 +12,7 @@
 //! - [`dashboard`]: the "Startseite" with devices, enrollment and recent sign-ins.
 //! - [`enroll`]: the enrollment pages (first login, new device).
 //! - [`qr`]: server-rendered QR codes.
+//! - [`useragent`]: browser and system of a sign-in, in brief.
 //! - [`api`]: the device API of protocol v1 (register, poll, stream, answer).
 //! - [`assets`]: the stylesheet and the status script.
 
@@ -20,11 +22,13 @@ pub mod client;
 pub mod code;
 pub mod dashboard;
 pub mod enroll;
+pub mod forwarded;
 pub mod pages;
 pub mod password_change;
 pub mod qr;
 pub mod recovery;
 pub mod session;
+pub mod useragent;
 
 use std::sync::Arc;
 use std::time::Duration;

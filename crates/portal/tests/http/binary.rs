@@ -7,19 +7,29 @@ use crate::phone::{Phone, uri_from_page};
 
 /// The binary with the shared options for a database in `dir` and a portal on `port`.
 fn portal_cmd(dir: &std::path::Path, port: u16) -> Command {
+    portal_cmd_with(dir, port, "load-test")
+}
+
+/// [`portal_cmd`] with the Argon2 `profile` (`standard` or `load-test`).
+pub fn portal_cmd_with(dir: &std::path::Path, port: u16, profile: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_zweifaktor-portal"));
     cmd.arg("--database")
         .arg(format!("sqlite://{}", dir.join("portal.db").display()))
         .arg("--public-url")
         .arg(format!("http://127.0.0.1:{port}"))
         .arg("--password-profile")
-        .arg("load-test")
+        .arg(profile)
         .env("RUST_LOG", "debug");
     cmd
 }
 
 fn run(dir: &std::path::Path, port: u16, args: &[&str]) -> String {
-    let out = portal_cmd(dir, port).args(args).output().unwrap();
+    output_of(portal_cmd(dir, port).args(args))
+}
+
+/// Runs `cmd` to its end; its standard output, after asserting success.
+pub fn output_of(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -28,7 +38,7 @@ fn run(dir: &std::path::Path, port: u16, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -37,11 +47,16 @@ fn free_port() -> u16 {
 }
 
 /// A running `serve` process; dropping it kills the process (SIGKILL) and reaps it.
-struct Server(Child);
+pub struct Server(Child);
 
 impl Server {
+    /// The process id, for reading `/proc/PID/status`.
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
     /// Sends SIGKILL and reaps the process: no graceful shutdown, as in a crash.
-    fn kill(mut self) {
+    pub fn kill(mut self) {
         self.0.kill().unwrap();
         self.0.wait().unwrap();
     }
@@ -56,7 +71,12 @@ impl Drop for Server {
 
 /// Starts `serve` and waits until it answers.
 async fn serve(dir: &std::path::Path, port: u16) -> Server {
-    let child = portal_cmd(dir, port)
+    serve_with(portal_cmd(dir, port), port).await
+}
+
+/// Starts `serve` from `cmd` (the global options set) and waits until it answers on `port`.
+pub async fn serve_with(mut cmd: Command, port: u16) -> Server {
+    let child = cmd
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -75,7 +95,11 @@ async fn serve(dir: &std::path::Path, port: u16) -> Server {
     panic!("portal did not start");
 }
 
-async fn login(base: &str, email: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
+pub async fn login(
+    base: &str,
+    email: &str,
+    password: &str,
+) -> (reqwest::Client, reqwest::Response) {
     let client = browser();
     let page = client
         .get(format!("{base}/login"))

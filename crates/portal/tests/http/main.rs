@@ -6,10 +6,14 @@
 
 mod binary;
 mod browser;
+mod burst;
 mod common;
+mod connections;
 mod flow;
+mod forwarded;
 mod gateway;
 mod logs;
 mod pages;
 mod phone;
 mod restart;
+mod streams;

@@ -153,3 +153,49 @@ impl Phone {
             .unwrap()
     }
 }
+
+/// A phone registered for a new, already enrolled account `email` with password `pw`,
+/// through an enrollment URI straight from the account functions (no browser flow).
+pub async fn registered_phone(portal: &crate::common::Portal, email: &str, pw: &str) -> Phone {
+    let id = portal.add_user(email, pw, true).await;
+    let user = portal.state.db.user_by_id(&id).await.unwrap().unwrap();
+    let uri = zweifaktor_portal::accounts::enrollment_uri(&portal.state, &user)
+        .await
+        .unwrap();
+    Phone::enroll(&uri).await
+}
+
+impl Phone {
+    /// Opens `GET /api/v1/device/stream` with this device's token.
+    pub async fn stream(&self) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(format!("{}/api/v1/device/stream", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Reads `stream` until it has sent a `challenge` event (`true`) or ended (`false`), failing
+/// the test if neither happens within `limit`.
+pub async fn next_challenge_or_end(
+    stream: &mut reqwest::Response,
+    limit: std::time::Duration,
+) -> bool {
+    let mut received = String::new();
+    loop {
+        let chunk = tokio::time::timeout(limit, stream.chunk())
+            .await
+            .expect("the stream neither sent a challenge nor ended in time");
+        match chunk {
+            Ok(Some(bytes)) => {
+                received.push_str(&String::from_utf8_lossy(&bytes));
+                if received.contains("event: challenge") && received.contains("\n\n") {
+                    return true;
+                }
+            }
+            Ok(None) | Err(_) => return false,
+        }
+    }
+}
