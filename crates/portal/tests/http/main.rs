@@ -4,12 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod backoff;
 mod binary;
 mod browser;
 mod common;
+mod enrollment;
 mod flow;
 mod gateway;
 mod logs;
 mod pages;
 mod phone;
 mod restart;
+mod second_factor;
+mod sessions;
