@@ -153,3 +153,103 @@ pub async fn remove_device(
         Removal::Removed
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use zeroize::Zeroizing;
+    use zweifaktor_protocol::OtpAuthUri;
+
+    use super::*;
+    use crate::web::tests::state;
+
+    /// The hash of the enroll token in `uri`.
+    fn token_hash(uri: &str) -> String {
+        let zf = OtpAuthUri::parse(uri).unwrap().zweifaktor.unwrap();
+        SecretToken::from_client(zf.enroll_token.expose_secret().to_string()).hash()
+    }
+
+    fn draft(id: &str) -> DeviceDraft<'static> {
+        DeviceDraft {
+            public_key: "pk".into(),
+            label: "Telefon",
+            platform: "headless".into(),
+            push_token: None,
+            id: id.into(),
+        }
+    }
+
+    /// Regression (issue 9, finding 1): a registration left the account "must enroll", and
+    /// the QR codes of the first-enrollment page (reachable with the password alone) stayed
+    /// usable after the first device. Now the first registration ends the enrollment for
+    /// good and voids those codes; a device added from the dashboard later leaves the others.
+    #[tokio::test]
+    async fn the_first_registration_ends_enrollment_and_voids_the_other_first_codes() {
+        let (state, _dir) = state().await;
+        let id = accounts::create_user_with_password(
+            &state,
+            "first@example.org",
+            Zeroizing::new("pw".into()),
+        )
+        .await
+        .unwrap();
+        let user = state.db.user_by_id(&id).await.unwrap().unwrap();
+        let shown = accounts::enrollment_uri(&state, &user).await.unwrap();
+        let shown_again = accounts::enrollment_uri(&state, &user).await.unwrap();
+        let first = register_device(&state, &token_hash(&shown), draft("d1"))
+            .await
+            .unwrap();
+        assert_eq!(first.unwrap().device.user_id, id);
+        let user = state.db.user_by_id(&id).await.unwrap().unwrap();
+        assert!(!user.must_enroll && user.ever_enrolled && !user.first_enrollment_open());
+        let late = register_device(&state, &token_hash(&shown_again), draft("d2"))
+            .await
+            .unwrap();
+        assert!(late.is_none(), "the other first-enrollment code is void");
+
+        let one = new_device(&state, &user).await.unwrap();
+        let two = new_device(&state, &user).await.unwrap();
+        assert!(
+            register_device(&state, &token_hash(&one), draft("d3"))
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            register_device(&state, &token_hash(&two), draft("d4"))
+                .await
+                .unwrap()
+                .is_some(),
+            "later registrations void nothing"
+        );
+    }
+
+    /// Removing the last device replaces the seed and makes a device due, but never reopens
+    /// the first enrollment.
+    #[tokio::test]
+    async fn removing_the_last_device_replaces_the_seed_without_reopening_first_enrollment() {
+        let (state, _dir) = state().await;
+        let id = accounts::create_user_with_password(
+            &state,
+            "last@example.org",
+            Zeroizing::new("pw".into()),
+        )
+        .await
+        .unwrap();
+        let user = state.db.user_by_id(&id).await.unwrap().unwrap();
+        let uri = accounts::enrollment_uri(&state, &user).await.unwrap();
+        register_device(&state, &token_hash(&uri), draft("d1"))
+            .await
+            .unwrap();
+        assert_eq!(
+            remove_device(&state, &user, "nope").await.unwrap(),
+            Removal::NotFound
+        );
+        assert_eq!(
+            remove_device(&state, &user, "d1").await.unwrap(),
+            Removal::RemovedLast
+        );
+        let after = state.db.user_by_id(&id).await.unwrap().unwrap();
+        assert_ne!(after.seed_enc, user.seed_enc, "new seed");
+        assert!(after.must_enroll && !after.first_enrollment_open());
+    }
+}

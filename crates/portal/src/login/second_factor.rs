@@ -179,7 +179,11 @@ pub async fn check(
     match proof {
         Proof::RecoveryCode(_) => replace_seed_in(&mut tx, state, &user.id).await?,
         Proof::Code(_) if session.stage == Stage::Enroll => {
-            tx.end_enrollment(&user.id).await?;
+            // The first enrollment's seed works in an app that did not register (any TOTP
+            // app): enrollment is done, and its other QR codes must not add devices later.
+            if tx.end_enrollment(&user.id).await? {
+                tx.void_enroll_tokens(&user.id).await?;
+            }
         }
         Proof::Code(_) => {}
     }
