@@ -16,7 +16,8 @@ fn enrolled_and_logged_in() -> (Portal, Device, Browser, String) {
     );
     let browser = Browser::new();
     let code_page = browser.login(&portal, &portal.email, &portal.password);
-    // First sign-in: the enrollment page, which carries the code form of this login.
+    // First sign-in: the device registered from the printed URI, so the code page (no seed
+    // after the password once an account has a device), which carries the code form.
     assert!(
         code_page.contains("id=\"code-form\""),
         "no code form after the password"

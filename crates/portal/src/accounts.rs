@@ -1,5 +1,6 @@
-//! Account operations shared by the operator CLI, the pages, the demo and tests: create an
-//! account, disable or unlock it, enrollment URIs, 2FA reset and recovery codes.
+//! Account operations shared by the operator CLI, the login's rules (`crate::login`), the demo
+//! and tests: create an account, disable or unlock it, enrollment URIs, 2FA reset, new seeds
+//! and recovery codes.
 
 use zeroize::Zeroizing;
 use zweifaktor_protocol::messages::EnrollToken;
@@ -15,7 +16,7 @@ use crate::tokens::RECOVERY_CODE_COUNT;
 use crate::keys::KeyError;
 use crate::password::{self, PasswordError};
 use crate::state::AppState;
-use crate::storage::StorageError;
+use crate::storage::{StorageError, WriteTx};
 use crate::tokens::{SecretToken, new_id, random_bytes};
 
 /// Seed length for new seeds: 160 bits, the HMAC-SHA1 output size RFC 4226 §4 recommends.
@@ -130,7 +131,8 @@ pub async fn set_disabled(
     Ok(())
 }
 
-/// Releases the lock after too many failures (operator action).
+/// Releases the lock after too many failed second factors, and the wrong-password back-off
+/// (operator action).
 pub async fn unlock(state: &AppState, email: &str) -> Result<(), AccountError> {
     let user = state
         .db
@@ -179,16 +181,20 @@ pub async fn enrollment_uri(
     Ok(uri.to_uri_string())
 }
 
-/// Resets an account's second factor: new seed, all devices and sessions revoked,
-/// enrollment due at the next login. Returns the new enrollment URI.
+/// Resets an account's second factor: new seed, all devices and sessions revoked, a new
+/// device and new recovery codes due. Returns the new enrollment URI for the operator to
+/// hand over (the account has had a device, so the password alone never shows this seed).
 pub async fn reset_2fa(state: &AppState, email: &str) -> Result<Zeroizing<String>, AccountError> {
     let user = state
         .db
         .user_by_email(email)
         .await?
         .ok_or(AccountError::NotFound)?;
-    replace_seed(state, &user.id).await?;
-    state.db.delete_user_sessions(&user.id).await?;
+    let mut tx = state.db.begin_write().await?;
+    replace_seed_in(&mut tx, state, &user.id).await?;
+    tx.set_recovery_codes_due(&user.id, true).await?;
+    tx.delete_user_sessions(&user.id).await?;
+    tx.commit().await?;
     tracing::info!(user = %user.id, "second factor reset by operator");
     let user = state
         .db
@@ -198,27 +204,33 @@ pub async fn reset_2fa(state: &AppState, email: &str) -> Result<Zeroizing<String
     enrollment_uri(state, &user).await
 }
 
-/// Gives an account a new seed, revokes its devices and marks enrollment as due.
-pub async fn replace_seed(state: &AppState, user_id: &str) -> Result<(), AccountError> {
-    state.db.revoke_all_devices(user_id).await?;
-    state.db.void_enroll_tokens(user_id).await?;
+/// Gives an account a new seed, revokes its devices and their unused enroll tokens, and
+/// makes a new device due, as part of `tx`.
+pub async fn replace_seed_in(
+    tx: &mut WriteTx,
+    state: &AppState,
+    user_id: &str,
+) -> Result<(), AccountError> {
+    tx.revoke_all_devices(user_id).await?;
+    tx.void_enroll_tokens(user_id).await?;
     let seed = Seed::from_bytes(random_bytes(SEED_BYTES));
     let sealed = state.keys.encrypt_seed(user_id, &seed)?;
-    state.db.set_seed(user_id, &sealed, true).await?;
+    tx.set_seed(user_id, &sealed).await?;
     Ok(())
 }
 
-/// Issues a new set of one-time recovery codes (replacing older ones) and returns them, to
-/// be shown once.
-pub async fn issue_recovery_codes(
-    state: &AppState,
+/// Issues a new set of one-time recovery codes (replacing older ones) as part of `tx`, and
+/// returns them, to be shown once.
+pub async fn issue_recovery_codes_in(
+    tx: &mut WriteTx,
     user_id: &str,
 ) -> Result<Vec<SecretToken>, AccountError> {
     let codes: Vec<SecretToken> = (0..RECOVERY_CODE_COUNT)
         .map(|_| SecretToken::recovery_code())
         .collect();
     let hashes: Vec<String> = codes.iter().map(SecretToken::hash).collect();
-    state.db.replace_recovery_codes(user_id, &hashes).await?;
+    tx.replace_recovery_codes(user_id, &hashes).await?;
+    tx.set_recovery_codes_due(user_id, false).await?;
     tracing::info!(user = %user_id, "recovery codes issued");
     Ok(codes)
 }

@@ -1,5 +1,5 @@
-//! The security-code check: OCRA over the login's challenge nonce, or the current TOTP code
-//! as the offline fallback (DESIGN.md, "Security code").
+//! The security-code check: OCRA over the login's challenge nonce, or the TOTP code of the
+//! current or the previous time step as the offline fallback (DESIGN.md, "Security code").
 
 use zweifaktor_protocol::Seed;
 use zweifaktor_protocol::otp::ocra::NONCE_BYTES;
@@ -8,9 +8,12 @@ use zweifaktor_protocol::otp::{OtpParams, verify_totp, verify_zweifaktor_code};
 /// TOTP time step: 30 seconds, RFC 6238 §5.2's recommendation and the enrollment URI's period.
 pub const TOTP_PERIOD_SECS: u64 = 30;
 
-/// TOTP steps accepted before and after the current one: RFC 6238 §5.2 recommends at most one
-/// step of clock drift.
-pub const TOTP_SKEW_STEPS: u8 = 1;
+/// TOTP steps accepted before the current one. RFC 6238 §5.2 recommends at most one step
+/// "for transmission delay": a code typed just before its step ended arrives in the next.
+/// No step ahead is accepted: the app and the portal take their time from synchronised
+/// clocks, and each accepted step is one more code that a guess can hit (crate README,
+/// "Guessing odds": with the OCRA code, 3 codes per guess instead of 4).
+pub const TOTP_PAST_STEPS: u64 = 1;
 
 /// What a typed code matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,17 +42,10 @@ pub fn check_login_code(seed: &Seed, nonce_hex: &str, code: &str, now: i64) -> C
     let Ok(now) = u64::try_from(now) else {
         return CodeMatch::NoMatch;
     };
-    match verify_totp(
-        seed,
-        OtpParams::default(),
-        TOTP_PERIOD_SECS,
-        code,
-        now,
-        TOTP_SKEW_STEPS,
-    ) {
-        Some(step) => CodeMatch::Totp { step },
-        None => CodeMatch::NoMatch,
-    }
+    (0..=TOTP_PAST_STEPS)
+        .filter_map(|back| now.checked_sub(back * TOTP_PERIOD_SECS))
+        .find_map(|at| verify_totp(seed, OtpParams::default(), TOTP_PERIOD_SECS, code, at, 0))
+        .map_or(CodeMatch::NoMatch, |step| CodeMatch::Totp { step })
 }
 
 #[cfg(test)]
@@ -105,6 +101,32 @@ mod tests {
                 CodeMatch::NoMatch
             );
         }
+    }
+
+    /// Regression (issue 9, finding 7): the code of the next time step was accepted too, one
+    /// more accepted code per guess than RFC 6238 §5.2's transmission delay needs.
+    #[test]
+    fn totp_of_the_next_step_is_refused() {
+        let nonce = hex::encode([1u8; 32]);
+        let period = i64::try_from(TOTP_PERIOD_SECS).unwrap();
+        let at = |t: i64| {
+            totp(
+                &seed(),
+                OtpParams::default(),
+                TOTP_PERIOD_SECS,
+                u64::try_from(t).unwrap(),
+            )
+            .unwrap()
+        };
+        let next = at(NOW + period);
+        assert!(
+            next.as_str() != at(NOW).as_str() && next.as_str() != at(NOW - period).as_str(),
+            "the seed's three codes differ at NOW"
+        );
+        assert_eq!(
+            check_login_code(&seed(), &nonce, next.as_str(), NOW),
+            CodeMatch::NoMatch
+        );
     }
 
     #[test]

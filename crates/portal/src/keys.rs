@@ -5,7 +5,9 @@
 //! - the **seed key** that encrypts OTP seeds at rest with XChaCha20-Poly1305, so a copy of the
 //!   database alone does not reveal any seed.
 //!
-//! Both are created on first start with mode 0600 and read on every later start.
+//! Both are created on first start with mode 0600 and read on every later start. A third key,
+//! for the login form's CSRF tokens, is derived from the seed key, so instances that share
+//! the key files accept each other's forms.
 
 use std::fs::OpenOptions;
 use std::io::{ErrorKind, Read, Write};
@@ -15,6 +17,8 @@ use base64::Engine as _;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use ed25519_dalek::SigningKey;
+use hmac::{Hmac, Mac as _};
+use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use zweifaktor_protocol::Seed;
 
@@ -59,10 +63,16 @@ pub enum KeyError {
 #[derive(Zeroize, ZeroizeOnDrop)]
 struct SeedKey([u8; KEY_LEN]);
 
-/// Both portal keys, loaded once at start and shared read-only.
+/// Label of the login-form key derived from the seed key (HMAC-SHA256 of the label under the
+/// seed key, a PRF used as a KDF as in RFC 5869's expand step): a key for one purpose only.
+const FORM_KEY_LABEL: &[u8] = b"zweifaktor-portal login-form csrf v1";
+
+/// Both portal keys, loaded once at start and shared read-only, and the form key derived
+/// from them.
 pub struct PortalKeys {
     signing: SigningKey,
     seed_key: SeedKey,
+    form_key: SeedKey,
 }
 
 impl std::fmt::Debug for PortalKeys {
@@ -82,10 +92,27 @@ impl PortalKeys {
         })?;
         let signing = load_or_create_file(&dir.join(SIGNING_KEY_FILE))?;
         let seed = load_or_create_file(&dir.join(SEED_KEY_FILE))?;
+        let form_key = SeedKey(mac(&seed[..], FORM_KEY_LABEL));
         Ok(Self {
             signing: SigningKey::from_bytes(&signing),
             seed_key: SeedKey(*seed),
+            form_key,
         })
+    }
+
+    /// HMAC-SHA256 of `message` under the login-form key: binds a login form's CSRF token to
+    /// its cookie without storing anything.
+    pub fn form_mac(&self, message: &[u8]) -> [u8; 32] {
+        mac(&self.form_key.0, message)
+    }
+
+    /// Whether `tag` is [`PortalKeys::form_mac`] of `message`, compared in constant time.
+    pub fn verify_form_mac(&self, message: &[u8], tag: &[u8]) -> bool {
+        let Ok(mut check) = <Hmac<Sha256>>::new_from_slice(&self.form_key.0) else {
+            return false;
+        };
+        check.update(message);
+        check.verify_slice(tag).is_ok()
     }
 
     /// The challenge-signing key.
@@ -142,6 +169,16 @@ impl PortalKeys {
             .map_err(|_| KeyError::SeedAuthentication)?;
         Ok(Seed::from_bytes(plain))
     }
+}
+
+/// HMAC-SHA256 of `message` under `key`.
+fn mac(key: &[u8], message: &[u8]) -> [u8; KEY_LEN] {
+    let mut out = [0u8; KEY_LEN];
+    if let Ok(mut m) = <Hmac<Sha256>>::new_from_slice(key) {
+        m.update(message);
+        out.copy_from_slice(&m.finalize().into_bytes());
+    }
+    out
 }
 
 /// Reads a 32-byte key file, or creates it with fresh random bytes and mode 0600.
@@ -246,6 +283,19 @@ mod tests {
         let b = PortalKeys::load_or_create(tempfile::tempdir().unwrap().path()).unwrap();
         let stored = a.encrypt_seed("u", &Seed::from_bytes(vec![1; 20])).unwrap();
         assert!(b.decrypt_seed("u", &stored).is_err());
+    }
+
+    #[test]
+    fn form_macs_verify_under_the_same_keys_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = PortalKeys::load_or_create(dir.path()).unwrap();
+        let again = PortalKeys::load_or_create(dir.path()).unwrap();
+        let tag = keys.form_mac(b"cookie|1700000000");
+        assert!(again.verify_form_mac(b"cookie|1700000000", &tag));
+        assert!(!keys.verify_form_mac(b"cookie|1700000001", &tag));
+        assert!(!keys.verify_form_mac(b"cookie|1700000000", &tag[..31]));
+        let other = PortalKeys::load_or_create(tempfile::tempdir().unwrap().path()).unwrap();
+        assert!(!other.verify_form_mac(b"cookie|1700000000", &tag));
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! that nonce (or the current TOTP code) and opens the dashboard.
 //!
 //! # Layout
+//! - [`login`]: the browser login's rules (stages, the password step, the shared
+//!   second-factor rules, enrollment, password change), one transaction per step.
 //! - [`accounts`]: accounts, enrollment URIs, 2FA reset, recovery codes.
 //! - [`config`]: settings of an instance.
 //! - [`state`]: [`AppState`], shared by all handlers.
@@ -31,6 +33,7 @@ pub mod error;
 pub mod hub;
 pub mod i18n;
 pub mod keys;
+pub mod login;
 pub mod password;
 pub mod ratelimit;
 pub mod server;

@@ -1,11 +1,11 @@
 //! In-memory token-bucket rate limits per account and per client address, in bounded memory.
 //!
 //! Each portal instance keeps its own buckets; with several instances an attacker gets at
-//! most one budget per instance, which the account lock (see `storage::users`) still caps.
+//! most one budget per instance. What the database keeps caps that across instances: the
+//! wrong-password back-off stored with the account (`login::backoff`) for passwords, and the
+//! account lock after failed second factors (`storage::users`) for codes.
 //!
-//! Memory (issue 9, finding 9): the buckets used to be keyed by the submitted text (up to the
-//! 16 KiB body limit per e-mail address) and never freed. Now a key is a fixed-size digest,
-//! and a bucket that has refilled completely is removed: a missing bucket and a full one
+//! Memory is bounded: a key is a fixed-size digest (never the submitted text), and a bucket that has refilled completely is removed: a missing bucket and a full one
 //! behave the same, so removing it gives nobody anything. Buckets that are still limiting are
 //! never removed, however full the table gets, since removing one would hand its key a fresh
 //! budget. Instead each kind of bucket has at most [`MAX_ENTRIES_PER_KIND`] entries; when

@@ -26,6 +26,7 @@ pub static DE: Texts = Texts {
     code_label: "Sicherheitscode",
     code_submit: "Weiter",
     no_device_link: "Keinen Zugriff auf Authentifikations-Gerät?",
+    no_device_notice: "Für Ihr Konto ist derzeit kein Authentifikations-Gerät eingerichtet. Melden Sie sich mit einem Ihrer Wiederherstellungscodes an („Keinen Zugriff auf Authentifikations-Gerät?“) oder bitten Sie den Betreiber des Portals um einen neuen Einrichtungslink.",
     wrong_code: "Der Sicherheitscode ist falsch. Verbleibende Versuche:",
     too_many_codes: "Zu viele falsche Sicherheitscodes — bitte melden Sie sich erneut an.",
     timeout: "Zeitüberschreitung — bitte melden Sie sich erneut an.",

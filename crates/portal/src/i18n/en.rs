@@ -26,6 +26,7 @@ pub static EN: Texts = Texts {
     code_label: "Security code",
     code_submit: "Continue",
     no_device_link: "No access to your authentication device?",
+    no_device_notice: "No authentication device is set up for your account at the moment. Sign in with one of your recovery codes (“No access to your authentication device?”) or ask the portal's operator for a new set-up link.",
     wrong_code: "The security code is wrong. Tries left:",
     too_many_codes: "Too many wrong security codes — please sign in again.",
     timeout: "Timed out — please sign in again.",

@@ -141,6 +141,8 @@ pub struct Texts {
     pub code_submit: &'static str,
     /// Link to recovery.
     pub no_device_link: &'static str,
+    /// The code page of an account that has had devices and has none now.
+    pub no_device_notice: &'static str,
     /// Wrong code, followed by the tries left.
     pub wrong_code: &'static str,
     /// Too many wrong codes.

@@ -1,10 +1,11 @@
 //! Registered devices (apps), the single-use enroll tokens that let them register, and the
 //! answer nonces that stop replayed answers.
 
+use sqlx::AnyConnection;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use super::{Db, StorageError};
+use super::{Db, StorageError, WriteTx};
 
 /// An enroll token is valid this long (DESIGN.md Protocol v1: 10 minutes), enough to scan a
 /// QR code, short enough that a photographed letter soon becomes useless.
@@ -77,52 +78,17 @@ impl Db {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<String>, StorageError> {
-        let row = sqlx::query(
-            "SELECT user_id FROM enroll_tokens WHERE token_hash = $1 AND used = 0 AND expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(self.reader())
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let done =
-            sqlx::query("UPDATE enroll_tokens SET used = 1 WHERE token_hash = $1 AND used = 0")
-                .bind(token_hash)
-                .execute(self.writer())
-                .await?;
-        if done.rows_affected() == 0 {
-            return Ok(None);
-        }
-        Ok(Some(row.try_get("user_id")?))
+        Ok(consume_enroll_token_on(&mut *self.writer().acquire().await?, token_hash, now).await?)
     }
 
     /// Voids every unused enroll token of an account (2FA reset, new QR code).
     pub async fn void_enroll_tokens(&self, user_id: &str) -> Result<(), StorageError> {
-        sqlx::query("UPDATE enroll_tokens SET used = 1 WHERE user_id = $1")
-            .bind(user_id)
-            .execute(self.writer())
-            .await?;
-        Ok(())
+        Ok(void_enroll_tokens_on(&mut *self.writer().acquire().await?, user_id).await?)
     }
 
     /// Stores a registered device.
     pub async fn insert_device(&self, new: NewDevice<'_>) -> Result<(), StorageError> {
-        let d = new.device;
-        sqlx::query(
-            "INSERT INTO devices (id, user_id, public_key, label, platform, push_token, token_hash, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&d.id)
-        .bind(&d.user_id)
-        .bind(&d.public_key)
-        .bind(&d.label)
-        .bind(&d.platform)
-        .bind(new.push_token.map(str::to_string))
-        .bind(new.token_hash)
-        .bind(d.created_at)
-        .execute(self.writer())
-        .await?;
-        Ok(())
+        Ok(insert_device_on(&mut *self.writer().acquire().await?, new).await?)
     }
 
     /// The active device whose token hashes to `token_hash`.
@@ -178,28 +144,10 @@ impl Db {
         user_id: &str,
         device_id: &str,
     ) -> Result<bool, StorageError> {
-        let done = sqlx::query(
-            "UPDATE devices SET revoked = 1 WHERE id = $1 AND user_id = $2 AND revoked = 0",
-        )
-        .bind(device_id)
-        .bind(user_id)
-        .execute(self.writer())
-        .await?;
-        let revoked = done.rows_affected() > 0;
-        if revoked {
-            self.announce_revoked(user_id);
-        }
+        let mut tx = self.begin_write().await?;
+        let revoked = tx.revoke_device(user_id, device_id).await?;
+        tx.commit().await?;
         Ok(revoked)
-    }
-
-    /// Revokes every device of an account (2FA reset, recovery) and announces it.
-    pub async fn revoke_all_devices(&self, user_id: &str) -> Result<(), StorageError> {
-        sqlx::query("UPDATE devices SET revoked = 1 WHERE user_id = $1")
-            .bind(user_id)
-            .execute(self.writer())
-            .await?;
-        self.announce_revoked(user_id);
-        Ok(())
     }
 
     /// Records an answer nonce of a device; `false` if the device used it before (a replay).
@@ -222,6 +170,123 @@ impl Db {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+async fn consume_enroll_token_on(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query(
+        "UPDATE enroll_tokens SET used = 1 WHERE token_hash = $1 AND used = 0 AND expires_at > $2 \
+         RETURNING user_id",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| r.try_get("user_id")).transpose()
+}
+
+async fn void_enroll_tokens_on(conn: &mut AnyConnection, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE enroll_tokens SET used = 1 WHERE user_id = $1 AND used = 0")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+async fn insert_device_on(conn: &mut AnyConnection, new: NewDevice<'_>) -> Result<(), sqlx::Error> {
+    let d = new.device;
+    sqlx::query(
+        "INSERT INTO devices (id, user_id, public_key, label, platform, push_token, token_hash, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&d.id)
+    .bind(&d.user_id)
+    .bind(&d.public_key)
+    .bind(&d.label)
+    .bind(&d.platform)
+    .bind(new.push_token.map(str::to_string))
+    .bind(new.token_hash)
+    .bind(d.created_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn revoke_device_on(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    device_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE devices SET revoked = 1 WHERE id = $1 AND user_id = $2 AND revoked = 0",
+    )
+    .bind(device_id)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+impl WriteTx {
+    /// Uses up an enroll token (see [`Db::consume_enroll_token`]).
+    pub async fn consume_enroll_token(
+        &mut self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<String>, StorageError> {
+        Ok(consume_enroll_token_on(self.conn(), token_hash, now).await?)
+    }
+
+    /// Voids every unused enroll token of an account.
+    pub async fn void_enroll_tokens(&mut self, user_id: &str) -> Result<(), StorageError> {
+        Ok(void_enroll_tokens_on(self.conn(), user_id).await?)
+    }
+
+    /// Stores a registered device.
+    pub async fn insert_device(&mut self, new: NewDevice<'_>) -> Result<(), StorageError> {
+        Ok(insert_device_on(self.conn(), new).await?)
+    }
+
+    /// Revokes one device of an account; `false` if there was no such active device. The
+    /// revocation is announced when the transaction commits ([`WriteTx::commit`]).
+    pub async fn revoke_device(
+        &mut self,
+        user_id: &str,
+        device_id: &str,
+    ) -> Result<bool, StorageError> {
+        let revoked = revoke_device_on(self.conn(), user_id, device_id).await?;
+        if revoked {
+            self.announce_after_commit(user_id);
+        }
+        Ok(revoked)
+    }
+
+    /// Revokes every device of an account (2FA reset, recovery, last device removed),
+    /// announced when the transaction commits.
+    pub async fn revoke_all_devices(&mut self, user_id: &str) -> Result<(), StorageError> {
+        let done = sqlx::query("UPDATE devices SET revoked = 1 WHERE user_id = $1 AND revoked = 0")
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
+        if done.rows_affected() > 0 {
+            self.announce_after_commit(user_id);
+        }
+        Ok(())
+    }
+
+    /// How many devices of the account are active.
+    pub async fn active_devices(&mut self, user_id: &str) -> Result<i64, StorageError> {
+        Ok(
+            sqlx::query("SELECT COUNT(*) AS n FROM devices WHERE user_id = $1 AND revoked = 0")
+                .bind(user_id)
+                .fetch_one(self.conn())
+                .await?
+                .try_get("n")?,
+        )
     }
 }
 
@@ -307,9 +372,18 @@ mod tests {
         assert!(!db.revoke_device("other", "d").await.unwrap());
         assert!(db.device_is_active("d").await.unwrap());
         assert!(revocations.is_empty(), "nothing revoked, nothing announced");
-        assert!(db.revoke_device("u", "d").await.unwrap());
-        assert_eq!(&*revocations.try_recv().unwrap(), "u");
-        db.revoke_all_devices("u").await.unwrap();
+        let mut tx = db.begin_write().await.unwrap();
+        tx.revoke_all_devices("u").await.unwrap();
+        drop(tx);
+        assert!(
+            revocations.is_empty(),
+            "a revocation that rolled back is not announced"
+        );
+        assert!(db.device_is_active("d").await.unwrap());
+        let mut tx = db.begin_write().await.unwrap();
+        tx.revoke_all_devices("u").await.unwrap();
+        assert!(revocations.is_empty(), "announced only after the commit");
+        tx.commit().await.unwrap();
         assert_eq!(&*revocations.try_recv().unwrap(), "u");
         assert!(!db.device_is_active("d").await.unwrap());
         assert!(db.device_by_token("th").await.unwrap().is_none());

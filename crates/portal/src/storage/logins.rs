@@ -12,8 +12,10 @@ use super::{Db, StorageError, WriteTx};
 /// "Zeitüberschreitung" and the user logs in again.
 pub const LOGIN_LIFETIME_SECS: i64 = 5 * 60;
 
-/// Wrong codes per login before it ends (DESIGN.md: at most 5; with a 6-digit code that leaves
-/// an attacker a 5-in-a-million chance per password success).
+/// Wrong codes per login before it ends (DESIGN.md: at most 5). A guess can hit 3 codes (the
+/// OCRA code and the TOTP codes of this and the previous step), so a login gives a password
+/// holder at most a 15-in-a-million chance; the account's lock bounds all logins together
+/// (crate README, "Guessing odds").
 pub const MAX_WRONG_CODES: i64 = 5;
 
 /// How a login attempt ended, or that it has not yet.

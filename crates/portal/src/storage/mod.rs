@@ -147,8 +147,8 @@ impl Db {
         self.revoked.subscribe()
     }
 
-    /// Announces that devices of `user_id` were revoked. The `revoke_*` methods call it; a
-    /// revocation written inside a [`WriteTx`] must call it after the commit.
+    /// Announces that devices of `user_id` were revoked. [`WriteTx::commit`] calls it for the
+    /// revocations written in the transaction, so no path can forget it.
     pub fn announce_revoked(&self, user_id: &str) {
         let _listeners = self.revoked.send(user_id.into());
     }
@@ -166,7 +166,11 @@ impl Db {
     /// Starts a transaction on the writer, so the writes of one request step commit
     /// together or not at all, as one commit instead of one per statement.
     pub async fn begin_write(&self) -> Result<WriteTx, StorageError> {
-        Ok(WriteTx(self.writer.begin().await?))
+        Ok(WriteTx {
+            tx: self.writer.begin().await?,
+            db: self.clone(),
+            revoked_accounts: Vec::new(),
+        })
     }
 
     /// Sends a PostgreSQL notification (`pg_notify`) on `channel`.
@@ -189,18 +193,32 @@ impl Db {
 /// The writes of one request step, committed together by [`WriteTx::commit`]; dropped
 /// without a commit, none of them happened. The statements are methods in the submodules.
 #[derive(Debug)]
-pub struct WriteTx(Transaction<'static, Any>);
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    db: Db,
+    revoked_accounts: Vec<Arc<str>>,
+}
 
 impl WriteTx {
-    /// Makes every write of this transaction durable at once.
+    /// Makes every write of this transaction durable at once, then announces the device
+    /// revocations it wrote: a stream must not end for a revocation that rolled back, nor
+    /// stay open for one that committed.
     pub async fn commit(self) -> Result<(), StorageError> {
-        self.0.commit().await?;
+        self.tx.commit().await?;
+        for user_id in &self.revoked_accounts {
+            self.db.announce_revoked(user_id);
+        }
         Ok(())
+    }
+
+    /// Notes that devices of `user_id` were revoked in this transaction.
+    pub(crate) fn announce_after_commit(&mut self, user_id: &str) {
+        self.revoked_accounts.push(user_id.into());
     }
 
     /// The transaction's connection, for the submodules' statements.
     pub(crate) fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.0
+        &mut self.tx
     }
 }
 

@@ -1,6 +1,42 @@
 //! One-time recovery codes, stored as SHA-256 hashes.
 
-use super::{Db, StorageError};
+use sqlx::AnyConnection;
+
+use super::{Db, StorageError, WriteTx};
+
+async fn replace_on(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    hashes: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    for hash in hashes {
+        sqlx::query("INSERT INTO recovery_codes (code_hash, user_id) VALUES ($1, $2)")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn consume_on(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    code_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE recovery_codes SET used = 1 WHERE user_id = $1 AND code_hash = $2 AND used = 0",
+    )
+    .bind(user_id)
+    .bind(code_hash)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
 
 impl Db {
     /// Replaces all recovery codes of an account with these hashes.
@@ -9,20 +45,9 @@ impl Db {
         user_id: &str,
         hashes: &[String],
     ) -> Result<(), StorageError> {
-        let mut tx = self.writer().begin().await?;
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        for hash in hashes {
-            sqlx::query("INSERT INTO recovery_codes (code_hash, user_id) VALUES ($1, $2)")
-                .bind(hash)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let mut tx = self.begin_write().await?;
+        tx.replace_recovery_codes(user_id, hashes).await?;
+        tx.commit().await
     }
 
     /// Uses up a recovery code of `user_id`; `true` exactly once per code.
@@ -31,14 +56,27 @@ impl Db {
         user_id: &str,
         code_hash: &str,
     ) -> Result<bool, StorageError> {
-        let done = sqlx::query(
-            "UPDATE recovery_codes SET used = 1 WHERE user_id = $1 AND code_hash = $2 AND used = 0",
-        )
-        .bind(user_id)
-        .bind(code_hash)
-        .execute(self.writer())
-        .await?;
-        Ok(done.rows_affected() > 0)
+        Ok(consume_on(&mut *self.writer().acquire().await?, user_id, code_hash).await?)
+    }
+}
+
+impl WriteTx {
+    /// Replaces all recovery codes of an account with these hashes.
+    pub async fn replace_recovery_codes(
+        &mut self,
+        user_id: &str,
+        hashes: &[String],
+    ) -> Result<(), StorageError> {
+        Ok(replace_on(self.conn(), user_id, hashes).await?)
+    }
+
+    /// Uses up a recovery code of `user_id`; `true` exactly once per code.
+    pub async fn consume_recovery_code(
+        &mut self,
+        user_id: &str,
+        code_hash: &str,
+    ) -> Result<bool, StorageError> {
+        Ok(consume_on(self.conn(), user_id, code_hash).await?)
     }
 }
 

@@ -20,14 +20,16 @@ pub const SESSION_MAX_SECS: i64 = 12 * 60 * 60;
 /// each (every page and form of a login touched its session).
 pub const SESSION_TOUCH_SECS: i64 = 60;
 
-/// How far a session has got through the login.
+/// How far a session has got through the login. Which step leads from which stage to which
+/// is written once, in `crate::login::stage`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
-    /// No password checked yet.
+    /// No password checked yet (no session is stored for it: the login form needs none).
     Anonymous,
     /// Password checked; waiting for the security code of the session's login.
     Code,
-    /// Password checked, no device yet: enrollment, then the first code.
+    /// Password checked on an account that never had a device: its first enrollment, then
+    /// the first code.
     Enroll,
     /// Fully logged in.
     Authenticated,
@@ -151,6 +153,37 @@ impl WriteTx {
     pub async fn delete_session(&mut self, id_hash: &str) -> Result<(), StorageError> {
         Ok(delete_on(self.conn(), id_hash).await?)
     }
+
+    /// Ends every session of an account except `keep` (a password change keeps the
+    /// changing browser's session, which it then rotates).
+    pub async fn delete_other_sessions(
+        &mut self,
+        user_id: &str,
+        keep: &str,
+    ) -> Result<(), StorageError> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(user_id)
+            .bind(keep)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of an account (2FA reset).
+    pub async fn delete_user_sessions(&mut self, user_id: &str) -> Result<(), StorageError> {
+        Ok(delete_user_sessions_on(self.conn(), user_id).await?)
+    }
+}
+
+async fn delete_user_sessions_on(
+    conn: &mut AnyConnection,
+    user_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 impl Db {
@@ -196,13 +229,9 @@ impl Db {
         Ok(delete_on(&mut *self.writer().acquire().await?, id_hash).await?)
     }
 
-    /// Ends every session of an account (disable, 2FA reset).
+    /// Ends every session of an account (disable, password reset).
     pub async fn delete_user_sessions(&self, user_id: &str) -> Result<(), StorageError> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(self.writer())
-            .await?;
-        Ok(())
+        Ok(delete_user_sessions_on(&mut *self.writer().acquire().await?, user_id).await?)
     }
 
     /// Removes sessions past their expiry.

@@ -1,4 +1,6 @@
-//! Accounts: e-mail, Argon2id hash, encrypted seed, and the failure counter behind the lock.
+//! Accounts: e-mail, Argon2id hash, encrypted seed, the counter of failed second factors
+//! behind the lock, the wrong-password back-off, and the enrollment facts the login's rules
+//! read (`crate::login`).
 
 use sqlx::AnyConnection;
 use sqlx::Row as _;
@@ -6,8 +8,11 @@ use sqlx::any::AnyRow;
 
 use super::{Db, StorageError, WriteTx};
 
-/// Consecutive failed password or code checks after which an account is locked until an
-/// operator releases it (NIST SP 800-63B §5.2.2: no more than 100 consecutive failures).
+/// Failed second factors (security codes, TOTP codes, recovery codes entered after a right
+/// password) after which an account is locked until an operator releases it (NIST SP
+/// 800-63B §5.2.2: no more than 100 failed attempts). Wrong passwords do not count here, so
+/// that nobody can lock an account by knowing its e-mail address; they back off instead
+/// (`crate::login::backoff`).
 pub const LOCK_AFTER_FAILURES: i64 = 100;
 
 /// One account as stored. `Debug` leaves out the password hash and the sealed seed.
@@ -22,10 +27,20 @@ pub struct User {
     pub seed_enc: String,
     /// Disabled by an operator.
     pub disabled: bool,
-    /// Consecutive failed checks.
+    /// Failed second factors not forgiven by a passed one (see `crate::login::second_factor`).
     pub failures: i64,
-    /// A recovery code was used or 2FA was reset: the next page is enrollment.
+    /// No device is registered since the account was created, its last device was removed, a
+    /// recovery code was used or 2FA was reset: a new device is due.
     pub must_enroll: bool,
+    /// The account has had its second factor set up at least once (a device registered or
+    /// the first enrollment's code entered): no seed is ever shown after the password alone.
+    pub ever_enrolled: bool,
+    /// The next passed second factor shows a new set of recovery codes.
+    pub recovery_codes_due: bool,
+    /// Consecutive wrong passwords, for the back-off.
+    pub password_failures: i64,
+    /// Unix seconds of the last wrong password.
+    pub password_failed_at: i64,
     /// The password is a one-time initial password that must be replaced after login.
     pub must_change_password: bool,
 }
@@ -37,14 +52,22 @@ impl std::fmt::Debug for User {
             .field("disabled", &self.disabled)
             .field("failures", &self.failures)
             .field("must_enroll", &self.must_enroll)
+            .field("ever_enrolled", &self.ever_enrolled)
+            .field("password_failures", &self.password_failures)
             .finish_non_exhaustive()
     }
 }
 
 impl User {
-    /// Locked after too many consecutive failures.
+    /// Locked after too many failed second factors.
     pub fn locked(&self) -> bool {
         self.failures >= LOCK_AFTER_FAILURES
+    }
+
+    /// The first enrollment is open: the account never had a device, so the page after the
+    /// password may show its seed (DESIGN.md, "Portal").
+    pub fn first_enrollment_open(&self) -> bool {
+        self.must_enroll && !self.ever_enrolled
     }
 }
 
@@ -54,15 +77,26 @@ pub fn normalise_email(email: &str) -> String {
 }
 
 fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
+    read_user(row, "")
+}
+
+/// The account in `row`, its columns named with `prefix` (empty, or `u_` for a join).
+fn read_user(row: &AnyRow, prefix: &str) -> Result<User, sqlx::Error> {
+    let text = |name: &str| row.try_get::<String, _>(format!("{prefix}{name}").as_str());
+    let number = |name: &str| row.try_get::<i64, _>(format!("{prefix}{name}").as_str());
     Ok(User {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        password_hash: row.try_get("password_hash")?,
-        seed_enc: row.try_get("seed_enc")?,
-        disabled: row.try_get::<i64, _>("disabled")? != 0,
-        failures: row.try_get("failures")?,
-        must_enroll: row.try_get::<i64, _>("must_enroll")? != 0,
-        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+        id: text("id")?,
+        email: text("email")?,
+        password_hash: text("password_hash")?,
+        seed_enc: text("seed_enc")?,
+        disabled: number("disabled")? != 0,
+        failures: number("failures")?,
+        must_enroll: number("must_enroll")? != 0,
+        ever_enrolled: number("ever_enrolled")? != 0,
+        recovery_codes_due: number("recovery_codes_due")? != 0,
+        password_failures: number("password_failures")?,
+        password_failed_at: number("password_failed_at")?,
+        must_change_password: number("must_change_password")? != 0,
     })
 }
 
@@ -71,24 +105,18 @@ fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
 pub(super) const JOINED_COLUMNS: &str = "u.id AS u_id, u.email AS u_email, \
      u.password_hash AS u_password_hash, u.seed_enc AS u_seed_enc, u.disabled AS u_disabled, \
      u.failures AS u_failures, u.must_enroll AS u_must_enroll, \
+     u.ever_enrolled AS u_ever_enrolled, u.recovery_codes_due AS u_recovery_codes_due, \
+     u.password_failures AS u_password_failures, u.password_failed_at AS u_password_failed_at, \
      u.must_change_password AS u_must_change_password";
 
 /// The account of a row selected with [`JOINED_COLUMNS`].
 pub(super) fn from_joined_row(row: &AnyRow) -> Result<User, sqlx::Error> {
-    Ok(User {
-        id: row.try_get("u_id")?,
-        email: row.try_get("u_email")?,
-        password_hash: row.try_get("u_password_hash")?,
-        seed_enc: row.try_get("u_seed_enc")?,
-        disabled: row.try_get::<i64, _>("u_disabled")? != 0,
-        failures: row.try_get("u_failures")?,
-        must_enroll: row.try_get::<i64, _>("u_must_enroll")? != 0,
-        must_change_password: row.try_get::<i64, _>("u_must_change_password")? != 0,
-    })
+    read_user(row, "u_")
 }
 
-const COLUMNS: &str =
-    "id, email, password_hash, seed_enc, disabled, failures, must_enroll, must_change_password";
+const COLUMNS: &str = "id, email, password_hash, seed_enc, disabled, failures, must_enroll, \
+     ever_enrolled, recovery_codes_due, password_failures, password_failed_at, \
+     must_change_password";
 
 impl Db {
     /// Stores a new account; `Ok(false)` when the e-mail address is taken.
@@ -101,8 +129,8 @@ impl Db {
         now: i64,
     ) -> Result<bool, StorageError> {
         let result = sqlx::query(
-            "INSERT INTO users (id, email, password_hash, seed_enc, must_enroll, created_at) \
-             VALUES ($1, $2, $3, $4, 1, $5)",
+            "INSERT INTO users (id, email, password_hash, seed_enc, must_enroll, \
+             recovery_codes_due, created_at) VALUES ($1, $2, $3, $4, 1, 1, $5)",
         )
         .bind(id)
         .bind(normalise_email(email))
@@ -146,44 +174,15 @@ impl Db {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Counts one failed check and returns the new number of consecutive failures.
+    /// Counts one failed second factor and returns the new count.
     pub async fn record_failure(&self, user_id: &str) -> Result<i64, StorageError> {
         Ok(record_failure_on(&mut *self.writer().acquire().await?, user_id).await?)
     }
 
-    /// Clears the failure counter after a complete login, or when an operator unlocks.
+    /// Clears the failure counter and the password back-off when an operator unlocks or
+    /// gives the account a new password.
     pub async fn reset_failures(&self, user_id: &str) -> Result<(), StorageError> {
         Ok(reset_failures_on(&mut *self.writer().acquire().await?, user_id).await?)
-    }
-
-    /// Replaces the seed (2FA reset, recovery) and sets whether enrollment is due.
-    pub async fn set_seed(
-        &self,
-        user_id: &str,
-        seed_enc: &str,
-        must_enroll: bool,
-    ) -> Result<(), StorageError> {
-        sqlx::query("UPDATE users SET seed_enc = $1, must_enroll = $2 WHERE id = $3")
-            .bind(seed_enc)
-            .bind(i64::from(must_enroll))
-            .bind(user_id)
-            .execute(self.writer())
-            .await?;
-        Ok(())
-    }
-
-    /// Records that the TOTP code of `step` was used; `false` if this or a later step was
-    /// accepted before (RFC 6238 §5.2: each code is accepted once).
-    pub async fn accept_totp_step(&self, user_id: &str, step: u64) -> Result<bool, StorageError> {
-        let step = i64::try_from(step).unwrap_or(i64::MAX);
-        let done = sqlx::query(
-            "UPDATE users SET last_totp_step = $1 WHERE id = $2 AND last_totp_step < $1",
-        )
-        .bind(step)
-        .bind(user_id)
-        .execute(self.writer())
-        .await?;
-        Ok(done.rows_affected() > 0)
     }
 
     /// Replaces the password hash; `one_time` marks it as an initial password that must be
@@ -194,19 +193,25 @@ impl Db {
         hash: &str,
         one_time: bool,
     ) -> Result<(), StorageError> {
-        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
-            .bind(hash)
-            .bind(i64::from(one_time))
-            .bind(user_id)
-            .execute(self.writer())
-            .await?;
-        Ok(())
+        Ok(set_password_hash_on(
+            &mut *self.writer().acquire().await?,
+            user_id,
+            hash,
+            one_time,
+        )
+        .await?)
     }
 
-    /// Marks enrollment as done (first code entered) or due.
+    /// Marks the account as past its first login (enrolled, no recovery codes due), as test
+    /// fixtures and the load tool set accounts up; `true` makes a new device due again.
     pub async fn set_must_enroll(&self, user_id: &str, due: bool) -> Result<(), StorageError> {
-        sqlx::query("UPDATE users SET must_enroll = $1 WHERE id = $2")
-            .bind(i64::from(due))
+        let statement = if due {
+            "UPDATE users SET must_enroll = 1 WHERE id = $1"
+        } else {
+            "UPDATE users SET must_enroll = 0, ever_enrolled = 1, recovery_codes_due = 0 \
+             WHERE id = $1"
+        };
+        sqlx::query(statement)
             .bind(user_id)
             .execute(self.writer())
             .await?;
@@ -223,7 +228,25 @@ async fn record_failure_on(conn: &mut AnyConnection, user_id: &str) -> Result<i6
 }
 
 async fn reset_failures_on(conn: &mut AnyConnection, user_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET failures = 0 WHERE id = $1 AND failures <> 0")
+    sqlx::query(
+        "UPDATE users SET failures = 0, password_failures = 0 WHERE id = $1 \
+         AND (failures <> 0 OR password_failures <> 0)",
+    )
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn set_password_hash_on(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    hash: &str,
+    one_time: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(i64::from(one_time))
         .bind(user_id)
         .execute(conn)
         .await?;
@@ -231,14 +254,125 @@ async fn reset_failures_on(conn: &mut AnyConnection, user_id: &str) -> Result<()
 }
 
 impl WriteTx {
-    /// Counts one failed check and returns the new number of consecutive failures.
+    /// Counts one failed second factor and returns the new count.
     pub async fn record_failure(&mut self, user_id: &str) -> Result<i64, StorageError> {
         Ok(record_failure_on(self.conn(), user_id).await?)
     }
 
-    /// Clears the failure counter after a complete login.
-    pub async fn reset_failures(&mut self, user_id: &str) -> Result<(), StorageError> {
-        Ok(reset_failures_on(self.conn(), user_id).await?)
+    /// Forgives `count` failed second factors (those of the login that just passed), never
+    /// going below zero.
+    pub async fn forgive_failures(
+        &mut self,
+        user_id: &str,
+        count: i64,
+    ) -> Result<(), StorageError> {
+        if count <= 0 {
+            return Ok(());
+        }
+        sqlx::query(
+            "UPDATE users SET failures = CASE WHEN failures > $1 THEN failures - $1 ELSE 0 END \
+             WHERE id = $2",
+        )
+        .bind(count)
+        .bind(user_id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Counts one wrong password at `now` and returns the new number in a row.
+    pub async fn record_password_failure(
+        &mut self,
+        user_id: &str,
+        now: i64,
+    ) -> Result<i64, StorageError> {
+        Ok(sqlx::query(
+            "UPDATE users SET password_failures = password_failures + 1, \
+             password_failed_at = $1 WHERE id = $2 RETURNING password_failures",
+        )
+        .bind(now)
+        .bind(user_id)
+        .fetch_one(self.conn())
+        .await?
+        .try_get("password_failures")?)
+    }
+
+    /// Ends the wrong-password back-off after a right password.
+    pub async fn clear_password_failures(&mut self, user_id: &str) -> Result<(), StorageError> {
+        sqlx::query(
+            "UPDATE users SET password_failures = 0 WHERE id = $1 AND password_failures <> 0",
+        )
+        .bind(user_id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Records that the TOTP code of `step` was used; `false` if this or a later step was
+    /// accepted before (RFC 6238 §5.2: each code is accepted once).
+    pub async fn accept_totp_step(
+        &mut self,
+        user_id: &str,
+        step: u64,
+    ) -> Result<bool, StorageError> {
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
+        let done = sqlx::query(
+            "UPDATE users SET last_totp_step = $1 WHERE id = $2 AND last_totp_step < $1",
+        )
+        .bind(step)
+        .bind(user_id)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Ends a due enrollment: the account has a second factor now, and has had one.
+    /// Returns whether this was the account's first ever.
+    pub async fn end_enrollment(&mut self, user_id: &str) -> Result<bool, StorageError> {
+        let before: i64 = sqlx::query("SELECT ever_enrolled FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(self.conn())
+            .await?
+            .try_get("ever_enrolled")?;
+        sqlx::query("UPDATE users SET must_enroll = 0, ever_enrolled = 1 WHERE id = $1")
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
+        Ok(before == 0)
+    }
+
+    /// Replaces the seed and makes a new device due (2FA reset, recovery, last device gone).
+    pub async fn set_seed(&mut self, user_id: &str, seed_enc: &str) -> Result<(), StorageError> {
+        sqlx::query("UPDATE users SET seed_enc = $1, must_enroll = 1 WHERE id = $2")
+            .bind(seed_enc)
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Sets whether the next passed second factor shows new recovery codes.
+    pub async fn set_recovery_codes_due(
+        &mut self,
+        user_id: &str,
+        due: bool,
+    ) -> Result<(), StorageError> {
+        sqlx::query("UPDATE users SET recovery_codes_due = $1 WHERE id = $2")
+            .bind(i64::from(due))
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces the password hash (see [`Db::set_password_hash`]).
+    pub async fn set_password_hash(
+        &mut self,
+        user_id: &str,
+        hash: &str,
+        one_time: bool,
+    ) -> Result<(), StorageError> {
+        Ok(set_password_hash_on(self.conn(), user_id, hash, one_time).await?)
     }
 }
 
@@ -262,19 +396,34 @@ mod tests {
         let user = db.user_by_email("ANNA@example.org").await.unwrap().unwrap();
         assert_eq!(user.id, "u1");
         assert!(user.must_enroll && !user.disabled && !user.locked());
+        assert!(user.first_enrollment_open() && user.recovery_codes_due);
         assert!(db.set_disabled("anna@example.org", true).await.unwrap());
         assert!(!db.set_disabled("nobody@example.org", true).await.unwrap());
         assert!(db.user_by_id("u1").await.unwrap().unwrap().disabled);
         assert_eq!(db.record_failure("u1").await.unwrap(), 1);
         assert_eq!(db.record_failure("u1").await.unwrap(), 2);
         db.reset_failures("u1").await.unwrap();
-        assert!(db.accept_totp_step("u1", 5).await.unwrap());
+        let mut tx = db.begin_write().await.unwrap();
+        assert!(tx.accept_totp_step("u1", 5).await.unwrap());
         assert!(
-            !db.accept_totp_step("u1", 5).await.unwrap(),
+            !tx.accept_totp_step("u1", 5).await.unwrap(),
             "same step twice"
         );
-        assert!(!db.accept_totp_step("u1", 4).await.unwrap(), "older step");
-        assert!(db.accept_totp_step("u1", 6).await.unwrap());
-        assert_eq!(db.user_by_id("u1").await.unwrap().unwrap().failures, 0);
+        assert!(!tx.accept_totp_step("u1", 4).await.unwrap(), "older step");
+        assert!(tx.accept_totp_step("u1", 6).await.unwrap());
+        assert_eq!(tx.record_failure("u1").await.unwrap(), 1);
+        assert_eq!(tx.record_failure("u1").await.unwrap(), 2);
+        tx.forgive_failures("u1", 5).await.unwrap();
+        assert_eq!(tx.record_password_failure("u1", 9).await.unwrap(), 1);
+        assert!(
+            tx.end_enrollment("u1").await.unwrap(),
+            "the first enrollment"
+        );
+        assert!(!tx.end_enrollment("u1").await.unwrap());
+        tx.commit().await.unwrap();
+        let user = db.user_by_id("u1").await.unwrap().unwrap();
+        assert_eq!(user.failures, 0, "forgiving stops at zero");
+        assert_eq!((user.password_failures, user.password_failed_at), (1, 9));
+        assert!(user.ever_enrolled && !user.must_enroll && !user.first_enrollment_open());
     }
 }

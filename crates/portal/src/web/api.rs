@@ -30,8 +30,9 @@ use zweifaktor_protocol::messages::{
 
 use crate::error::AppError;
 use crate::hub::{ChallengeEvent, HubEvent};
+use crate::login::enrollment::{DeviceDraft, Registered, register_device};
 use crate::state::AppState;
-use crate::storage::devices::{Device, NewDevice};
+use crate::storage::devices::Device;
 use crate::storage::logins::{Login, LoginStatus};
 use crate::tokens::{SecretToken, random_bytes};
 
@@ -109,7 +110,8 @@ fn now_u64(state: &AppState) -> u64 {
     u64::try_from(state.now()).unwrap_or(0)
 }
 
-/// `POST /api/v1/devices`: registers a device with a single-use enroll token.
+/// `POST /api/v1/devices`: registers a device with a single-use enroll token; the
+/// registration ends the account's due enrollment (`crate::login::enrollment`).
 async fn register(
     State(state): State<Arc<AppState>>,
     body: Result<Json<RegisterDevice>, JsonRejection>,
@@ -127,39 +129,25 @@ async fn register(
         return Err(AppError::InvalidRequest("push token too long").into());
     }
     let enroll = SecretToken::from_client(request.enroll_token.expose_secret().to_string());
-    let Some(user_id) = state
-        .db
-        .consume_enroll_token(&enroll.hash(), state.now())
-        .await?
-    else {
-        tracing::info!("registration refused: enroll token unknown, used or expired");
-        return Err(AppError::Unauthorized.into());
-    };
     let mut id_bytes = [0u8; 16];
     id_bytes.copy_from_slice(&random_bytes(16));
     let device_id = DeviceId::from_random_bytes(id_bytes);
-    let token = SecretToken::generate();
     let platform = serde_json::to_value(request.platform)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
-    let device = Device {
+    let draft = DeviceDraft {
         id: device_id.to_string(),
-        user_id: user_id.clone(),
         public_key: encode_public_key(&request.device_key),
-        label: label.to_string(),
+        label,
         platform,
-        created_at: state.now(),
+        push_token: request.push_token.as_deref(),
     };
-    state
-        .db
-        .insert_device(NewDevice {
-            device: &device,
-            push_token: request.push_token.as_deref(),
-            token_hash: &token.hash(),
-        })
-        .await?;
-    tracing::info!(user = %user_id, device = %device.id, "device registered");
+    let Some(Registered { token, .. }) = register_device(&state, &enroll.hash(), draft).await?
+    else {
+        tracing::info!("registration refused: enroll token unknown, used or expired");
+        return Err(AppError::Unauthorized.into());
+    };
     let body = DeviceRegistered {
         device_id,
         device_token: DeviceToken::new(token.expose().to_string()),

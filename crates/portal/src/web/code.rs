@@ -1,5 +1,5 @@
-//! The "Eingabe Sicherheitscode" page, the status endpoint its script polls, and the end
-//! page of a login that was refused, timed out or failed.
+//! The "Eingabe Sicherheitscode" page, the status endpoint its script polls, the end page of a
+//! login that was refused, timed out or failed, and the page that shows new recovery codes.
 
 use std::sync::Arc;
 
@@ -7,23 +7,25 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::client::Client;
-use super::enroll::render_enroll;
-use super::session::{CurrentSession, check_csrf, rotate_in};
+use super::csrf::{CsrfForm, FormFields};
+use super::enroll::enroll_page;
+use super::guards::PendingLogin;
+use super::session::{CurrentSession, session_cookie};
 use super::{redirect_with_cookie, render, with_cookie};
-use crate::accounts;
-use crate::codes::{CodeMatch, check_login_code};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
-use crate::ratelimit::{CODE_PER_ACCOUNT, CODE_PER_ADDRESS};
+use crate::login::enrollment::{FirstEnrollment, first_enrollment};
+use crate::login::second_factor::{Proof, SecondFactorOutcome, check};
+use crate::login::session::StartedSession;
 use crate::state::AppState;
-use crate::storage::logins::{Login, LoginStatus, MAX_WRONG_CODES};
-use crate::storage::sessions::{Session, Stage};
-use crate::storage::users::User;
+use crate::storage::logins::LoginStatus;
+use crate::storage::sessions::Stage;
+use crate::tokens::SecretToken;
 
 /// Routes of this module.
 pub fn router() -> Router<Arc<AppState>> {
@@ -34,11 +36,12 @@ pub fn router() -> Router<Arc<AppState>> {
 
 #[derive(Template)]
 #[template(path = "code.html")]
-pub(crate) struct CodePage<'a> {
-    pub(crate) t: &'static Texts,
-    pub(crate) lang: &'static str,
-    pub(crate) csrf: &'a str,
-    pub(crate) error: Option<String>,
+struct CodePage<'a> {
+    t: &'static Texts,
+    lang: &'static str,
+    csrf: &'a str,
+    error: Option<String>,
+    no_device: bool,
 }
 
 #[derive(Template)]
@@ -51,56 +54,10 @@ struct RecoveryCodesPage {
 
 #[derive(Template)]
 #[template(path = "ended.html")]
-pub(crate) struct EndedPage {
-    pub(crate) t: &'static Texts,
-    pub(crate) lang: &'static str,
-    pub(crate) message: &'static str,
-}
-
-/// What the code step and the recovery step share: the login this session waits for, still
-/// open, with its account, and within the limits for checks per client address and per
-/// account. `Err` carries the page to show instead (back to the login form, or the end page
-/// of a finished login).
-pub(crate) async fn login_open_for_a_check(
-    state: &AppState,
-    session: &Session,
-    client: &Client,
-    lang: Lang,
-) -> Result<Result<(Login, User), Response>, AppError> {
-    let login_id = session
-        .login_id
-        .as_deref()
-        .filter(|_| matches!(session.stage, Stage::Code | Stage::Enroll));
-    let Some(login_id) = login_id else {
-        return Ok(Err(Redirect::to("/login").into_response()));
-    };
-    let Some((login, user)) = state.db.login_with_user(login_id).await? else {
-        return Ok(Err(Redirect::to("/login").into_response()));
-    };
-    let now = state.now();
-    let status = login.status_at(now);
-    if status != LoginStatus::Pending {
-        if login.status == LoginStatus::Pending {
-            state
-                .db
-                .finish_login(&login.id, LoginStatus::Expired)
-                .await?;
-        }
-        return ended(lang, status).map(Err);
-    }
-    state
-        .limiter
-        .check(&format!("code-ip:{}", client.ip), CODE_PER_ADDRESS, now)
-        .map_err(AppError::RateLimited)?;
-    state
-        .limiter
-        .check(
-            &format!("code-acct:{}", login.user_id),
-            CODE_PER_ACCOUNT,
-            now,
-        )
-        .map_err(AppError::RateLimited)?;
-    Ok(Ok((login, user)))
+struct EndedPage {
+    t: &'static Texts,
+    lang: &'static str,
+    message: &'static str,
 }
 
 /// The end page for a login that is no longer pending.
@@ -118,50 +75,35 @@ pub(crate) fn ended(lang: Lang, status: LoginStatus) -> Result<Response, AppErro
     })
 }
 
-/// The session's pending login, if the session is at the code or enrollment stage.
-pub(crate) async fn pending_login(
+/// The page with the code form for a waiting login: the first enrollment while it is open
+/// to this session, the code page otherwise; `error` about the last code.
+pub(crate) async fn waiting_page(
     state: &AppState,
-    session: Option<&Session>,
-) -> Result<Option<Login>, AppError> {
-    let Some(session) = session.filter(|s| matches!(s.stage, Stage::Code | Stage::Enroll)) else {
-        return Ok(None);
-    };
-    let Some(login_id) = session.login_id.as_deref() else {
-        return Ok(None);
-    };
-    let login = state.db.login_by_id(login_id).await?;
-    if let Some(login) = &login
-        && login.status == LoginStatus::Pending
-        && login.status_at(state.now()) == LoginStatus::Expired
-    {
-        state
-            .db
-            .finish_login(&login.id, LoginStatus::Expired)
-            .await?;
+    pending: &PendingLogin,
+    lang: Lang,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    match first_enrollment(state, &pending.session, &pending.user).await? {
+        FirstEnrollment::Show(uri) => enroll_page(&pending.session, uri, lang, error),
+        FirstEnrollment::Closed => render(&CodePage {
+            t: lang.texts(),
+            lang: lang.code(),
+            csrf: &pending.session.csrf,
+            error,
+            no_device: pending.user.must_enroll,
+        }),
     }
-    Ok(login)
 }
 
 async fn code_page(
     State(state): State<Arc<AppState>>,
-    CurrentSession(current): CurrentSession,
+    pending: PendingLogin,
     lang: Lang,
 ) -> Result<Response, AppError> {
-    let Some(session) = current.as_ref().filter(|s| s.stage == Stage::Code) else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    let Some(login) = pending_login(&state, Some(session)).await? else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    match login.status_at(state.now()) {
-        LoginStatus::Pending => render(&CodePage {
-            t: lang.texts(),
-            lang: lang.code(),
-            csrf: &session.csrf,
-            error: None,
-        }),
-        other => ended(lang, other),
+    if pending.session.stage == Stage::Enroll && pending.user.first_enrollment_open() {
+        return Ok(Redirect::to("/enroll").into_response());
     }
+    waiting_page(&state, &pending, lang, None).await
 }
 
 /// `{"state": "pending" | "denied" | "expired" | "failed" | ..., "devices": N}` for the page
@@ -170,7 +112,15 @@ async fn status(
     State(state): State<Arc<AppState>>,
     CurrentSession(current): CurrentSession,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let Some(login) = pending_login(&state, current.as_ref()).await? else {
+    let login_id = current
+        .as_ref()
+        .filter(|s| crate::login::stage::awaits_second_factor(s.stage))
+        .and_then(|s| s.login_id.as_deref());
+    let login = match login_id {
+        Some(id) => state.db.login_by_id(id).await?,
+        None => None,
+    };
+    let Some(login) = login else {
         let state_name = match current.map(|s| s.stage) {
             Some(Stage::Authenticated) => "approved",
             _ => "none",
@@ -186,108 +136,52 @@ async fn status(
     })))
 }
 
+/// The fields of the code form and the recovery form.
 #[derive(Deserialize)]
-struct CodeForm {
+pub(crate) struct CodeFields {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    code: Zeroizing<String>,
+    pub(crate) code: Zeroizing<String>,
 }
 
-/// The code step: the right code completes the login (and, on first login, shows the
-/// recovery codes once); a wrong one counts against the login and the account.
+impl FormFields for CodeFields {}
+
+/// The code step: the right code completes the login (showing new recovery codes once when
+/// they are due); a wrong one counts against the login and the account.
 async fn code_submit(
     State(state): State<Arc<AppState>>,
-    CurrentSession(current): CurrentSession,
+    pending: PendingLogin,
     lang: Lang,
     client: Client,
-    Form(form): Form<CodeForm>,
+    CsrfForm(form): CsrfForm<CodeFields>,
 ) -> Result<Response, AppError> {
-    let session = check_csrf(current.as_ref(), &form.csrf)?;
-    let (login, user) = match login_open_for_a_check(&state, session, &client, lang).await? {
-        Ok(found) => found,
-        Err(page) => return Ok(page),
-    };
-    let now = state.now();
-    if user.disabled || user.locked() {
-        state
-            .db
-            .finish_login(&login.id, LoginStatus::Failed)
-            .await?;
-        return ended(lang, LoginStatus::Failed);
-    }
-    let seed = state.keys.decrypt_seed(&user.id, &user.seed_enc)?;
-    let accepted = match check_login_code(&seed, &login.nonce, &form.code, now) {
-        CodeMatch::Ocra => true,
-        CodeMatch::Totp { step } => state.db.accept_totp_step(&user.id, step).await?,
-        CodeMatch::NoMatch => false,
-    };
-    drop(seed);
-    if !accepted {
-        let mut tx = state.db.begin_write().await?;
-        let failures = tx.record_failure(&user.id).await?;
-        let wrong = tx.add_wrong_code(&login.id).await?;
-        if wrong >= MAX_WRONG_CODES {
-            tx.finish_login(&login.id, LoginStatus::Failed).await?;
-            tx.delete_session(&session.id_hash).await?;
+    match check(&state, pending.waiting(), Proof::Code(&form.code), &client).await? {
+        SecondFactorOutcome::Passed {
+            session,
+            recovery_codes,
+        } => passed(&state, lang, &session, recovery_codes),
+        SecondFactorOutcome::Wrong { left } => {
+            let error = format!("{} {left}", lang.texts().wrong_code);
+            waiting_page(&state, &pending, lang, Some(error)).await
         }
-        tx.commit().await?;
-        tracing::info!(user = %user.id, login = %login.id, wrong, failures, "wrong security code");
-        if wrong >= MAX_WRONG_CODES {
-            return ended(lang, LoginStatus::Failed);
-        }
-        let error = Some(format!(
-            "{} {}",
-            lang.texts().wrong_code,
-            MAX_WRONG_CODES - wrong
-        ));
-        return if session.stage == Stage::Enroll {
-            render_enroll(&state, session, &user, lang, error).await
-        } else {
-            render(&CodePage {
-                t: lang.texts(),
-                lang: lang.code(),
-                csrf: &session.csrf,
-                error,
-            })
-        };
+        SecondFactorOutcome::Ended(status) => ended(lang, status),
     }
-    // One transaction: the challenge's single use, the failure counter and the session
-    // rotation commit together, so a crash cannot leave a used challenge with the old
-    // session, and the step costs one commit.
-    let mut tx = state.db.begin_write().await?;
-    if !tx.finish_login(&login.id, LoginStatus::Approved).await? {
-        drop(tx);
-        let status = state
-            .db
-            .login_by_id(&login.id)
-            .await?
-            .map_or(LoginStatus::Expired, |l| l.status_at(now));
-        return ended(lang, status);
-    }
-    if user.failures != 0 {
-        tx.reset_failures(&user.id).await?;
-    }
-    let fresh = rotate_in(
-        &mut tx,
-        &state,
-        Some(session),
-        Some(&user.id),
-        Stage::Authenticated,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(user = %user.id, login = %login.id, "login complete");
-    if session.stage != Stage::Enroll {
-        return Ok(redirect_with_cookie("/dashboard", &fresh.cookie));
-    }
-    state.db.set_must_enroll(&user.id, false).await?;
-    let codes = accounts::issue_recovery_codes(&state, &user.id).await?;
+}
+
+/// The answer to a passed second factor: the new recovery codes once, or the dashboard.
+pub(crate) fn passed(
+    state: &AppState,
+    lang: Lang,
+    session: &StartedSession,
+    recovery_codes: Option<Vec<SecretToken>>,
+) -> Result<Response, AppError> {
+    let cookie = session_cookie(state, session);
+    let Some(codes) = recovery_codes else {
+        return Ok(redirect_with_cookie("/dashboard", &cookie));
+    };
     let page = render(&RecoveryCodesPage {
         t: lang.texts(),
         lang: lang.code(),
         codes: codes.iter().map(|c| c.expose().to_string()).collect(),
     })?;
-    Ok(with_cookie(page, &fresh.cookie))
+    Ok(with_cookie(page, &cookie))
 }

@@ -4,21 +4,23 @@
 use std::sync::Arc;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
-use serde::Deserialize;
 use zeroize::Zeroizing;
 use zweifaktor_protocol::messages::Platform;
 
-use super::session::{CurrentSession, check_csrf};
+use super::csrf::{CsrfForm, NoFields};
+use super::enroll::enrollment;
+use super::guards::Authenticated;
 use super::{format_time, render};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
+use crate::login::enrollment::{Removal, new_device, remove_device};
 use crate::state::AppState;
 use crate::storage::logins::LoginStatus;
-use crate::storage::sessions::{Session, Stage};
+use crate::storage::sessions::Session;
 
 /// Sign-ins listed on the dashboard.
 const RECENT_SIGNINS: i64 = 20;
@@ -27,7 +29,7 @@ const RECENT_SIGNINS: i64 = 20;
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/dashboard", get(dashboard))
-        .route("/devices/{id}/remove", post(remove_device))
+        .route("/devices/{id}/remove", post(remove))
 }
 
 /// One row of the device list.
@@ -67,12 +69,6 @@ pub(crate) struct DashboardPage<'a> {
     pub(crate) devices: Vec<DeviceRow>,
     pub(crate) signins: Vec<SigninRow>,
     pub(crate) enrollment: Option<Enrollment>,
-}
-
-/// The session if it is fully logged in.
-pub(crate) fn authenticated(current: Option<&Session>) -> Option<(&Session, &str)> {
-    let session = current.filter(|s| s.stage == Stage::Authenticated)?;
-    Some((session, session.user_id.as_deref()?))
 }
 
 fn status_text(t: &'static Texts, status: LoginStatus) -> &'static str {
@@ -146,55 +142,30 @@ pub(crate) async fn render_dashboard(
 
 async fn dashboard(
     State(state): State<Arc<AppState>>,
-    CurrentSession(current): CurrentSession,
+    auth: Authenticated,
     lang: Lang,
 ) -> Result<Response, AppError> {
-    let Some((session, user_id)) = authenticated(current.as_ref()) else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    let user = state
-        .db
-        .user_by_id(user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if user.must_change_password {
+    if auth.user.must_change_password {
         return Ok(Redirect::to("/password/change").into_response());
     }
-    let enrollment = if user.must_enroll {
-        Some(super::enroll::enrollment(&state, &user).await?)
+    let enrollment = if auth.user.must_enroll {
+        Some(enrollment(new_device(&state, &auth.user).await?)?)
     } else {
         None
     };
-    render_dashboard(&state, session, user_id, lang, enrollment).await
+    render_dashboard(&state, &auth.session, &auth.user.id, lang, enrollment).await
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-async fn remove_device(
+async fn remove(
     State(state): State<Arc<AppState>>,
-    CurrentSession(current): CurrentSession,
+    auth: Authenticated,
     Path(device_id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    check_csrf(current.as_ref(), &form.csrf)?;
-    let Some((_, user_id)) = authenticated(current.as_ref()) else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    if !state.db.revoke_device(user_id, &device_id).await? {
-        return Err(AppError::NotFound);
+    match remove_device(&state, &auth.user, &device_id).await? {
+        Removal::NotFound => Err(AppError::NotFound),
+        Removal::Removed | Removal::RemovedLast => Ok(Redirect::to("/dashboard").into_response()),
     }
-    tracing::info!(user = %user_id, device = %device_id, "device removed by its user");
-    if state.db.user_devices(user_id).await?.is_empty() {
-        // The removed phone still holds the seed; with no other device to keep working, a new
-        // seed costs nothing and makes that phone's codes worthless.
-        crate::accounts::replace_seed(&state, user_id).await?;
-        tracing::info!(user = %user_id, "last device removed: new seed, enrollment due");
-    }
-    Ok(Redirect::to("/dashboard").into_response())
 }
 
 #[cfg(test)]

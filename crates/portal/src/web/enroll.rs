@@ -1,61 +1,59 @@
-//! Enrollment pages: the first-login enrollment (QR code, URI and the first code) and
-//! "Neues Gerät einrichten" on the dashboard.
+//! Enrollment pages: the first enrollment (QR code, URI and the first code) and "Neues Gerät
+//! einrichten" on the dashboard. Whether a seed may be shown is decided in
+//! `crate::login::enrollment`.
 
 use std::sync::Arc;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
-use serde::Deserialize;
+use zeroize::Zeroizing;
 
-use super::code::{ended, pending_login};
-use super::dashboard::{Enrollment, authenticated, render_dashboard};
-use super::session::{CurrentSession, check_csrf};
+use super::code::waiting_page;
+use super::csrf::{CsrfForm, NoFields};
+use super::dashboard::{Enrollment, render_dashboard};
+use super::guards::{Authenticated, PendingLogin};
 use super::{qr, render};
-use crate::accounts;
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
+use crate::login::enrollment::new_device;
 use crate::state::AppState;
-use crate::storage::logins::LoginStatus;
-use crate::storage::sessions::{Session, Stage};
-use crate::storage::users::User;
+use crate::storage::sessions::Session;
 
 /// Routes of this module.
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/enroll", get(enroll_page))
+        .route("/enroll", get(first_enrollment_page))
         .route("/dashboard/enroll", post(dashboard_enroll))
 }
 
 #[derive(Template)]
 #[template(path = "enroll.html")]
-pub(crate) struct EnrollPage<'a> {
-    pub(crate) t: &'static Texts,
-    pub(crate) lang: &'static str,
-    pub(crate) csrf: &'a str,
-    pub(crate) svg: String,
-    pub(crate) uri: &'a str,
-    pub(crate) error: Option<String>,
+struct EnrollPage<'a> {
+    t: &'static Texts,
+    lang: &'static str,
+    csrf: &'a str,
+    svg: String,
+    uri: &'a str,
+    error: Option<String>,
 }
 
-/// A fresh enrollment (QR code and URI) for `user`.
-pub(crate) async fn enrollment(state: &AppState, user: &User) -> Result<Enrollment, AppError> {
-    let uri = accounts::enrollment_uri(state, user).await?;
+/// The QR code and URI of an enrollment URI.
+pub(crate) fn enrollment(uri: Zeroizing<String>) -> Result<Enrollment, AppError> {
     let svg = qr::svg(&uri).ok_or(AppError::QrCode)?;
     Ok(Enrollment { svg, uri })
 }
 
-/// Renders the first-login enrollment page, optionally with an error about the last code.
-pub(crate) async fn render_enroll(
-    state: &AppState,
+/// The first-enrollment page for `uri`, optionally with an error about the last code.
+pub(crate) fn enroll_page(
     session: &Session,
-    user: &User,
+    uri: Zeroizing<String>,
     lang: Lang,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let e = enrollment(state, user).await?;
+    let e = enrollment(uri)?;
     render(&EnrollPage {
         t: lang.texts(),
         lang: lang.code(),
@@ -66,50 +64,24 @@ pub(crate) async fn render_enroll(
     })
 }
 
-async fn enroll_page(
+/// `/enroll`: the first enrollment while it is open to this session, else the code page.
+async fn first_enrollment_page(
     State(state): State<Arc<AppState>>,
-    CurrentSession(current): CurrentSession,
+    pending: PendingLogin,
     lang: Lang,
 ) -> Result<Response, AppError> {
-    let Some(session) = current.as_ref().filter(|s| s.stage == Stage::Enroll) else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    let Some(login) = pending_login(&state, Some(session)).await? else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    let status = login.status_at(state.now());
-    if status != LoginStatus::Pending {
-        return ended(lang, status);
+    if !pending.user.first_enrollment_open() {
+        return Ok(Redirect::to("/login/code").into_response());
     }
-    let user = state
-        .db
-        .user_by_id(&login.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    render_enroll(&state, session, &user, lang, None).await
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
+    waiting_page(&state, &pending, lang, None).await
 }
 
 async fn dashboard_enroll(
     State(state): State<Arc<AppState>>,
-    CurrentSession(current): CurrentSession,
+    auth: Authenticated,
     lang: Lang,
-    Form(form): Form<CsrfForm>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    check_csrf(current.as_ref(), &form.csrf)?;
-    let Some((session, user_id)) = authenticated(current.as_ref()) else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    let user = state
-        .db
-        .user_by_id(user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let e = enrollment(&state, &user).await?;
-    render_dashboard(&state, session, user_id, lang, Some(e)).await
+    let e = enrollment(new_device(&state, &auth.user).await?)?;
+    render_dashboard(&state, &auth.session, &auth.user.id, lang, Some(e)).await
 }

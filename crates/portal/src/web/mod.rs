@@ -2,7 +2,9 @@
 //! limit, timeout, security headers, language cookie).
 //!
 //! # Layout
-//! - [`session`]: session cookie, rotation, CSRF.
+//! - [`session`]: the session cookie and the session extractor.
+//! - [`csrf`]: [`csrf::CsrfForm`], the CSRF check of every form.
+//! - [`guards`]: [`guards::Authenticated`] and [`guards::PendingLogin`].
 //! - [`client`]: client address and browser of a request.
 //! - [`forwarded`]: the client address behind trusted proxies (`X-Forwarded-For`).
 //! - [`pages`]: start page, login (password step), password help, logout.
@@ -20,9 +22,11 @@ pub mod api;
 pub mod assets;
 pub mod client;
 pub mod code;
+pub mod csrf;
 pub mod dashboard;
 pub mod enroll;
 pub mod forwarded;
+pub mod guards;
 pub mod pages;
 pub mod password_change;
 pub mod qr;
@@ -45,6 +49,7 @@ use tower_http::timeout::TimeoutLayer;
 use crate::error::AppError;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::state::AppState;
+use crate::storage::sessions::Stage;
 
 /// Largest request body accepted: forms and device messages are a few hundred bytes, so
 /// 16 KiB leaves ample room while keeping floods cheap to refuse (413).
@@ -136,6 +141,16 @@ async fn headers_and_language(
         }
     }
     response
+}
+
+/// The page a session at `stage` belongs on.
+pub fn page_of(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Anonymous => "/login",
+        Stage::Code => "/login/code",
+        Stage::Enroll => "/enroll",
+        Stage::Authenticated => "/dashboard",
+    }
 }
 
 /// A 303 redirect that also sets a cookie.
@@ -234,7 +249,7 @@ pub(crate) mod tests {
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
-        assert!(cookie.starts_with("zf_session="));
+        assert!(cookie.starts_with("__Host-zf_login="), "{cookie}");
         assert!(
             cookie.contains("; Secure")
                 && cookie.contains("HttpOnly")

@@ -1,31 +1,24 @@
 //! "Passwort ändern": required after login with a one-time initial password, available from
-//! the dashboard at any time.
+//! the dashboard at any time. The rules are in `crate::login::password_change`.
 
 use std::sync::Arc;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
-use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::dashboard::authenticated;
-use super::render;
-use super::session::{CurrentSession, check_csrf};
+use super::csrf::{CsrfForm, FormFields};
+use super::guards::Authenticated;
+use super::session::session_cookie;
+use super::{redirect_with_cookie, render};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
-use crate::password::{self, Password};
-use crate::ratelimit::PASSWORD_PER_ACCOUNT;
+use crate::login::password_change::{ChangeOutcome, ChangeRequest, change_password};
+use crate::password::Password;
 use crate::state::AppState;
-
-/// Shortest new password: NIST SP 800-63B-4 §3.1.1.2 asks for at least 8 characters when a
-/// second factor is used and 15 without; 12 sits between, as this account may sometimes be
-/// used with a recovery code instead of a device.
-pub const MIN_PASSWORD_CHARS: usize = 12;
-
-/// Longest new password: Argon2 takes any length, but a bound keeps hashing cheap to start.
-pub const MAX_PASSWORD_CHARS: usize = 256;
 
 /// Routes of this module.
 pub fn router() -> Router<Arc<AppState>> {
@@ -42,32 +35,26 @@ struct PasswordPage<'a> {
     error: Option<&'static str>,
 }
 
-async fn form(
-    State(state): State<Arc<AppState>>,
-    CurrentSession(current): CurrentSession,
+fn page(
+    auth: &Authenticated,
     lang: Lang,
+    error: Option<&'static str>,
 ) -> Result<Response, AppError> {
-    let Some((session, user_id)) = authenticated(current.as_ref()) else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    let user = state
-        .db
-        .user_by_id(user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     render(&PasswordPage {
         t: lang.texts(),
         lang: lang.code(),
-        csrf: &session.csrf,
-        forced: user.must_change_password,
-        error: None,
+        csrf: &auth.session.csrf,
+        forced: auth.user.must_change_password,
+        error,
     })
 }
 
+async fn form(auth: Authenticated, lang: Lang) -> Result<Response, AppError> {
+    page(&auth, lang, None)
+}
+
 #[derive(Deserialize)]
-struct ChangeForm {
-    #[serde(default)]
-    csrf: String,
+struct ChangeFields {
     #[serde(default)]
     current: Password,
     #[serde(default)]
@@ -76,55 +63,28 @@ struct ChangeForm {
     repeat: Password,
 }
 
+impl FormFields for ChangeFields {}
+
 async fn submit(
     State(state): State<Arc<AppState>>,
-    CurrentSession(current): CurrentSession,
+    auth: Authenticated,
     lang: Lang,
-    Form(form): Form<ChangeForm>,
+    CsrfForm(form): CsrfForm<ChangeFields>,
 ) -> Result<Response, AppError> {
-    check_csrf(current.as_ref(), &form.csrf)?;
-    let Some((session, user_id)) = authenticated(current.as_ref()) else {
-        return Ok(Redirect::to("/login").into_response());
+    let request = ChangeRequest {
+        current: form.current,
+        new: form.new,
+        repeat: form.repeat,
     };
     let t = lang.texts();
-    let user = state
-        .db
-        .user_by_id(user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let refuse = |message: &'static str| {
-        render(&PasswordPage {
-            t,
-            lang: lang.code(),
-            csrf: &session.csrf,
-            forced: user.must_change_password,
-            error: Some(message),
-        })
-    };
-    let length = form.new.chars().count();
-    if *form.new != *form.repeat {
-        return refuse(t.password_mismatch);
+    match change_password(&state, &auth.session, &auth.user, request).await? {
+        ChangeOutcome::Changed(started) => Ok(redirect_with_cookie(
+            "/dashboard",
+            &session_cookie(&state, &started),
+        )),
+        ChangeOutcome::Mismatch => page(&auth, lang, Some(t.password_mismatch)),
+        ChangeOutcome::BadLength => page(&auth, lang, Some(t.password_too_short)),
+        ChangeOutcome::Same => page(&auth, lang, Some(t.password_same)),
+        ChangeOutcome::WrongCurrent => page(&auth, lang, Some(t.password_wrong_current)),
     }
-    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
-        return refuse(t.password_too_short);
-    }
-    if *form.new == *form.current {
-        return refuse(t.password_same);
-    }
-    state
-        .limiter
-        .check(
-            &format!("pw-acct:{}", user.email),
-            PASSWORD_PER_ACCOUNT,
-            state.now(),
-        )
-        .map_err(AppError::RateLimited)?;
-    if !password::verify(form.current, user.password_hash.clone()).await? {
-        state.db.record_failure(&user.id).await?;
-        return refuse(t.password_wrong_current);
-    }
-    let hash = password::hash(state.config.password_profile, form.new).await?;
-    state.db.set_password_hash(&user.id, &hash, false).await?;
-    tracing::info!(user = %user.id, "password changed");
-    Ok(Redirect::to("/dashboard").into_response())
 }

@@ -1,4 +1,5 @@
-//! "Keinen Zugriff auf Authentifikations-Gerät?": login with a one-time recovery code.
+//! "Keinen Zugriff auf Authentifikations-Gerät?": login with a one-time recovery code, under
+//! the same rules as the code step (`crate::login::second_factor`).
 //!
 //! A used code completes the pending login, signs out every device of the account, replaces
 //! its seed and requires a new enrollment on the dashboard.
@@ -6,23 +7,19 @@
 use std::sync::Arc;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
-use axum::{Form, Router};
-use serde::Deserialize;
-use zeroize::Zeroizing;
 
-use super::code::{ended, login_open_for_a_check, pending_login};
-use super::session::{CurrentSession, check_csrf, rotate};
-use super::{redirect_with_cookie, render};
-use crate::accounts;
+use super::code::{CodeFields, ended, passed};
+use super::csrf::CsrfForm;
+use super::guards::PendingLogin;
+use super::render;
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
+use crate::login::second_factor::{Proof, SecondFactorOutcome, check};
 use crate::state::AppState;
-use crate::storage::logins::{LoginStatus, MAX_WRONG_CODES};
-use crate::storage::sessions::Stage;
-use crate::tokens::normalise_recovery_code;
 use crate::web::client::Client;
 
 /// Routes of this module.
@@ -39,84 +36,34 @@ struct RecoveryPage<'a> {
     error: Option<&'static str>,
 }
 
-async fn recovery_form(
-    State(state): State<Arc<AppState>>,
-    CurrentSession(current): CurrentSession,
-    lang: Lang,
-) -> Result<Response, AppError> {
-    let Some(session) = current.as_ref() else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    if pending_login(&state, Some(session)).await?.is_none() {
-        return Ok(Redirect::to("/login").into_response());
-    }
+async fn recovery_form(pending: PendingLogin, lang: Lang) -> Result<Response, AppError> {
     render(&RecoveryPage {
         t: lang.texts(),
         lang: lang.code(),
-        csrf: &session.csrf,
+        csrf: &pending.session.csrf,
         error: None,
     })
 }
 
-#[derive(Deserialize)]
-struct RecoveryForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    code: Zeroizing<String>,
-}
-
 async fn recovery_submit(
     State(state): State<Arc<AppState>>,
-    CurrentSession(current): CurrentSession,
+    pending: PendingLogin,
     lang: Lang,
     client: Client,
-    Form(form): Form<RecoveryForm>,
+    CsrfForm(form): CsrfForm<CodeFields>,
 ) -> Result<Response, AppError> {
-    let session = check_csrf(current.as_ref(), &form.csrf)?;
-    let login = match login_open_for_a_check(&state, session, &client, lang).await? {
-        Ok((login, _user)) => login,
-        Err(page) => return Ok(page),
-    };
-    let code_hash = normalise_recovery_code(&form.code).hash();
-    if !state
-        .db
-        .consume_recovery_code(&login.user_id, &code_hash)
-        .await?
-    {
-        state.db.record_failure(&login.user_id).await?;
-        if state.db.add_wrong_code(&login.id).await? >= MAX_WRONG_CODES {
-            state
-                .db
-                .finish_login(&login.id, LoginStatus::Failed)
-                .await?;
-            return ended(lang, LoginStatus::Failed);
-        }
-        tracing::info!(user = %login.user_id, login = %login.id, "recovery code refused");
-        return render(&RecoveryPage {
+    let proof = Proof::RecoveryCode(&form.code);
+    match check(&state, pending.waiting(), proof, &client).await? {
+        SecondFactorOutcome::Passed {
+            session,
+            recovery_codes,
+        } => passed(&state, lang, &session, recovery_codes),
+        SecondFactorOutcome::Wrong { .. } => render(&RecoveryPage {
             t: lang.texts(),
             lang: lang.code(),
-            csrf: &session.csrf,
+            csrf: &pending.session.csrf,
             error: Some(lang.texts().recovery_wrong),
-        });
+        }),
+        SecondFactorOutcome::Ended(status) => ended(lang, status),
     }
-    if !state
-        .db
-        .finish_login(&login.id, LoginStatus::Recovery)
-        .await?
-    {
-        return ended(lang, LoginStatus::Expired);
-    }
-    accounts::replace_seed(&state, &login.user_id).await?;
-    state.db.reset_failures(&login.user_id).await?;
-    let fresh = rotate(
-        &state,
-        Some(session),
-        Some(&login.user_id),
-        Stage::Authenticated,
-        None,
-    )
-    .await?;
-    tracing::info!(user = %login.user_id, login = %login.id, "logged in with a recovery code; devices revoked");
-    Ok(redirect_with_cookie("/dashboard", &fresh.cookie))
 }

@@ -10,6 +10,10 @@ use zweifaktor_portal::clock::{Clock as _, ManualClock, SystemClock};
 use zweifaktor_portal::config::Config;
 use zweifaktor_portal::password::PasswordProfile;
 use zweifaktor_portal::{AppState, accounts};
+use zweifaktor_protocol::messages::Challenge;
+use zweifaktor_protocol::otp::{OtpParams, totp};
+
+use crate::phone::{Phone, uri_from_page};
 
 /// Everything every portal in this test binary logged, at debug level.
 static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
@@ -228,6 +232,117 @@ pub async fn login(
             ("email", email),
             ("password", password),
         ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Logs in a new account for the first time, enrolls a phone and completes the login.
+pub async fn enrolled(portal: &Portal, email: &str) -> (reqwest::Client, Phone) {
+    portal.add_user(email, "pw", false).await;
+    let client = browser();
+    let response = login(portal, &client, email, "pw").await;
+    assert_eq!(response.url().path(), "/enroll");
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("<svg role=\"img\""),
+        "server-rendered QR code"
+    );
+    let phone = Phone::enroll(&uri_from_page(&html)).await;
+    let challenge = newest(&phone).await;
+    let codes = submit_code(portal, &client, &html, &phone.code(&challenge)).await;
+    let text = codes.text().await.unwrap();
+    assert!(text.contains("Ihre Wiederherstellungscodes"), "{text}");
+    (client, phone)
+}
+
+/// The newest open challenge of `phone`'s account.
+pub async fn newest(phone: &Phone) -> Challenge {
+    phone
+        .challenges()
+        .await
+        .into_iter()
+        .next()
+        .expect("an open challenge")
+}
+
+/// Submits `code` with the CSRF token of `page` to the code step.
+pub async fn submit_code(
+    portal: &Portal,
+    client: &reqwest::Client,
+    page: &str,
+    code: &str,
+) -> reqwest::Response {
+    client
+        .post(portal.at("/login/code"))
+        .form(&[("csrf", csrf(page).as_str()), ("code", code)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The login status JSON the code page's script polls.
+pub async fn status(portal: &Portal, client: &reqwest::Client) -> serde_json::Value {
+    client
+        .get(portal.at("/login/status"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The recovery codes listed on a page.
+pub fn recovery_codes(html: &str) -> Vec<String> {
+    html.split("<li><code>")
+        .skip(1)
+        .map(|part| part[..part.find("</code>").unwrap()].to_string())
+        .collect()
+}
+
+/// A six-digit code that is neither the OCRA code of `challenge` nor a TOTP code near now.
+pub fn wrong_code(portal: &Portal, phone: &Phone, challenge: &Challenge) -> String {
+    let now = u64::try_from(portal.state.now()).unwrap();
+    let mut taken = vec![phone.code(challenge)];
+    for t in [now - 30, now, now + 30] {
+        taken.push(
+            totp(&phone.seed, OtpParams::default(), 30, t)
+                .unwrap()
+                .as_str()
+                .to_string(),
+        );
+    }
+    (0..10)
+        .map(|d| d.to_string().repeat(6))
+        .find(|c| !taken.contains(c))
+        .unwrap()
+}
+
+/// GETs `path` with `client` and returns the response after redirects.
+pub async fn get(portal: &Portal, client: &reqwest::Client, path: &str) -> reqwest::Response {
+    client.get(portal.at(path)).send().await.unwrap()
+}
+
+/// GETs `path` and returns the page text.
+pub async fn page(portal: &Portal, client: &reqwest::Client, path: &str) -> String {
+    get(portal, client, path).await.text().await.unwrap()
+}
+
+/// POSTs `fields` to `path`, with the CSRF token of the page `from` the form was on.
+pub async fn post_form(
+    portal: &Portal,
+    client: &reqwest::Client,
+    path: &str,
+    from: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let token = csrf(from);
+    let mut all = vec![("csrf", token.as_str())];
+    all.extend_from_slice(fields);
+    client
+        .post(portal.at(path))
+        .form(&all)
         .send()
         .await
         .unwrap()

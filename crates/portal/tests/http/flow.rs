@@ -3,68 +3,10 @@
 use zweifaktor_protocol::messages::{Challenge, Decision};
 use zweifaktor_protocol::otp::{OtpParams, totp};
 
-use crate::common::{Portal, browser, csrf, login};
+use crate::common::{
+    Portal, browser, csrf, enrolled, login, newest, recovery_codes, status, submit_code, wrong_code,
+};
 use crate::phone::{Phone, device_key, register_raw, uri_from_page};
-
-/// Logs in a new account for the first time, enrolls a phone and completes the login.
-async fn enrolled(portal: &Portal, email: &str) -> (reqwest::Client, Phone) {
-    portal.add_user(email, "pw", false).await;
-    let client = browser();
-    let response = login(portal, &client, email, "pw").await;
-    assert_eq!(response.url().path(), "/enroll");
-    let html = response.text().await.unwrap();
-    assert!(
-        html.contains("<svg role=\"img\""),
-        "server-rendered QR code"
-    );
-    let phone = Phone::enroll(&uri_from_page(&html)).await;
-    let challenge = newest(&phone).await;
-    let codes = submit_code(portal, &client, &html, &phone.code(&challenge)).await;
-    let text = codes.text().await.unwrap();
-    assert!(text.contains("Ihre Wiederherstellungscodes"), "{text}");
-    (client, phone)
-}
-
-async fn newest(phone: &Phone) -> Challenge {
-    phone
-        .challenges()
-        .await
-        .into_iter()
-        .next()
-        .expect("an open challenge")
-}
-
-async fn submit_code(
-    portal: &Portal,
-    client: &reqwest::Client,
-    page: &str,
-    code: &str,
-) -> reqwest::Response {
-    client
-        .post(portal.at("/login/code"))
-        .form(&[("csrf", csrf(page).as_str()), ("code", code)])
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn status(portal: &Portal, client: &reqwest::Client) -> serde_json::Value {
-    client
-        .get(portal.at("/login/status"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-fn recovery_codes(html: &str) -> Vec<String> {
-    html.split("<li><code>")
-        .skip(1)
-        .map(|part| part[..part.find("</code>").unwrap()].to_string())
-        .collect()
-}
 
 #[tokio::test]
 async fn first_login_enrolls_shows_recovery_codes_once_and_reaches_the_dashboard() {
@@ -320,8 +262,13 @@ async fn enroll_tokens_are_single_use_and_device_tokens_must_be_live() {
     let old_totp = totp(&phone.seed, OtpParams::default(), 30, now).unwrap();
     let client = browser();
     let next = login(&portal, &client, "token@example.org", "pw").await;
-    assert_eq!(next.url().path(), "/enroll");
+    assert_eq!(
+        next.url().path(),
+        "/login/code",
+        "no seed after the password alone (issue 9, finding 1)"
+    );
     let html = next.text().await.unwrap();
+    assert!(html.contains("kein Authentifikations-Gerät eingerichtet"));
     let refused = submit_code(&portal, &client, &html, old_totp.as_str())
         .await
         .text()
@@ -491,24 +438,6 @@ async fn stream_delivers_new_challenges_as_signed_events() {
         tampered.open::<Challenge>(&phone.portal_key).is_err(),
         "device refuses a tampered challenge"
     );
-}
-
-/// A six-digit code that is neither the OCRA code of `challenge` nor a TOTP code near now.
-fn wrong_code(portal: &Portal, phone: &Phone, challenge: &Challenge) -> String {
-    let now = u64::try_from(portal.state.now()).unwrap();
-    let mut taken = vec![phone.code(challenge)];
-    for t in [now - 30, now, now + 30] {
-        taken.push(
-            totp(&phone.seed, OtpParams::default(), 30, t)
-                .unwrap()
-                .as_str()
-                .to_string(),
-        );
-    }
-    (0..10)
-        .map(|d| d.to_string().repeat(6))
-        .find(|c| !taken.contains(c))
-        .unwrap()
 }
 
 #[tokio::test]

@@ -4,11 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod backoff;
 mod binary;
 mod browser;
 mod burst;
 mod common;
 mod connections;
+mod enrollment;
 mod flow;
 mod forwarded;
 mod gateway;
@@ -16,4 +18,6 @@ mod logs;
 mod pages;
 mod phone;
 mod restart;
+mod second_factor;
+mod sessions;
 mod streams;

@@ -111,18 +111,42 @@ async fn right_password_leads_to_the_code_page_with_a_new_session_id() {
         .await
         .unwrap();
     assert_eq!(status["state"], "pending");
-    // The pre-login session id is dead after the password step (rotation).
-    let old_cookie = before.split(';').next().unwrap().to_string();
-    let stale = reqwest::Client::new()
-        .get(portal.at("/login/status"))
-        .header("cookie", old_cookie)
+    // No session exists before the password step (the form's token needs none); the
+    // password step starts one with a new id, whatever session cookie the browser sent.
+    assert!(before.starts_with("zf_login="), "{before}");
+    let form_cookie = before.split(';').next().unwrap().to_string();
+    let planted = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = planted
+        .get(portal.at("/login"))
+        .header("cookie", &form_cookie)
         .send()
         .await
         .unwrap()
-        .json::<serde_json::Value>()
+        .text()
         .await
         .unwrap();
-    assert_eq!(stale["state"], "none");
+    let answer = planted
+        .post(portal.at("/login"))
+        .header(
+            "cookie",
+            format!("{form_cookie}; zf_session=planted-by-someone"),
+        )
+        .form(&[
+            ("csrf", csrf(&form).as_str()),
+            ("email", "anna@example.org"),
+            ("password", "Sommer-2026"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let issued = answer.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        issued.starts_with("zf_session=") && !issued.contains("planted-by-someone"),
+        "{issued}"
+    );
 }
 
 #[tokio::test]
@@ -148,16 +172,11 @@ async fn wrong_password_is_refused_and_listed_for_the_owner() {
     let logins = portal.state.db.recent_logins(&id, 10).await.unwrap();
     assert_eq!(logins.len(), 1);
     assert_eq!(logins[0].status.as_str(), "bad_password");
+    let user = portal.state.db.user_by_id(&id).await.unwrap().unwrap();
     assert_eq!(
-        portal
-            .state
-            .db
-            .user_by_id(&id)
-            .await
-            .unwrap()
-            .unwrap()
-            .failures,
-        1
+        (user.failures, user.password_failures),
+        (0, 1),
+        "a wrong password backs off, it does not count toward the lock (issue 9, finding 5)"
     );
 }
 

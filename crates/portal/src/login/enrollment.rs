@@ -1,0 +1,255 @@
+//! Enrollment: who may see a seed, registering a device, and removing one.
+//!
+//! A seed (in an enrollment URI or its QR code) is shown only
+//! - to a session that has passed the second factor (the dashboard's "Neues Gerät"), or
+//! - on the first enrollment of an account that never had a device
+//!   ([`User::first_enrollment_open`]), the one page a password alone may reach.
+//!
+//! Any registration ends a due enrollment in the transaction that stores the device, so an
+//! account that has a device never sends a password-only login to the enrollment page again.
+
+use zeroize::Zeroizing;
+
+use crate::accounts::{self, replace_seed_in};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::storage::devices::{Device, NewDevice};
+use crate::storage::sessions::{Session, Stage};
+use crate::storage::users::User;
+use crate::tokens::SecretToken;
+
+/// What the first-enrollment page may show.
+#[derive(Debug)]
+pub enum FirstEnrollment {
+    /// The enrollment URI (it holds the seed and is wiped when dropped).
+    Show(Zeroizing<String>),
+    /// Not this session or not any more: the account has had a device. The code page is
+    /// the way on.
+    Closed,
+}
+
+/// The first enrollment for a session waiting at [`Stage::Enroll`]: its URI while the
+/// account has never had a device, [`FirstEnrollment::Closed`] otherwise.
+pub async fn first_enrollment(
+    state: &AppState,
+    session: &Session,
+    user: &User,
+) -> Result<FirstEnrollment, AppError> {
+    if session.stage != Stage::Enroll || !user.first_enrollment_open() {
+        return Ok(FirstEnrollment::Closed);
+    }
+    Ok(FirstEnrollment::Show(
+        accounts::enrollment_uri(state, user).await?,
+    ))
+}
+
+/// A new device for a logged-in user (the dashboard's "Neues Gerät einrichten"): the caller
+/// has checked that the session passed the second factor (`web::guards::Authenticated`).
+pub async fn new_device(state: &AppState, user: &User) -> Result<Zeroizing<String>, AppError> {
+    Ok(accounts::enrollment_uri(state, user).await?)
+}
+
+/// A device as the app describes itself at registration.
+#[derive(Debug)]
+pub struct DeviceDraft<'a> {
+    /// The device's Ed25519 public key, base64url.
+    pub public_key: String,
+    /// Name the user gave it.
+    pub label: &'a str,
+    /// Platform the app reported.
+    pub platform: String,
+    /// Optional wake-up push token.
+    pub push_token: Option<&'a str>,
+    /// The new device's id.
+    pub id: String,
+}
+
+/// A registered device and the token it reads its challenges with.
+pub struct Registered {
+    /// The stored device.
+    pub device: Device,
+    /// The device token, handed to the device once; only its hash is stored.
+    pub token: SecretToken,
+}
+
+impl std::fmt::Debug for Registered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registered")
+            .field("device", &self.device)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Registers a device with the enroll token hashing to `token_hash`, in one transaction:
+/// the token is used up, the device stored and the account's due enrollment ended. On the
+/// account's first registration ever, the other unused enroll tokens are voided, so a
+/// first-enrollment page seen after the password alone cannot add a second device; later
+/// devices come from the dashboard. `None` if the token is unknown, used or expired.
+pub async fn register_device(
+    state: &AppState,
+    token_hash: &str,
+    draft: DeviceDraft<'_>,
+) -> Result<Option<Registered>, AppError> {
+    let now = state.now();
+    let mut tx = state.db.begin_write().await?;
+    let Some(user_id) = tx.consume_enroll_token(token_hash, now).await? else {
+        return Ok(None);
+    };
+    let token = SecretToken::generate();
+    let device = Device {
+        id: draft.id,
+        user_id: user_id.clone(),
+        public_key: draft.public_key,
+        label: draft.label.to_string(),
+        platform: draft.platform,
+        created_at: now,
+    };
+    tx.insert_device(NewDevice {
+        device: &device,
+        push_token: draft.push_token,
+        token_hash: &token.hash(),
+    })
+    .await?;
+    if tx.end_enrollment(&user_id).await? {
+        tx.void_enroll_tokens(&user_id).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(user = %user_id, device = %device.id, "device registered");
+    Ok(Some(Registered { device, token }))
+}
+
+/// How removing a device ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// Removed; other devices remain.
+    Removed,
+    /// Removed, and it was the last: the account has a new seed and a new device is due.
+    RemovedLast,
+    /// The account has no such active device.
+    NotFound,
+}
+
+/// Removes a device of a logged-in user, in one transaction. When it was the last one, the
+/// seed is replaced too: the removed phone still holds the old seed, and with no other
+/// device to keep working a new seed costs nothing and makes that phone's codes worthless.
+pub async fn remove_device(
+    state: &AppState,
+    user: &User,
+    device_id: &str,
+) -> Result<Removal, AppError> {
+    let mut tx = state.db.begin_write().await?;
+    if !tx.revoke_device(&user.id, device_id).await? {
+        return Ok(Removal::NotFound);
+    }
+    let last = tx.active_devices(&user.id).await? == 0;
+    if last {
+        replace_seed_in(&mut tx, state, &user.id).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(user = %user.id, device = %device_id, last, "device removed by its user");
+    Ok(if last {
+        Removal::RemovedLast
+    } else {
+        Removal::Removed
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use zeroize::Zeroizing;
+    use zweifaktor_protocol::OtpAuthUri;
+
+    use super::*;
+    use crate::web::tests::state;
+
+    /// The hash of the enroll token in `uri`.
+    fn token_hash(uri: &str) -> String {
+        let zf = OtpAuthUri::parse(uri).unwrap().zweifaktor.unwrap();
+        SecretToken::from_client(zf.enroll_token.expose_secret().to_string()).hash()
+    }
+
+    fn draft(id: &str) -> DeviceDraft<'static> {
+        DeviceDraft {
+            public_key: "pk".into(),
+            label: "Telefon",
+            platform: "headless".into(),
+            push_token: None,
+            id: id.into(),
+        }
+    }
+
+    /// Regression (issue 9, finding 1): a registration left the account "must enroll", and
+    /// the QR codes of the first-enrollment page (reachable with the password alone) stayed
+    /// usable after the first device. Now the first registration ends the enrollment for
+    /// good and voids those codes; a device added from the dashboard later leaves the others.
+    #[tokio::test]
+    async fn the_first_registration_ends_enrollment_and_voids_the_other_first_codes() {
+        let (state, _dir) = state().await;
+        let id = accounts::create_user_with_password(
+            &state,
+            "first@example.org",
+            Zeroizing::new("pw".into()),
+        )
+        .await
+        .unwrap();
+        let user = state.db.user_by_id(&id).await.unwrap().unwrap();
+        let shown = accounts::enrollment_uri(&state, &user).await.unwrap();
+        let shown_again = accounts::enrollment_uri(&state, &user).await.unwrap();
+        let first = register_device(&state, &token_hash(&shown), draft("d1"))
+            .await
+            .unwrap();
+        assert_eq!(first.unwrap().device.user_id, id);
+        let user = state.db.user_by_id(&id).await.unwrap().unwrap();
+        assert!(!user.must_enroll && user.ever_enrolled && !user.first_enrollment_open());
+        let late = register_device(&state, &token_hash(&shown_again), draft("d2"))
+            .await
+            .unwrap();
+        assert!(late.is_none(), "the other first-enrollment code is void");
+
+        let one = new_device(&state, &user).await.unwrap();
+        let two = new_device(&state, &user).await.unwrap();
+        assert!(
+            register_device(&state, &token_hash(&one), draft("d3"))
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            register_device(&state, &token_hash(&two), draft("d4"))
+                .await
+                .unwrap()
+                .is_some(),
+            "later registrations void nothing"
+        );
+    }
+
+    /// Removing the last device replaces the seed and makes a device due, but never reopens
+    /// the first enrollment.
+    #[tokio::test]
+    async fn removing_the_last_device_replaces_the_seed_without_reopening_first_enrollment() {
+        let (state, _dir) = state().await;
+        let id = accounts::create_user_with_password(
+            &state,
+            "last@example.org",
+            Zeroizing::new("pw".into()),
+        )
+        .await
+        .unwrap();
+        let user = state.db.user_by_id(&id).await.unwrap().unwrap();
+        let uri = accounts::enrollment_uri(&state, &user).await.unwrap();
+        register_device(&state, &token_hash(&uri), draft("d1"))
+            .await
+            .unwrap();
+        assert_eq!(
+            remove_device(&state, &user, "nope").await.unwrap(),
+            Removal::NotFound
+        );
+        assert_eq!(
+            remove_device(&state, &user, "d1").await.unwrap(),
+            Removal::RemovedLast
+        );
+        let after = state.db.user_by_id(&id).await.unwrap().unwrap();
+        assert_ne!(after.seed_enc, user.seed_enc, "new seed");
+        assert!(after.must_enroll && !after.first_enrollment_open());
+    }
+}
