@@ -38,6 +38,7 @@ use zeroize::Zeroizing;
 use crate::pin::Pin;
 use crypto::MasterKey;
 pub use error::{CorruptReason, CorruptVault, VaultError};
+pub use format::MAX_FILE_BYTES;
 use format::{Cipher, Header, KdfAlg, KdfSpec, PinKind, PinSlot, Slot, VaultFile};
 pub use kdf::KdfProfile;
 use kdf::Kek;
