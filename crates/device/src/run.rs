@@ -228,8 +228,6 @@ fn default_vault_path() -> Result<PathBuf, DeviceError> {
     let dirs = directories::ProjectDirs::from("org", "Zweifaktor", "zweifaktor")
         .ok_or(DeviceError::NoDataDir)?;
     let folder = dirs.data_dir();
-    if let Err(err) = zweifaktor_private_fs::tighten(folder) {
-        tracing::warn!(path = %folder.display(), %err, "could not restrict the data folder to its owner");
-    }
+    zweifaktor_private_fs::restrict(folder);
     Ok(folder.join("vault.json"))
 }

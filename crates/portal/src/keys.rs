@@ -156,9 +156,7 @@ fn load_or_create_file(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, KeyError
     };
     match std::fs::File::open(path) {
         Ok(mut file) => {
-            if let Err(err) = private::tighten(path) {
-                tracing::warn!(file = %path.display(), %err, "could not restrict the key file to its owner");
-            }
+            private::restrict(path);
             let mut bytes = Zeroizing::new(Vec::new());
             file.read_to_end(&mut bytes).map_err(io)?;
             let mut key = Zeroizing::new([0u8; KEY_LEN]);

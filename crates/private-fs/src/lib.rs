@@ -88,10 +88,25 @@ pub fn create_dir_all(path: &Path) -> io::Result<()> {
 }
 
 /// Creates the program's own folder `path` if it is missing, or tightens it if it exists: for
-/// folders that hold nothing but the program's files (the app's data folder).
+/// folders that hold nothing but the program's files (the app's data folder). Only creating
+/// can fail; a mode that cannot be changed is logged by [`restrict`].
 pub fn ensure_own_dir(path: &Path) -> io::Result<()> {
     create_dir_all(path)?;
-    tighten(path).map(|_| ())
+    restrict(path);
+    Ok(())
+}
+
+/// [`tighten`], logging a failure instead of returning it: for callers that must go on with a
+/// file whose mode they cannot change (owned by another user, on a file system without Unix
+/// modes such as FAT), because refusing would lock the owner out of their own data.
+pub fn restrict(path: &Path) {
+    if let Err(err) = tighten(path) {
+        tracing::warn!(
+            path = %path.display(),
+            %err,
+            "could not restrict this file to its owner; other local users may be able to open it"
+        );
+    }
 }
 
 /// Takes the group's and everyone else's permissions away from the existing file or folder at

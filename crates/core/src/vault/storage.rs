@@ -71,11 +71,7 @@ pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CorruptReason> {
         kind => CorruptReason::Unreadable { kind },
     };
     let file = File::open(path).map_err(unreadable)?;
-    // A mode that cannot be changed (another owner, a read-only file system) must not keep the
-    // owner out of the vault; the warning is enough.
-    if let Err(err) = private::tighten(path) {
-        tracing::warn!(path = %path.display(), %err, "could not restrict the vault file to its owner");
-    }
+    private::restrict(path);
     let size = file.metadata().map_err(unreadable)?.len();
     if size > MAX_FILE_BYTES as u64 {
         return Err(CorruptReason::TooLarge);
@@ -137,7 +133,7 @@ pub(crate) fn write_atomic(
         Previous::MoveAside(aside) if exists => {
             fs::rename(path, &aside).map_err(VaultError::io(&aside))?;
             tracing::warn!(path = %aside.display(), "unreadable vault file set aside");
-            private::tighten(&aside).map_err(VaultError::io(&aside))?;
+            private::restrict(&aside);
         }
         Previous::MoveAside(_) => {}
     }
@@ -159,7 +155,7 @@ fn keep_as_backup(path: &Path) -> Result<(), VaultError> {
     // (some removable-media file systems) fall back to a flushed private copy. `fs::copy` would
     // give the copy the source's mode, which an older version may have left loose.
     if fs::hard_link(path, &staged).is_ok() {
-        private::tighten(&staged).map_err(VaultError::io(&staged))?;
+        private::restrict(&staged);
     } else {
         copy_synced(path, &staged).map_err(VaultError::io(&staged))?;
     }

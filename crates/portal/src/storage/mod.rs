@@ -217,10 +217,7 @@ fn prepare_sqlite_file(path: &Path) -> Result<(), StorageError> {
     for suffix in ["", "-wal", "-shm"] {
         let mut name = path.as_os_str().to_owned();
         name.push(suffix);
-        let file = PathBuf::from(name);
-        if let Err(err) = private::tighten(&file) {
-            tracing::warn!(path = %file.display(), %err, "could not restrict the database file to its owner");
-        }
+        private::restrict(Path::new(&name));
     }
     Ok(())
 }
