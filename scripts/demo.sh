@@ -64,7 +64,8 @@ export ZF_VAULT="$work/vault.json"
 # A demo PIN in the environment; a real user types it or pipes it in.
 export ZF_PIN=274951
 "$device" init --email "$(sed -n 's/^E-mail address: //p' "$work/demo.txt")"
-"$device" add "$uri" > /dev/null
+# The set-up link holds the seed and the enroll token: standard input, not the command line.
+printf '%s\n' "$uri" | "$device" add - > /dev/null
 
 echo
 sed -n '1,3p' "$work/demo.txt"

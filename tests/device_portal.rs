@@ -9,7 +9,7 @@ use zweifaktor_e2e::portal::Portal;
 fn enrolled_and_logged_in() -> (Portal, Device, Browser, String) {
     let portal = Portal::demo();
     let device = Device::new();
-    let added = device.json_lines(&["add", &portal.enrollment_uri]);
+    let added = device.add(&portal.enrollment_uri);
     assert_eq!(
         added[0]["account"]["portal_url"],
         format!("{}/", portal.base)
@@ -69,7 +69,7 @@ fn code_from_the_device_leads_to_the_dashboard() {
 fn deny_on_the_device_refuses_the_login_in_the_browser() {
     let portal = Portal::demo();
     let device = Device::new();
-    device.ok(&["add", &portal.enrollment_uri]);
+    device.add(&portal.enrollment_uri);
     let mut listener = device.listen(&["--max", "1", "--timeout", "60"]);
     let browser = Browser::new();
     let code_page = browser.login(&portal, &portal.email, &portal.password);
@@ -96,9 +96,9 @@ fn deny_on_the_device_refuses_the_login_in_the_browser() {
 #[test]
 fn enroll_token_works_once() {
     let portal = Portal::demo();
-    Device::new().ok(&["add", &portal.enrollment_uri]);
+    Device::new().add(&portal.enrollment_uri);
     let second = Device::new();
-    let out = second.run(&["--json", "add", &portal.enrollment_uri]);
+    let out = second.try_add(&portal.enrollment_uri);
     assert_eq!(out.status.code(), Some(1));
     let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(error["error"]["kind"], "portal_refused", "{error}");

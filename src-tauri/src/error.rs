@@ -168,6 +168,7 @@ impl From<PushError> for CommandError {
                 "the set-up link was used already or has expired",
             ),
             PushError::Malformed
+            | PushError::TooLarge { .. }
             | PushError::BadSignature(_)
             | PushError::Stale(_)
             | PushError::WrongAccount
@@ -222,6 +223,20 @@ mod tests {
             CommandError::from(CoreError::Push(PushError::NoPortal)).code(),
             "no_portal"
         );
+    }
+
+    /// Regression (issue 9, finding 12): a vault with hostile KDF parameters or an oversized
+    /// file is shown as damaged data, never as a wrong PIN.
+    #[test]
+    fn hostile_vault_is_shown_as_damaged() {
+        use zweifaktor_core::vault::CorruptReason;
+        for reason in [CorruptReason::KdfParamsOutOfRange, CorruptReason::TooLarge] {
+            let err = CommandError::from(VaultError::Corrupt {
+                path: "vault.json".into(),
+                reason,
+            });
+            assert_eq!(err.code(), "vault_corrupt", "{reason:?}");
+        }
     }
 
     #[test]

@@ -65,6 +65,12 @@ pub fn run() {
     let result = with_commands(tauri::Builder::default())
         .setup(|app| {
             let data_dir = data_dir(app.handle())?;
+            // The folder holds the vault and belongs to the app alone: created private, or
+            // restricted to the user if an older version left it open. A failure here shows
+            // up as a typed error at the first vault access.
+            if let Err(err) = zweifaktor_private_fs::ensure_own_dir(&data_dir) {
+                tracing::warn!(path = %data_dir.display(), %err, "could not make the data folder private");
+            }
             app.manage(AppState::new(data_dir));
             Ok(())
         })

@@ -2,7 +2,6 @@
 //! to the vault so that they are readable before the PIN is entered.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -85,14 +84,15 @@ impl Settings {
 
     /// Validates and writes the preferences to `dir` (a temporary file renamed into place, so a
     /// crash leaves the old or the new file).
+    ///
+    /// The data folder, if missing, is created private to the user (it also holds the vault),
+    /// and so is the file.
     pub fn save(&self, dir: &Path) -> Result<(), SettingsError> {
         self.validate()?;
-        fs::create_dir_all(dir)?;
+        zweifaktor_private_fs::create_dir_all(dir)?;
         let target = dir.join(SETTINGS_FILE);
         let temp: PathBuf = dir.join(format!("{SETTINGS_FILE}.tmp"));
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(&serde_json::to_vec_pretty(self)?)?;
-        file.sync_all()?;
+        zweifaktor_private_fs::write_new(&temp, &serde_json::to_vec_pretty(self)?)?;
         fs::rename(&temp, &target)?;
         Ok(())
     }

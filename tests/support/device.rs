@@ -1,6 +1,6 @@
 //! The phone side: the headless device binary with a vault in a temporary folder.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write as _};
 use std::process::{Child, Command, Output, Stdio};
 
 /// PIN of the test vaults.
@@ -38,9 +38,46 @@ impl Device {
         self.command(args).output().unwrap()
     }
 
+    /// Runs a command with `input` on its standard input; returns its output whatever the
+    /// exit code.
+    pub fn run_with_input(&self, args: &[&str], input: &str) -> Output {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let written = child.stdin.take().unwrap().write_all(input.as_bytes());
+        // A command that fails before reading its input may have closed it already.
+        if let Err(err) = written {
+            assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{err}");
+        }
+        child.wait_with_output().unwrap()
+    }
+
+    /// `--json add -` with `link` on standard input (a set-up link never goes on the command
+    /// line, where `ps` shows it); returns the output whatever the exit code.
+    pub fn try_add(&self, link: &str) -> Output {
+        self.run_with_input(&["--json", "add", "-"], &format!("{link}\n"))
+    }
+
+    /// Adds the account of `link` and returns the JSON result lines; the command must succeed.
+    pub fn add(&self, link: &str) -> Vec<serde_json::Value> {
+        let args = ["--json", "add", "-"];
+        Self::stdout_of_success(&args, self.try_add(link))
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
     /// Runs a command that must succeed; returns standard output.
     pub fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
+        Self::stdout_of_success(args, self.run(args))
+    }
+
+    /// Standard output of `out`, after asserting that `args` succeeded.
+    fn stdout_of_success(args: &[&str], out: Output) -> String {
         assert!(
             out.status.success(),
             "{args:?} exit {:?}: {}{}",

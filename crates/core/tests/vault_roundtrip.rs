@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 use zweifaktor_core::pin::Pin;
-use zweifaktor_core::vault::{KdfProfile, LockoutStatus, LoginInfo, Vault, VaultError};
+use zweifaktor_core::vault::{
+    KdfProfile, LockoutStatus, LoginInfo, MAX_FILE_BYTES, Vault, VaultError,
+};
 
 const EMAIL: &str = "anna@example.org";
 const NOW: u64 = 1_764_000_000;
@@ -295,6 +297,22 @@ fn invalid_profile_is_refused() {
     let made = Vault::create(&path, EMAIL, &pin("482915"), weak, sample(), NOW);
     assert!(matches!(made, Err(VaultError::InvalidKdfProfile { .. })));
     assert!(!path.exists());
+}
+
+/// Regression (issue 9, finding 12): opening refuses files above `MAX_FILE_BYTES`, so saving
+/// must never write one: it fails and the file on disk stays as it was.
+#[test]
+fn save_refuses_contents_the_size_bound_would_refuse_to_open() {
+    let (_dir, path) = setup();
+    let mut vault = unlock(&path, "482915", NOW).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    vault
+        .contents_mut()
+        .accounts
+        .push("x".repeat(MAX_FILE_BYTES));
+    assert!(matches!(vault.save(), Err(VaultError::TooLarge)));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(!path.with_file_name("vault.json.tmp").exists());
 }
 
 /// The one test that pays for real Argon2id cost (RFC 9106 §4 second option).

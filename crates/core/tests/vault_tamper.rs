@@ -8,7 +8,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 use zweifaktor_core::pin::Pin;
-use zweifaktor_core::vault::{CorruptReason, CorruptVault, KdfProfile, Vault, VaultError};
+use zweifaktor_core::vault::{
+    CorruptReason, CorruptVault, KdfProfile, MAX_FILE_BYTES, Vault, VaultError,
+};
 
 const NOW: u64 = 1_764_000_000;
 type Contents = Vec<String>;
@@ -148,6 +150,111 @@ fn absurd_kdf_params_are_corrupt_and_never_run() {
     let (_dir, path) = setup(false);
     edit(&path, |t| t.replace("\"m_kib\":64", "\"m_kib\":4000000000"));
     expect_corrupt(unlock(&path), &path, CorruptReason::KdfParamsOutOfRange);
+}
+
+/// The lock-out counter as the login screen reads it.
+fn failed_tries(path: &Path) -> u32 {
+    Vault::<Contents>::peek(path).unwrap().lockout.failed
+}
+
+/// The most the app ever writes.
+const PRODUCTION: KdfProfile = KdfProfile::PRODUCTION;
+
+/// Regression (issue 9, finding 12): Argon2 parameters above what the app writes were run
+/// (2 GiB, t = 10, p = 16 cost 22 s and 2.1 GB) and then counted as a wrong PIN. Each of
+/// memory, passes and lanes one above the ceiling is now damage: refused before Argon2 and
+/// before the lock-out counts a try.
+#[test]
+fn kdf_params_above_what_the_app_writes_are_damage_not_a_wrong_pin() {
+    for (from, to) in [
+        (
+            "\"m_kib\":64,",
+            format!("\"m_kib\":{},", PRODUCTION.m_kib + 1),
+        ),
+        ("\"t\":1,", format!("\"t\":{},", PRODUCTION.t + 1)),
+        ("\"p\":1,", format!("\"p\":{},", PRODUCTION.p + 1)),
+    ] {
+        let (_dir, path) = setup(false);
+        edit(&path, |t| t.replace(from, &to));
+        let before = std::fs::read(&path).unwrap();
+        expect_corrupt(unlock(&path), &path, CorruptReason::KdfParamsOutOfRange);
+        // A wrong PIN on the same file is still refused as damage, never counted.
+        let wrong: Result<Vault<Contents>, _> = Vault::unlock(&path, &pin("111112"), NOW);
+        expect_corrupt(wrong, &path, CorruptReason::KdfParamsOutOfRange);
+        assert_eq!(failed_tries(&path), 0, "{to}: the lock-out counted a try");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "{to}: file rewritten"
+        );
+    }
+}
+
+/// Regression (issue 9, finding 12): a main file with hostile parameters sends the owner to
+/// the good backup instead of locking them out.
+#[test]
+fn hostile_kdf_params_in_main_fall_back_to_backup() {
+    let (_dir, path) = setup(true);
+    edit(&path, |t| {
+        t.replace("\"t\":1,", &format!("\"t\":{},", PRODUCTION.t + 1))
+    });
+    let vault = unlock(&path).unwrap();
+    assert_eq!(vault.contents(), &["first"]);
+    assert_eq!(
+        vault.opened_from_backup().map(|c| c.reason),
+        Some(CorruptReason::KdfParamsOutOfRange)
+    );
+}
+
+/// Pads the file at `path` with trailing whitespace (still valid JSON) to `len` bytes.
+fn pad_to(path: &Path, len: usize) {
+    let mut bytes = std::fs::read(path).unwrap();
+    assert!(bytes.len() <= len);
+    bytes.resize(len, b' ');
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Regression (issue 9, finding 12): a file of any size was read whole (300 MB took as much
+/// memory). One byte over [`MAX_FILE_BYTES`] is damage, found without reading the file, and
+/// the lock-out is not touched; a file of exactly the bound still opens.
+#[test]
+fn file_over_the_size_bound_is_damage() {
+    let (_dir, path) = setup(false);
+    pad_to(&path, MAX_FILE_BYTES);
+    assert_eq!(unlock(&path).unwrap().contents(), &["first"]);
+    pad_to(&path, MAX_FILE_BYTES + 1);
+    let before = std::fs::read(&path).unwrap();
+    expect_corrupt(unlock(&path), &path, CorruptReason::TooLarge);
+    assert!(matches!(
+        Vault::<Contents>::peek(&path),
+        Err(VaultError::Corrupt {
+            reason: CorruptReason::TooLarge,
+            ..
+        })
+    ));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file was rewritten"
+    );
+}
+
+/// Regression (issue 9, finding 12): the size is checked before reading, so a huge (sparse)
+/// file costs nothing; before, all of it was read into memory.
+#[test]
+fn huge_sparse_file_is_refused_without_reading_it() {
+    let (_dir, path) = setup(true);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(64 * MAX_FILE_BYTES as u64)
+        .unwrap();
+    let vault = unlock(&path).unwrap();
+    assert_eq!(
+        vault.opened_from_backup().map(|c| c.reason),
+        Some(CorruptReason::TooLarge)
+    );
 }
 
 #[test]

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-/// Headless Zweifaktor authenticator. The PIN comes from `ZF_PIN` or one line of standard input.
+/// Headless Zweifaktor authenticator. The PIN comes from `ZF_PIN` or one line of standard input,
+/// a set-up link from the next line.
 #[derive(Debug, Parser)]
 #[command(name = "zweifaktor-device", version, about)]
 pub struct Cli {
@@ -34,10 +35,16 @@ pub enum Command {
         #[arg(long, hide = true)]
         insecure_test_kdf: bool,
     },
-    /// Add an account from an otpauth:// URI; with zf_ parameters, also register with the portal.
+    /// Add an account from a set-up link read from standard input (`add -`); with zf_
+    /// parameters, also register with the portal.
+    ///
+    /// The link (otpauth://totp/... or otpauth://hotp/...) is the line after the PIN, or the
+    /// first line when ZF_PIN is set. It is never taken from the command line, where `ps` and
+    /// the shell history would show its secret.
     Add {
-        /// The otpauth://totp/... or otpauth://hotp/... URI.
-        uri: String,
+        /// `-`, for standard input.
+        #[arg(value_name = "-")]
+        source: String,
     },
     /// List the accounts.
     List,

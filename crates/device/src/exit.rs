@@ -33,6 +33,21 @@ pub enum DeviceError {
         #[source]
         source: Option<std::io::Error>,
     },
+    /// `add` was given a set-up link on the command line, where `ps` and the shell history
+    /// show its secret. The link is not echoed here either.
+    #[error(
+        "a set-up link holds a secret that ps and the shell history would show: run `add -` and write the link to standard input (after the PIN line unless ZF_PIN is set)"
+    )]
+    LinkOnCommandLine,
+    /// `add -` found no link: standard input ended before it (or could not be read).
+    #[error(
+        "no set-up link given: write it as one line to standard input, after the PIN line unless ZF_PIN is set"
+    )]
+    LinkInput {
+        /// Why standard input could not be read, if it failed rather than ended.
+        #[source]
+        source: Option<std::io::Error>,
+    },
     /// The OCRA suite string is malformed.
     #[error(transparent)]
     Suite(#[from] zweifaktor_protocol::otp::ocra::OcraSuiteError),
@@ -77,7 +92,11 @@ impl DeviceError {
                 | VaultError::Io { .. } => VAULT_UNREADABLE,
                 _ => OTHER,
             },
-            Self::Pin(_) | Self::PinInput { .. } | Self::Suite(_) => USAGE,
+            Self::Pin(_)
+            | Self::PinInput { .. }
+            | Self::LinkOnCommandLine
+            | Self::LinkInput { .. }
+            | Self::Suite(_) => USAGE,
             Self::Core(_)
             | Self::NoDataDir
             | Self::Runtime(_)
@@ -113,11 +132,14 @@ impl DeviceError {
                 PushError::BadSignature(_) => "bad_signature",
                 PushError::NoPortal => "no_portal",
                 PushError::NotBound { .. } => "not_enrolled",
+                PushError::TooLarge { .. } => "portal_answer_too_large",
                 _ => "portal",
             },
             Self::Core(_) => "core",
             Self::Pin(_) => "invalid_pin",
             Self::PinInput { .. } => "no_pin",
+            Self::LinkOnCommandLine => "link_on_command_line",
+            Self::LinkInput { .. } => "no_link",
             Self::Suite(_) => "invalid_suite",
             Self::NoDataDir => "no_data_dir",
             Self::Runtime(_) => "runtime",

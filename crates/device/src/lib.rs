@@ -1,12 +1,13 @@
 //! The headless Zweifaktor app: the same core as the phone app, a command line instead of a
 //! window.
 //!
-//! PINs are read from `ZF_PIN` or from standard input, never from the arguments, because
-//! arguments are visible to every user of the machine (`ps`).
+//! PINs are read from `ZF_PIN` or from standard input, and set-up links (which carry the
+//! account's secret and a portal's enroll token) from standard input, never from the
+//! arguments, because arguments are visible to every user of the machine (`ps`).
 //!
 //! # Layout
 //! - [`cli`]: the command-line grammar.
-//! - [`pin_input`]: where PINs come from.
+//! - [`secret_input`]: where PINs and set-up links come from.
 //! - [`run`]: one function per command, calling the core.
 //! - [`online`]: the commands that talk to a portal (registration, poll, listen, deny).
 //! - [`exit`]: errors and the exit codes scripts rely on.
@@ -14,8 +15,8 @@
 pub mod cli;
 pub mod exit;
 pub mod online;
-pub mod pin_input;
 pub mod run;
+pub mod secret_input;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

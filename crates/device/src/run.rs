@@ -16,7 +16,7 @@ use zweifaktor_protocol::otp::ocra::OcraSuite;
 use crate::cli::{Cli, Command};
 use crate::exit::DeviceError;
 use crate::online;
-use crate::pin_input::{NEW_PIN_VAR, PIN_VAR, PinSource};
+use crate::secret_input::{NEW_PIN_VAR, PIN_VAR, STDIN_ARG, SecretInput};
 
 /// What a command produced, printed as text or JSON.
 #[derive(Debug, Serialize)]
@@ -114,29 +114,35 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let stdin = std::io::stdin();
-    let mut pins = PinSource::new(stdin.lock());
+    let mut input = SecretInput::new(stdin.lock());
     match cli.command {
         Command::Init {
             email,
             insecure_test_kdf,
         } => {
-            let pin = pins.read(PIN_VAR)?;
+            let pin = input.read_pin(PIN_VAR)?;
             Authenticator::create(&vault, &email, &pin, profile(insecure_test_kdf), clock)?;
             Ok(Output::Created { vault, email })
         }
-        Command::Add { uri } => {
-            let mut auth = unlock(&vault, &mut pins, clock)?;
-            let account = online::add(&mut auth, &uri)?;
+        Command::Add { source } => {
+            // Refused before the PIN is read: the link is in `ps` already, and the habit
+            // must not work.
+            if source != STDIN_ARG {
+                return Err(DeviceError::LinkOnCommandLine);
+            }
+            let mut auth = unlock(&vault, &mut input, clock)?;
+            let link = input.read_link()?;
+            let account = online::add(&mut auth, &link)?;
             Ok(Output::Added { account })
         }
         Command::List => {
-            let auth = unlock(&vault, &mut pins, clock)?;
+            let auth = unlock(&vault, &mut input, clock)?;
             Ok(Output::Accounts {
                 accounts: auth.accounts(),
             })
         }
         Command::Code { account, at } => {
-            let mut auth = unlock(&vault, &mut pins, clock)?;
+            let mut auth = unlock(&vault, &mut input, clock)?;
             let id = auth.find(&AccountQuery::from_option(account))?;
             let ShownCode { code, seconds_left } = auth.code(&id, at)?;
             Ok(Output::Code {
@@ -151,7 +157,7 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
             account,
         } => {
             let suite: OcraSuite = suite.parse()?;
-            let auth = unlock(&vault, &mut pins, clock)?;
+            let auth = unlock(&vault, &mut input, clock)?;
             let id = auth.find(&AccountQuery::from_option(account))?;
             let code = auth.ocra_code(&id, &suite, &challenge)?;
             Ok(Output::Code {
@@ -161,7 +167,7 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
             })
         }
         Command::Poll { account } => {
-            let auth = unlock(&vault, &mut pins, clock.clone())?;
+            let auth = unlock(&vault, &mut input, clock.clone())?;
             let shown = online::poll(&auth, account, clock, json)?;
             Ok(Output::Challenges { shown })
         }
@@ -170,13 +176,13 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
             max,
             timeout,
         } => {
-            let auth = unlock(&vault, &mut pins, clock.clone())?;
+            let auth = unlock(&vault, &mut input, clock.clone())?;
             let timeout = timeout.map(Duration::from_secs);
             let shown = online::listen(&auth, account, clock, json, max, timeout)?;
             Ok(Output::Challenges { shown })
         }
         Command::Deny { id, account } => {
-            let auth = unlock(&vault, &mut pins, clock.clone())?;
+            let auth = unlock(&vault, &mut input, clock.clone())?;
             let account = online::deny(&auth, &id, account, clock, json)?;
             Ok(Output::Denied {
                 account,
@@ -184,8 +190,8 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
             })
         }
         Command::ChangePin { insecure_test_kdf } => {
-            let mut auth = unlock(&vault, &mut pins, clock)?;
-            let new_pin = pins.read(NEW_PIN_VAR)?;
+            let mut auth = unlock(&vault, &mut input, clock)?;
+            let new_pin = input.read_pin(NEW_PIN_VAR)?;
             auth.change_pin(&new_pin, profile(insecure_test_kdf))?;
             Ok(Output::PinChanged)
         }
@@ -194,10 +200,10 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
 
 fn unlock<R: BufRead>(
     vault: &std::path::Path,
-    pins: &mut PinSource<R>,
+    input: &mut SecretInput<R>,
     clock: Arc<dyn Clock>,
 ) -> Result<Authenticator, DeviceError> {
-    let pin = pins.read(PIN_VAR)?;
+    let pin = input.read_pin(PIN_VAR)?;
     let auth = Authenticator::unlock(vault, &pin, clock)?;
     if let Some(corrupt) = auth.vault().opened_from_backup() {
         eprintln!("zweifaktor-device: warning: {corrupt}; opened the backup instead");
@@ -214,8 +220,14 @@ fn profile(insecure_test_kdf: bool) -> KdfProfile {
 }
 
 /// `vault.json` in the platform's data folder (XDG on Linux).
+///
+/// That folder belongs to this program alone, so one an older version created readable by
+/// others is restricted to the owner here; a missing one is created private with the vault.
+/// A folder given with `--vault` is the user's choice and keeps its mode.
 fn default_vault_path() -> Result<PathBuf, DeviceError> {
-    directories::ProjectDirs::from("org", "Zweifaktor", "zweifaktor")
-        .map(|dirs| dirs.data_dir().join("vault.json"))
-        .ok_or(DeviceError::NoDataDir)
+    let dirs = directories::ProjectDirs::from("org", "Zweifaktor", "zweifaktor")
+        .ok_or(DeviceError::NoDataDir)?;
+    let folder = dirs.data_dir();
+    zweifaktor_private_fs::restrict(folder);
+    Ok(folder.join("vault.json"))
 }

@@ -5,11 +5,12 @@
 //! - the **seed key** that encrypts OTP seeds at rest with XChaCha20-Poly1305, so a copy of the
 //!   database alone does not reveal any seed.
 //!
-//! Both are created on first start with mode 0600 and read on every later start. A third key,
-//! for the login form's CSRF tokens, is derived from the seed key, so instances that share
-//! the key files accept each other's forms.
+//! Both are created on first start with mode 0600 (in a folder created 0700 if it is missing),
+//! whatever the umask, and read on every later start; a key file an older version or an
+//! operator left readable by others is restricted to its owner then, with a warning. A third
+//! key, for the login form's CSRF tokens, is derived from the seed key, so instances that
+//! share the key files accept each other's forms.
 
-use std::fs::OpenOptions;
 use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,7 @@ use ed25519_dalek::SigningKey;
 use hmac::{Hmac, Mac as _};
 use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zweifaktor_private_fs as private;
 use zweifaktor_protocol::Seed;
 
 use crate::tokens::random_bytes;
@@ -84,9 +86,11 @@ impl std::fmt::Debug for PortalKeys {
 }
 
 impl PortalKeys {
-    /// Reads both keys from `dir`, creating any that is missing (mode 0600).
+    /// Reads both keys from `dir`, creating any that is missing (mode 0600), and `dir` too
+    /// (mode 0700) if it is missing; an existing `dir` keeps its mode, since it is often the
+    /// database's or the current folder.
     pub fn load_or_create(dir: &Path) -> Result<Self, KeyError> {
-        std::fs::create_dir_all(dir).map_err(|source| KeyError::Io {
+        private::create_dir_all(dir).map_err(|source| KeyError::Io {
             path: dir.to_path_buf(),
             source,
         })?;
@@ -189,6 +193,7 @@ fn load_or_create_file(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, KeyError
     };
     match std::fs::File::open(path) {
         Ok(mut file) => {
+            private::restrict(path);
             let mut bytes = Zeroizing::new(Vec::new());
             file.read_to_end(&mut bytes).map_err(io)?;
             let mut key = Zeroizing::new([0u8; KEY_LEN]);
@@ -201,14 +206,7 @@ fn load_or_create_file(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, KeyError
         Err(e) if e.kind() == ErrorKind::NotFound => {
             let mut key = Zeroizing::new([0u8; KEY_LEN]);
             key.copy_from_slice(&random_bytes(KEY_LEN));
-            let mut options = OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt as _;
-                options.mode(0o600);
-            }
-            let mut file = options.open(path).map_err(io)?;
+            let mut file = private::create_new(path).map_err(io)?;
             file.write_all(key.as_slice()).map_err(io)?;
             file.sync_all().map_err(io)?;
             tracing::info!(file = %path.display(), "created portal key file");
@@ -238,6 +236,42 @@ mod tests {
                     .mode();
                 assert_eq!(mode & 0o777, 0o600, "{name}");
             }
+        }
+    }
+
+    /// Regression (issue 9, finding 11): a missing key folder was created 0755, and a key file
+    /// left 0644 stayed readable by every local user.
+    #[cfg(unix)]
+    #[test]
+    fn key_folder_is_private_and_loose_key_files_are_tightened() {
+        use std::os::unix::fs::PermissionsExt as _;
+        use zweifaktor_private_fs::testing::mode;
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("new/keys");
+        let first = PortalKeys::load_or_create(&keys).unwrap();
+        assert_eq!(mode(&dir.path().join("new")), 0o700);
+        assert_eq!(mode(&keys), 0o700);
+        let file = keys.join(SEED_KEY_FILE);
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let again = PortalKeys::load_or_create(&keys).unwrap();
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(first.public_key_b64url(), again.public_key_b64url());
+    }
+
+    /// Regression (issue 9, finding 11): the modes hold under umask 000.
+    #[cfg(unix)]
+    #[test]
+    fn key_files_stay_private_under_umask_000() {
+        use zweifaktor_private_fs::testing::{in_child_with_umask_000, mode};
+        if !in_child_with_umask_000("keys::tests::key_files_stay_private_under_umask_000") {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys");
+        PortalKeys::load_or_create(&keys).unwrap();
+        assert_eq!(mode(&keys), 0o700);
+        for name in [SIGNING_KEY_FILE, SEED_KEY_FILE] {
+            assert_eq!(mode(&keys.join(name)), 0o600, "{name}");
         }
     }
 

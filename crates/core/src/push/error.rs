@@ -22,6 +22,13 @@ pub enum PushError {
     /// The portal's answer is not what protocol v1 describes.
     #[error("portal answer is malformed")]
     Malformed,
+    /// The portal sent more than protocol v1 allows in one piece: an event or a response body
+    /// over `limit` bytes. Reading stopped at the limit and the connection was dropped.
+    #[error("portal sent more than {limit} bytes in one event or response")]
+    TooLarge {
+        /// The bound that was exceeded, in bytes.
+        limit: usize,
+    },
     /// A challenge's signature does not verify with the pinned portal key: it is not shown.
     #[error("challenge signature invalid: not from the enrolled portal")]
     BadSignature(#[source] EnvelopeError),

@@ -54,94 +54,12 @@ pub fn newest(challenges: Vec<VerifiedChallenge>) -> Option<VerifiedChallenge> {
 mod tests {
     use std::sync::Arc;
 
-    use ed25519_dalek::SigningKey;
-    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-    use tokio::net::TcpListener;
-    use tokio::sync::oneshot;
-    use zweifaktor_protocol::messages::{
-        Challenge, ChallengeList, DeviceId, DeviceToken, LoginContext, Nonce, ProtocolV1,
-    };
+    use zweifaktor_protocol::messages::ChallengeList;
 
     use super::*;
     use crate::accounts::AccountId;
     use crate::clock::FixedClock;
-    use crate::push::PortalBinding;
-
-    const NOW: u64 = 1_764_000_000;
-
-    fn key(byte: u8) -> SigningKey {
-        SigningKey::from_bytes(&[byte; 32])
-    }
-
-    fn session(url: &str, portal: &SigningKey) -> PortalSession {
-        PortalBinding::new(
-            url.into(),
-            portal.verifying_key(),
-            DeviceId::parse("5f0c8a9e-3b1d-4c2e-9f7a-1b2c3d4e5f60").unwrap(),
-            DeviceToken::new("device-token".into()),
-            key(9),
-        )
-        .session(AccountId::random(), "erika@example.org".into())
-    }
-
-    fn challenge(id: u8, login_time: u64) -> Challenge {
-        Challenge {
-            v: ProtocolV1,
-            id: ChallengeId::from_random_bytes([id; 16]),
-            account: "erika@example.org".into(),
-            nonce: Nonce([id; 32]),
-            issued_at: NOW,
-            expires_at: NOW + 300,
-            context: LoginContext {
-                time: login_time,
-                ip: "127.0.0.1".into(),
-                user_agent: "Firefox".into(),
-                portal: "Zweifaktor Portal".into(),
-            },
-        }
-    }
-
-    /// A portal that answers one request with `status` and `body`, and hands back the
-    /// request it received (head and body as text).
-    async fn one_shot_portal(status: &str, body: String) -> (String, oneshot::Receiver<String>) {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/", listener.local_addr().unwrap());
-        let (tx, rx) = oneshot::channel();
-        let status = status.to_owned();
-        tokio::spawn(async move {
-            let (mut conn, _) = listener.accept().await.unwrap();
-            let mut request = Vec::new();
-            let mut buf = [0u8; 4096];
-            loop {
-                let n = conn.read(&mut buf).await.unwrap();
-                request.extend_from_slice(&buf[..n]);
-                let text = String::from_utf8_lossy(&request).to_string();
-                if let Some(end) = text.find("\r\n\r\n") {
-                    let length = text
-                        .lines()
-                        .find_map(|l| {
-                            l.to_lowercase()
-                                .strip_prefix("content-length: ")
-                                .map(str::to_owned)
-                        })
-                        .map_or(0, |v| v.trim().parse::<usize>().unwrap());
-                    if request.len() >= end + 4 + length {
-                        break;
-                    }
-                }
-                if n == 0 {
-                    break;
-                }
-            }
-            let response = format!(
-                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            conn.write_all(response.as_bytes()).await.unwrap();
-            let _ = tx.send(String::from_utf8_lossy(&request).to_string());
-        });
-        (url, rx)
-    }
+    use crate::push::test_portal::{NOW, challenge, key, one_shot_portal, session};
 
     #[tokio::test]
     async fn open_challenges_verifies_each_one_and_keeps_the_good_ones() {

@@ -193,7 +193,71 @@ fn remember(seen: &mut VecDeque<ChallengeId>, id: &ChallengeId) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use tokio::io::AsyncWriteExt as _;
+    use zweifaktor_protocol::SignedEnvelope;
+
     use super::*;
+    use crate::clock::FixedClock;
+    use crate::push::test_portal::{
+        HANG_GUARD, NOW, challenge, key, raw_portal, session, write_endless,
+    };
+
+    /// Regression (issue 9, finding 13): an event over the bound drops the connection like any
+    /// broken stream: the listener reports it, waits its backoff, reconnects, and the next
+    /// connection's challenge is delivered.
+    #[tokio::test]
+    async fn oversized_event_drops_the_connection_and_the_listener_reconnects() {
+        let head =
+            "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+        let envelope = SignedEnvelope::sign(&challenge(1, NOW), &key(1)).unwrap();
+        let event = format!(
+            "event: challenge\ndata: {}\n\n",
+            serde_json::to_string(&envelope).unwrap()
+        );
+        let url = raw_portal(move |number, mut conn| {
+            let event = event.clone();
+            async move {
+                if number == 0 {
+                    write_endless(conn, &format!("{head}data: "), b'a').await;
+                } else {
+                    conn.write_all(format!("{head}{event}").as_bytes())
+                        .await
+                        .unwrap();
+                    std::future::pending::<()>().await;
+                }
+            }
+        })
+        .await;
+        let (tx, mut rx) = mpsc::channel(8);
+        let backoff = Backoff::new(Duration::from_millis(1), Duration::from_millis(10));
+        let clock = Arc::new(FixedClock::new(NOW));
+        tokio::spawn(listen(session(&url, &key(1)), clock, tx, backoff));
+        assert!(matches!(
+            rx.recv().await,
+            Some(ListenerEvent::Connected { .. })
+        ));
+        let lost = tokio::time::timeout(HANG_GUARD, rx.recv())
+            .await
+            .expect("the listener kept reading the endless event");
+        match lost {
+            Some(ListenerEvent::Disconnected {
+                error: PushError::TooLarge { .. },
+                retry_in,
+                ..
+            }) => assert_eq!(retry_in, Duration::from_millis(1)),
+            other => panic!("expected a disconnect for the oversized event, got {other:?}"),
+        }
+        assert!(matches!(
+            rx.recv().await,
+            Some(ListenerEvent::Connected { .. })
+        ));
+        match rx.recv().await {
+            Some(ListenerEvent::Challenge(verified)) => {
+                assert_eq!(verified.challenge.id, challenge(1, NOW).id);
+            }
+            other => panic!("expected the challenge, got {other:?}"),
+        }
+    }
 
     #[test]
     fn backoff_doubles_up_to_the_cap_and_resets() {

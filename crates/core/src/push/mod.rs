@@ -21,7 +21,10 @@ mod client;
 mod enrollment;
 mod error;
 mod exchange;
+mod limit;
 mod listener;
+#[cfg(test)]
+mod test_portal;
 
 pub use binding::{PortalBinding, PortalSession, VerifiedChallenge};
 pub use client::PortalClient;

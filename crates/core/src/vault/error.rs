@@ -85,8 +85,9 @@ pub enum VaultError {
     /// Argon2 failed while deriving the key (for example, it could not allocate its memory).
     #[error("key derivation failed")]
     Kdf(#[source] argon2::Error),
-    /// The cipher refused to encrypt: the contents exceed XChaCha20-Poly1305's length limit.
-    #[error("the vault contents are too large to encrypt")]
+    /// The contents are too large to save: the file would exceed [`super::MAX_FILE_BYTES`]
+    /// (which opening refuses), or the cipher's length limit. Nothing was written.
+    #[error("the vault contents are too large to save")]
     TooLarge,
 }
 
@@ -119,10 +120,15 @@ pub enum CorruptReason {
     /// The header has no PIN slot, so there is no way to unlock it.
     #[error("the header has no PIN slot")]
     NoPinSlot,
-    /// The PIN slot's Argon2 parameters are outside the accepted range (see
-    /// [`super::kdf`]); running them could exhaust memory or never finish.
+    /// The PIN slot's Argon2 parameters ask for more than this app ever writes (see
+    /// [`super::kdf`]): a tampered file, refused before Argon2 runs and before the lock-out
+    /// counts a try, because running them could exhaust memory or take minutes.
     #[error("the key derivation parameters are out of range")]
     KdfParamsOutOfRange,
+    /// The file is larger than [`super::MAX_FILE_BYTES`], which no vault this app writes can
+    /// reach; it is not read beyond that bound.
+    #[error("the file is too large for a vault")]
+    TooLarge,
     /// The header's MAC does not match: a header field was changed after writing.
     #[error("the header authentication failed")]
     HeaderMac,

@@ -58,6 +58,15 @@ pub(crate) const WRAPPED_KEY_LEN: usize = 48;
 /// Length of the HMAC-SHA256 header tag.
 pub(crate) const MAC_LEN: usize = 32;
 
+/// Largest vault file written or read: 4 MiB.
+///
+/// An account takes about 0.3 KiB of JSON, one bound to a portal (device key, pinned portal
+/// key, URL, device token) about 0.7 KiB, and base64 makes the ciphertext a third larger: 4 MiB
+/// hold over 4,000 portal-bound accounts, far more than anyone keeps in an authenticator. The
+/// bound keeps a hostile file from making the app read hundreds of megabytes (a 300 MB file was
+/// read whole before); parsing 4 MiB takes milliseconds and less memory than one Argon2 run.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
 /// The whole file, with the header left as raw bytes.
 #[derive(Serialize, Deserialize)]
 pub(crate) struct VaultFile {
@@ -208,9 +217,15 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(VaultFile, Header), ParseError> {
 }
 
 /// Serializes a whole vault file, pretty-printed so that a person can inspect it.
+///
+/// Fails with [`VaultError::TooLarge`] above [`MAX_FILE_BYTES`]: a file that opening would
+/// refuse is never written.
 pub(crate) fn to_bytes(file: &VaultFile) -> Result<Vec<u8>, VaultError> {
     let mut bytes = serde_json::to_vec_pretty(file).map_err(|_| VaultError::Serialize)?;
     bytes.push(b'\n');
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(VaultError::TooLarge);
+    }
     Ok(bytes)
 }
 

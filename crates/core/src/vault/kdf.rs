@@ -7,9 +7,18 @@
 //! a security floor: it would add nothing, because whoever can edit the file can also copy it
 //! and guess offline at whatever cost the real parameters impose.
 //!
-//! Opening does enforce a ceiling ([`MAX_M_KIB`], [`MAX_T`], [`MAX_P`]): parameters raised in a
-//! tampered file could otherwise make the app allocate gigabytes or compute for hours before it
-//! can even say "wrong PIN". A file above the ceiling counts as corrupt.
+//! Opening does enforce a ceiling ([`MAX_M_KIB`], [`MAX_T`], [`MAX_P`]): exactly the most this
+//! app ever writes, [`KdfProfile::PRODUCTION`]. Parameters raised in a tampered file could
+//! otherwise make one unlock allocate gigabytes and compute for tens of seconds (2 GiB, t = 10,
+//! p = 16 took 22 s and 2.1 GB under the earlier, RFC-sized ceiling) and only then fail like a
+//! wrong PIN, counted by the lock-out. A file above the ceiling counts as damaged
+//! ([`CorruptReason::KdfParamsOutOfRange`](super::CorruptReason::KdfParamsOutOfRange)): it is
+//! refused before the lock-out is touched and before Argon2 runs, and the backup is tried.
+//!
+//! There is no headroom above the production profile on purpose: any headroom is cost an
+//! attacker who can write the file may spend on every unlock. A later version that raises the
+//! profile raises this ceiling in the same change; the app never reads a vault written by a
+//! newer version than itself except after a downgrade, and then the backup or a reset helps.
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use serde::{Deserialize, Serialize};
@@ -24,17 +33,15 @@ pub(crate) const SALT_LEN: usize = 16;
 /// Length of the derived KEK: 256 bits, the XChaCha20-Poly1305 key size.
 const KEK_LEN: usize = 32;
 
-/// Highest memory cost accepted from a file: 2 GiB, the first (heaviest) option of
-/// RFC 9106 §4. Nothing legitimate asks for more, and a phone could not provide it.
-pub const MAX_M_KIB: u32 = 2 * 1024 * 1024;
+/// Highest memory cost accepted from a file: the production profile's 64 MiB, the most this
+/// app ever writes (see the module documentation for why there is no headroom).
+pub const MAX_M_KIB: u32 = KdfProfile::PRODUCTION.m_kib;
 
-/// Highest pass count accepted from a file: 10, over three times the RFC 9106 §4 second option
-/// (t = 3); more would make unlocking take tens of seconds on a phone.
-pub const MAX_T: u32 = 10;
+/// Highest pass count accepted from a file: the production profile's 3 passes.
+pub const MAX_T: u32 = KdfProfile::PRODUCTION.t;
 
-/// Highest lane count accepted from a file: 16, four times the RFC 9106 §4 option (p = 4) and
-/// more cores than phones have.
-pub const MAX_P: u32 = 16;
+/// Highest lane count accepted from a file: the production profile's 4 lanes.
+pub const MAX_P: u32 = KdfProfile::PRODUCTION.p;
 
 /// Argon2id cost parameters for the PIN slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,7 +73,8 @@ impl KdfProfile {
     };
 
     /// The argon2 parameters, or `None` when the profile is outside the accepted range (argon2's
-    /// own minimums, or this module's ceiling).
+    /// own minimums, or this module's ceiling). Creating a vault and opening one share this
+    /// check, so the app can never write a profile it would refuse to open.
     fn params(self) -> Option<Params> {
         if self.m_kib > MAX_M_KIB || self.t > MAX_T || self.p > MAX_P {
             return None;
@@ -130,6 +138,41 @@ mod tests {
     fn profiles_are_in_range() {
         assert!(KdfProfile::PRODUCTION.in_range());
         assert!(KdfProfile::TESTING.in_range());
+    }
+
+    /// Regression (issue 9, finding 12): the ceiling is what the app writes, not what RFC 9106
+    /// allows; the parameters that made one unlock cost 22 s and 2.1 GB are refused.
+    #[test]
+    fn ceiling_is_the_production_profile() {
+        assert_eq!(
+            (MAX_M_KIB, MAX_T, MAX_P),
+            (64 * 1024, 3, 4),
+            "the ceiling is the production profile"
+        );
+        for profile in [KdfProfile::PRODUCTION, KdfProfile::TESTING] {
+            assert!(profile.m_kib <= MAX_M_KIB && profile.t <= MAX_T && profile.p <= MAX_P);
+        }
+        for above in [
+            KdfProfile {
+                m_kib: KdfProfile::PRODUCTION.m_kib + 1,
+                ..KdfProfile::PRODUCTION
+            },
+            KdfProfile {
+                t: KdfProfile::PRODUCTION.t + 1,
+                ..KdfProfile::PRODUCTION
+            },
+            KdfProfile {
+                p: KdfProfile::PRODUCTION.p + 1,
+                ..KdfProfile::PRODUCTION
+            },
+            KdfProfile {
+                m_kib: 2 * 1024 * 1024,
+                t: 10,
+                p: 16,
+            },
+        ] {
+            assert!(!above.in_range(), "{above:?}");
+        }
     }
 
     #[test]

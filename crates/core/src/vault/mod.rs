@@ -38,6 +38,7 @@ use zeroize::Zeroizing;
 use crate::pin::Pin;
 use crypto::MasterKey;
 pub use error::{CorruptReason, CorruptVault, VaultError};
+pub use format::MAX_FILE_BYTES;
 use format::{Cipher, Header, KdfAlg, KdfSpec, PinKind, PinSlot, Slot, VaultFile};
 pub use kdf::KdfProfile;
 use kdf::Kek;
@@ -137,9 +138,11 @@ impl<T: Serialize + DeserializeOwned> Vault<T> {
 
     /// Opens the vault with the PIN at time `now` (unix seconds).
     ///
-    /// If the file is damaged (unreadable, malformed, header MAC or contents authentication
-    /// failing) or missing, the backup is opened instead and [`Vault::opened_from_backup`] says
-    /// why. A wrong PIN never falls back: it is counted and reported.
+    /// If the file is damaged (unreadable, larger than [`MAX_FILE_BYTES`], malformed, Argon2
+    /// parameters above what the app writes, header MAC or contents authentication failing) or
+    /// missing, the backup is opened instead and [`Vault::opened_from_backup`] says why. Damage
+    /// found before the PIN check costs no try. A wrong PIN never falls back: it is counted and
+    /// reported.
     ///
     /// # Errors
     /// [`VaultError::WrongPin`], [`VaultError::Locked`] (checked before any key derivation),

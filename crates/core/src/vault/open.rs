@@ -1,13 +1,13 @@
 //! Opening a vault file: reading, the lock-out, the PIN check, authentication, and the fall
 //! back to the backup when the main file is damaged.
 //!
-//! Order of checks for one file: parse → PIN slot present and parameters in range → lock-out
-//! (refuse without Argon2 while waiting) → count the try and write the counter → Argon2id and
-//! unwrap (a failure is a wrong PIN) → reset the counter → header MAC → decrypt contents →
-//! deserialize. A wrong PIN is final; only damage (unreadable, malformed, bad MAC, bad
-//! ciphertext) sends the caller to the backup.
+//! Order of checks for one file: size at most `MAX_FILE_BYTES` → parse → PIN slot present and
+//! parameters no higher than the app writes → lock-out (refuse without Argon2 while waiting) →
+//! count the try and write the counter → Argon2id and unwrap (a failure is a wrong PIN) → reset
+//! the counter → header MAC → decrypt contents → deserialize. A wrong PIN is final; only damage
+//! (too large, unreadable, malformed, parameters out of range, bad MAC, bad ciphertext) sends the
+//! caller to the backup, and no damage found before the PIN check counts as a try.
 
-use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -51,12 +51,7 @@ impl From<VaultError> for Failure {
 
 /// Reads and parses the file at `path`.
 pub(crate) fn load(path: &Path) -> Result<Loaded, Failure> {
-    let bytes = storage::read(path).map_err(|err| {
-        Failure::Corrupt(match err.kind() {
-            io::ErrorKind::NotFound => CorruptReason::Missing,
-            kind => CorruptReason::Unreadable { kind },
-        })
-    })?;
+    let bytes = storage::read(path).map_err(Failure::Corrupt)?;
     match format::parse(&bytes) {
         Ok((file, header)) => Ok(Loaded {
             path: path.to_owned(),

@@ -226,7 +226,7 @@ fn init_refuses_to_overwrite_a_vault() {
 #[test]
 fn malformed_uri_is_refused_with_its_reason() {
     let device = Device::new();
-    let out = device.run_with_pin(PIN, &["--json", "add", "otpauth://totp/x?secret=ABC"]);
+    let out = device.add_output("otpauth://totp/x?secret=ABC", true);
     assert_eq!(out.status.code(), Some(1));
     let value: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert_eq!(value["error"]["kind"], "invalid_uri");
@@ -266,4 +266,74 @@ fn change_pin_takes_old_and_new_pin_from_standard_input() {
     let out = device.run_with_pin("580316", &["code", "--at", "59"]);
     assert_success(&out);
     assert_eq!(stdout(&out).trim(), "94287082");
+}
+
+/// `add -` reads the link from the line after the PIN when `ZF_PIN` is not set, so one pipe
+/// carries both: `printf '%s\n%s\n' "$PIN" "$LINK" | zweifaktor-device add -`.
+#[test]
+fn add_reads_the_link_after_the_pin_from_standard_input() {
+    let device = Device::new();
+    let out = device.run_with_stdin(&format!("{PIN}\n{}\n", rfc_uri()), &["add", "-"]);
+    assert_success(&out);
+    assert_eq!(device.code_at("alice@example.org", 59), "94287082");
+}
+
+/// Regression (issue 9, finding 11): `add URI` put the seed and the portal's enroll token on
+/// the command line, where every local user sees them in `ps`. A link there is now refused as
+/// a usage error that points at `add -`, before the PIN is read; the secret is not echoed
+/// and nothing is added.
+#[test]
+fn add_refuses_a_link_on_the_command_line() {
+    let device = Device::new();
+    let before = std::fs::read(&device.vault).expect("read");
+    for json in [false, true] {
+        let mut args = vec![
+            "add",
+            "otpauth://totp/Example:alice@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        ];
+        if json {
+            args.insert(0, "--json");
+        }
+        let out = device.run_with_pin(PIN, &args);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let shown = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(shown.contains("add -"), "{shown}");
+        assert!(!shown.contains(RFC6238_SHA1_SEED), "secret echoed: {shown}");
+        if json {
+            let value: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+            assert_eq!(value["error"]["kind"], "link_on_command_line");
+        }
+    }
+    assert_eq!(std::fs::read(&device.vault).expect("read"), before);
+}
+
+/// `add -` with the PIN in `ZF_PIN` and nothing on standard input is a usage error.
+#[test]
+fn add_without_a_link_on_standard_input_is_a_usage_error() {
+    let device = Device::new();
+    let out = device.run_with_pin_and_stdin(PIN, "", &["--json", "add", "-"]);
+    assert_eq!(out.status.code(), Some(2));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(value["error"]["kind"], "no_link");
+}
+
+/// Regression (issue 9, finding 12): a vault asking for more Argon2 passes than the app
+/// writes is reported as damaged (exit code 4, `vault_corrupt`), not as a wrong PIN, and no
+/// try is counted.
+#[test]
+fn hostile_kdf_parameters_are_a_damaged_vault() {
+    let device = Device::new();
+    let text = std::fs::read_to_string(&device.vault).expect("read");
+    let tampered = text.replace("\"t\":1,", "\"t\":4,");
+    assert_ne!(tampered, text);
+    std::fs::write(&device.vault, &tampered).expect("write");
+    let out = device.run_with_pin(PIN, &["--json", "list"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(value["error"]["kind"], "vault_corrupt");
+    assert_eq!(
+        std::fs::read_to_string(&device.vault).expect("read"),
+        tampered,
+        "the lock-out counter was written"
+    );
 }

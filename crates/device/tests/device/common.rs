@@ -44,25 +44,29 @@ impl Device {
 
     /// Runs the binary without `ZF_PIN`, writing `stdin` to its standard input.
     pub fn run_with_stdin(&self, stdin: &str, args: &[&str]) -> Output {
-        let mut child = self
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn zweifaktor-device");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(stdin.as_bytes())
-            .expect("write stdin");
-        child.wait_with_output().expect("wait")
+        feed(self.command(args), stdin)
     }
 
-    /// Adds an account and asserts success.
-    pub fn add(&self, uri: &str) {
-        assert_success(&self.run_with_pin(PIN, &["add", uri]));
+    /// Runs the binary with `ZF_PIN` set, writing `stdin` to its standard input.
+    pub fn run_with_pin_and_stdin(&self, pin: &str, stdin: &str, args: &[&str]) -> Output {
+        let mut cmd = self.command(args);
+        cmd.env("ZF_PIN", pin);
+        feed(cmd, stdin)
+    }
+
+    /// `add -` with `link` on standard input (the PIN in `ZF_PIN`), with `--json` if asked.
+    pub fn add_output(&self, link: &str, json: bool) -> Output {
+        let args: &[&str] = if json {
+            &["--json", "add", "-"]
+        } else {
+            &["add", "-"]
+        };
+        self.run_with_pin_and_stdin(PIN, &format!("{link}\n"), args)
+    }
+
+    /// Adds an account from `link` (on standard input) and asserts success.
+    pub fn add(&self, link: &str) {
+        assert_success(&self.add_output(link, false));
     }
 
     /// The code printed by `code ACCOUNT --at AT`.
@@ -72,7 +76,8 @@ impl Device {
         stdout(&out).trim().to_owned()
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    /// The binary with `--vault` and `args`, and no PIN or vault variables inherited.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_zweifaktor-device"));
         cmd.arg("--vault").arg(&self.vault).args(args);
         cmd.env_remove("ZF_PIN")
@@ -80,6 +85,30 @@ impl Device {
             .env_remove("ZF_VAULT");
         cmd
     }
+}
+
+/// Runs `cmd` with `stdin` written to its standard input and returns its output.
+pub fn feed(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn zweifaktor-device");
+    let written = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes());
+    // A command that refuses before reading its input may have closed it already.
+    if let Err(err) = written {
+        assert_eq!(
+            err.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "write stdin: {err}"
+        );
+    }
+    child.wait_with_output().expect("wait")
 }
 
 /// Standard output as text.

@@ -8,3 +8,5 @@ mod commands;
 mod common;
 mod no_secrets_logged;
 mod oathtool;
+#[cfg(unix)]
+mod private_files;

@@ -33,7 +33,7 @@ fn trace_log_of_the_whole_flow_holds_no_secret() {
             "--insecure-test-kdf",
         ],
     );
-    run(&pin_line, &["add", &uri]);
+    run(&format!("{PIN}\n{uri}\n"), &["add", "-"]);
     codes.push(run(&pin_line, &["code", "--at", "1700000000"]));
     codes.push(run(&pin_line, &["ocra", "--challenge", &"ab".repeat(32)]));
     run(

@@ -4,6 +4,11 @@
 //! query binds `$1`-style parameters, which both accept. A SQLite file is created on first
 //! start and switched to WAL so readers never wait for the writer.
 //!
+//! The SQLite file holds password hashes, encrypted seeds and session tokens, so it is created
+//! mode 0600 before SQLite opens it (SQLite would make it 0644 under the usual umask). SQLite
+//! gives its `-wal` and `-shm` files the database file's permissions, so they are 0600 too.
+//! Files an older version left readable by others are tightened at start, with a warning.
+//!
 //! # Layout
 //! - [`users`]: accounts, password hashes, encrypted seeds, failure counter and lock.
 //! - [`sessions`]: browser sessions and their CSRF tokens.
@@ -17,11 +22,14 @@ pub mod recovery;
 pub mod sessions;
 pub mod users;
 
+use std::io;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyConnection, AnyPool, Executor as _, Transaction};
 use tokio::sync::broadcast;
+use zweifaktor_private_fs as private;
 
 use crate::config::sqlite_path;
 
@@ -65,6 +73,15 @@ pub enum StorageError {
     /// The URL names a database this portal does not support.
     #[error("unsupported database URL (use sqlite://FILE or postgres://...)")]
     UnsupportedUrl,
+    /// The SQLite file could not be created with its private mode.
+    #[error("cannot create the database file {}", path.display())]
+    File {
+        /// The database file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
 }
 
 /// The portal's database handle; cheap to clone.
@@ -102,6 +119,9 @@ impl Db {
     }
 
     async fn connect_sqlite(url: &str) -> Result<Self, StorageError> {
+        if let Some(path) = sqlite_path(url).filter(|_| !url.contains("mode=memory")) {
+            prepare_sqlite_file(&path)?;
+        }
         let with_mode = |mode: &str| {
             if url.contains("mode=") {
                 url.to_string()
@@ -222,6 +242,30 @@ impl WriteTx {
     }
 }
 
+/// Makes sure the SQLite file at `path` exists and only its owner can open it, before SQLite
+/// opens it: a missing file is created empty with mode 0600 (SQLite starts a new database in
+/// an empty file), and an existing one, with its `-wal` and `-shm` files, loses any access for
+/// other users. A mode that cannot be changed is logged, not fatal: the portal may run on a
+/// file it does not own on purpose.
+fn prepare_sqlite_file(path: &Path) -> Result<(), StorageError> {
+    match private::create_new(path) {
+        Ok(_) => return Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(source) => {
+            return Err(StorageError::File {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        private::restrict(Path::new(&name));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 pub(crate) mod testing {
     //! A fresh SQLite database per test.
@@ -252,6 +296,68 @@ mod tests {
         db.close().await;
         assert!(dir.path().join("p.db").exists());
         Db::connect(&url).await.unwrap();
+    }
+
+    /// The database file and SQLite's `-wal` and `-shm` files beside it, while `db` is open.
+    #[cfg(unix)]
+    async fn assert_private_files(db: &Db, file: &Path) {
+        use zweifaktor_private_fs::testing::mode;
+        // A write makes sure the log and the shared-memory index exist.
+        sqlx::query("CREATE TABLE mode_probe (x INTEGER)")
+            .execute(db.writer())
+            .await
+            .unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = file.as_os_str().to_owned();
+            name.push(suffix);
+            assert_eq!(mode(Path::new(&name)), 0o600, "portal.db{suffix}");
+        }
+    }
+
+    /// Regression (issue 9, finding 11): SQLite created the database 0644 (and its `-wal` and
+    /// `-shm` files the same), readable by every local user.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn database_files_are_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("portal.db");
+        let db = Db::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        assert_private_files(&db, &file).await;
+    }
+
+    /// Regression (issue 9, finding 11): a database an older version left 0644 is tightened
+    /// when the portal starts, and SQLite's `-wal` and `-shm` files follow it.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn loose_database_from_an_older_version_is_tightened() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("portal.db");
+        let url = format!("sqlite://{}", file.display());
+        Db::connect(&url).await.unwrap().close().await;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let db = Db::connect(&url).await.unwrap();
+        assert_private_files(&db, &file).await;
+    }
+
+    /// Regression (issue 9, finding 11): the modes do not depend on the umask (with umask
+    /// 000 SQLite made the files 0666, writable by everyone).
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn database_files_stay_private_under_umask_000() {
+        if !zweifaktor_private_fs::testing::in_child_with_umask_000(
+            "storage::tests::database_files_stay_private_under_umask_000",
+        ) {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("portal.db");
+        let db = Db::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        assert_private_files(&db, &file).await;
     }
 
     #[tokio::test]
