@@ -299,6 +299,25 @@ impl WriteTx {
         }))
     }
 
+    /// Takes the account's row while its first enrollment is open (it never had a device)
+    /// and returns its sealed seed; `None` once it has had one. Issuing a first-enrollment
+    /// token in the same transaction then orders it with the first registration on every
+    /// database: either the registration comes later and voids the token, or it came first
+    /// and no token is issued.
+    pub async fn claim_first_enrollment(
+        &mut self,
+        user_id: &str,
+    ) -> Result<Option<String>, StorageError> {
+        let row = sqlx::query(
+            "UPDATE users SET must_enroll = must_enroll WHERE id = $1 AND must_enroll = 1 \
+             AND ever_enrolled = 0 RETURNING seed_enc",
+        )
+        .bind(user_id)
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(row.map(|r| r.try_get("seed_enc")).transpose()?)
+    }
+
     /// Counts one failed second factor and returns the new count.
     pub async fn record_failure(&mut self, user_id: &str) -> Result<i64, StorageError> {
         Ok(record_failure_on(self.conn(), user_id).await?)
