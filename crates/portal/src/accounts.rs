@@ -162,13 +162,46 @@ pub async fn enrollment_uri(
             state.now() + ENROLL_TOKEN_LIFETIME_SECS,
         )
         .await?;
+    build_enrollment_uri(state, user, &user.seed_enc, &token)
+}
+
+/// The enrollment URI of the first enrollment of `user` (see [`enrollment_uri`]), or `None`
+/// once the account has had a device. The account is judged as it is when the token is
+/// stored, in one transaction with it, not as the caller read it
+/// (`WriteTx::claim_first_enrollment`).
+pub async fn first_enrollment_uri(
+    state: &AppState,
+    user: &User,
+) -> Result<Option<Zeroizing<String>>, AccountError> {
+    let token = SecretToken::generate();
+    let mut tx = state.db.begin_write().await?;
+    let Some(seed_enc) = tx.claim_first_enrollment(&user.id).await? else {
+        return Ok(None);
+    };
+    tx.insert_enroll_token(
+        &token.hash(),
+        &user.id,
+        state.now() + ENROLL_TOKEN_LIFETIME_SECS,
+    )
+    .await?;
+    tx.commit().await?;
+    build_enrollment_uri(state, user, &seed_enc, &token).map(Some)
+}
+
+/// The enrollment URI of `user` with the sealed seed `seed_enc` and the stored `token`.
+fn build_enrollment_uri(
+    state: &AppState,
+    user: &User,
+    seed_enc: &str,
+    token: &SecretToken,
+) -> Result<Zeroizing<String>, AccountError> {
     let uri = OtpAuthUri {
         kind: OtpKind::Totp {
             period: TOTP_PERIOD_SECS,
         },
         issuer: Some(state.config.issuer.clone()),
         account_name: user.email.clone(),
-        seed: state.keys.decrypt_seed(&user.id, &user.seed_enc)?,
+        seed: state.keys.decrypt_seed(&user.id, seed_enc)?,
         algorithm: HashAlgorithm::Sha1,
         digits: CODE_DIGITS,
         zweifaktor: Some(PortalEnrollment {

@@ -18,14 +18,22 @@ use crate::storage::sessions::{Session, Stage};
 use crate::storage::users::User;
 use crate::tokens::SecretToken;
 
-/// What the first-enrollment page may show.
-#[derive(Debug)]
+/// What the first-enrollment page may show. `Debug` leaves out the URI.
 pub enum FirstEnrollment {
     /// The enrollment URI (it holds the seed and is wiped when dropped).
     Show(Zeroizing<String>),
     /// Not this session or not any more: the account has had a device. The code page is
     /// the way on.
     Closed,
+}
+
+impl std::fmt::Debug for FirstEnrollment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Show(_) => "Show(redacted)",
+            Self::Closed => "Closed",
+        })
+    }
 }
 
 /// The first enrollment for a session waiting at [`Stage::Enroll`]: its URI while the
@@ -38,9 +46,9 @@ pub async fn first_enrollment(
     if session.stage != Stage::Enroll || !user.first_enrollment_open() {
         return Ok(FirstEnrollment::Closed);
     }
-    Ok(FirstEnrollment::Show(
-        accounts::enrollment_uri(state, user).await?,
-    ))
+    Ok(accounts::first_enrollment_uri(state, user)
+        .await?
+        .map_or(FirstEnrollment::Closed, FirstEnrollment::Show))
 }
 
 /// A new device for a logged-in user (the dashboard's "Neues Gerät einrichten"): the caller
@@ -221,6 +229,43 @@ mod tests {
                 .is_some(),
             "later registrations void nothing"
         );
+    }
+
+    /// Regression (issue 9, review): the first-enrollment page judged the account by what its
+    /// request had read, so a page rendered while the owner's first device registered issued
+    /// a fresh enroll token after that registration had voided the others, and a password
+    /// holder could register a device of their own with it. The account is judged when the
+    /// token is issued.
+    #[tokio::test]
+    async fn a_first_enrollment_page_racing_the_first_registration_issues_no_token() {
+        let (state, _dir) = state().await;
+        let id = accounts::create_user_with_password(
+            &state,
+            "race@example.org",
+            Zeroizing::new("pw".into()),
+        )
+        .await
+        .unwrap();
+        let read_by_the_page = state.db.user_by_id(&id).await.unwrap().unwrap();
+        let session = Session {
+            id_hash: "h".into(),
+            csrf: "c".into(),
+            user_id: Some(id.clone()),
+            stage: Stage::Enroll,
+            login_id: Some("l".into()),
+            created_at: 0,
+        };
+        let owners = accounts::enrollment_uri(&state, &read_by_the_page)
+            .await
+            .unwrap();
+        register_device(&state, &token_hash(&owners), draft("owner"))
+            .await
+            .unwrap()
+            .unwrap();
+        let page = first_enrollment(&state, &session, &read_by_the_page)
+            .await
+            .unwrap();
+        assert!(matches!(page, FirstEnrollment::Closed), "{page:?}");
     }
 
     /// Removing the last device replaces the seed and makes a device due, but never reopens

@@ -2,7 +2,7 @@
 //!
 //! 1. rate limits per client address and per account;
 //! 2. the session's login must still be open (not denied, expired or failed);
-//! 3. a disabled or locked account is refused before anything is checked, and nothing it
+//! 3. a disabled or locked account is refused before any proof is checked, and nothing it
 //!    does changes its counters;
 //! 4. each proof is single-use: a challenge completes once, a TOTP step is accepted once
 //!    (RFC 6238 §5.2), a recovery code works once;
@@ -16,7 +16,10 @@
 //!
 //! Each check is one transaction: the proof's use, the counters, the end of the login and
 //! the session's move to [`Stage::Authenticated`](crate::storage::sessions::Stage) commit
-//! together.
+//! together. It starts by taking the account's row and then the login's row
+//! (`WriteTx::claim_second_factor`, `WriteTx::claim_login`) and judges rules 2, 3 and 5 by
+//! what they hold then, not by what the request read before: concurrent checks of one account
+//! run one after another, so a burst of guesses gets no proof beyond the limits evaluated.
 
 use crate::accounts::{self, replace_seed_in};
 use crate::codes::{CodeMatch, check_login_code};
@@ -102,32 +105,26 @@ pub async fn check(
         .limiter
         .check(&format!("code-acct:{}", user.id), CODE_PER_ACCOUNT, now)
         .map_err(AppError::RateLimited)?;
-    let status = login.status_at(now);
-    if status != LoginStatus::Pending {
-        if login.status == LoginStatus::Pending {
-            state
-                .db
-                .finish_login(&login.id, LoginStatus::Expired)
-                .await?;
-        }
-        return Ok(SecondFactorOutcome::Ended(status));
-    }
-    if user.disabled || user.locked() {
-        state
-            .db
-            .finish_login(&login.id, LoginStatus::Failed)
-            .await?;
-        tracing::info!(user = %user.id, login = %login.id, disabled = user.disabled, "second factor refused: account locked");
+    let mut tx = state.db.begin_write().await?;
+    let Some(account) = tx.claim_second_factor(&user.id).await? else {
+        tx.finish_login(&login.id, LoginStatus::Failed).await?;
+        tx.commit().await?;
+        tracing::info!(user = %user.id, login = %login.id, "second factor refused: account disabled or locked");
         return Ok(SecondFactorOutcome::Ended(LoginStatus::Failed));
-    }
+    };
+    let Some(wrong_before) = tx.claim_login(&login.id, now).await? else {
+        drop(tx);
+        return Ok(SecondFactorOutcome::Ended(
+            ended_status(state, &login.id, now).await?,
+        ));
+    };
     let matched = match proof {
         Proof::Code(code) => {
-            let seed = state.keys.decrypt_seed(&user.id, &user.seed_enc)?;
+            let seed = state.keys.decrypt_seed(&user.id, &account.seed_enc)?;
             check_login_code(&seed, &login.nonce, code, now)
         }
         Proof::RecoveryCode(_) => CodeMatch::NoMatch,
     };
-    let mut tx = state.db.begin_write().await?;
     let accepted = match (proof, matched) {
         (Proof::Code(_), CodeMatch::Ocra) => true,
         (Proof::Code(_), CodeMatch::Totp { step }) => tx.accept_totp_step(&user.id, step).await?,
@@ -168,14 +165,11 @@ pub async fn check(
     };
     if !tx.finish_login(&login.id, status).await? {
         drop(tx);
-        let status = state
-            .db
-            .login_by_id(&login.id)
-            .await?
-            .map_or(LoginStatus::Expired, |l| l.status_at(now));
-        return Ok(SecondFactorOutcome::Ended(status));
+        return Ok(SecondFactorOutcome::Ended(
+            ended_status(state, &login.id, now).await?,
+        ));
     }
-    tx.forgive_failures(&user.id, login.wrong_codes).await?;
+    tx.forgive_failures(&user.id, wrong_before).await?;
     match proof {
         Proof::RecoveryCode(_) => replace_seed_in(&mut tx, state, &user.id).await?,
         Proof::Code(_) if session.stage == Stage::Enroll => {
@@ -187,7 +181,7 @@ pub async fn check(
         }
         Proof::Code(_) => {}
     }
-    let recovery_codes = if user.recovery_codes_due {
+    let recovery_codes = if account.recovery_codes_due {
         Some(accounts::issue_recovery_codes_in(&mut tx, &user.id).await?)
     } else {
         None
@@ -212,4 +206,163 @@ pub async fn check(
         session: started,
         recovery_codes,
     })
+}
+
+/// How a login that is no longer open ended, as stored now; a pending one past its expiry
+/// is stored as expired.
+async fn ended_status(state: &AppState, login_id: &str, now: i64) -> Result<LoginStatus, AppError> {
+    let Some(login) = state.db.login_by_id(login_id).await? else {
+        return Ok(LoginStatus::Expired);
+    };
+    let status = login.status_at(now);
+    if login.status == LoginStatus::Pending && status != LoginStatus::Pending {
+        state.db.finish_login(login_id, status).await?;
+    }
+    Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use zeroize::Zeroizing;
+    use zweifaktor_protocol::otp::zweifaktor_code;
+
+    use super::*;
+    use crate::login::password::{PasswordOutcome, password_step};
+    use crate::web::tests::state;
+
+    const EMAIL: &str = "guess@example.org";
+
+    fn client(ip: &str) -> Client {
+        Client {
+            ip: ip.into(),
+            user_agent: "test".into(),
+        }
+    }
+
+    /// An enrolled account with the password `pw`.
+    async fn account(state: &AppState) -> String {
+        let id = accounts::create_user_with_password(state, EMAIL, Zeroizing::new("pw".into()))
+            .await
+            .unwrap();
+        state.db.set_must_enroll(&id, false).await.unwrap();
+        id
+    }
+
+    /// A new login at the code step, as a request reads it: session, login and account.
+    async fn waiting_login(state: &AppState, ip: &str) -> (Session, Login, User) {
+        let outcome = password_step(state, None, EMAIL, Zeroizing::new("pw".into()), &client(ip))
+            .await
+            .unwrap();
+        let PasswordOutcome::Accepted(started) = outcome else {
+            panic!("password refused: {outcome:?}");
+        };
+        let login_id = started.session.login_id.clone().unwrap();
+        let (login, user) = state.db.login_with_user(&login_id).await.unwrap().unwrap();
+        (started.session, login, user)
+    }
+
+    /// The OCRA code of `login`, as the account's phone shows it.
+    fn right_code(state: &AppState, login: &Login, user: &User) -> String {
+        let seed = state.keys.decrypt_seed(&user.id, &user.seed_enc).unwrap();
+        let nonce: [u8; 32] = hex::decode(&login.nonce).unwrap().try_into().unwrap();
+        zweifaktor_code(&seed, &nonce).unwrap().as_str().to_string()
+    }
+
+    /// A code that matches nothing for `login` now.
+    fn wrong_code(state: &AppState, login: &Login, user: &User) -> String {
+        let seed = state.keys.decrypt_seed(&user.id, &user.seed_enc).unwrap();
+        (0..10)
+            .map(|d| d.to_string().repeat(6))
+            .find(|c| check_login_code(&seed, &login.nonce, c, state.now()) == CodeMatch::NoMatch)
+            .unwrap()
+    }
+
+    /// Regression (issue 9, review): concurrent wrong codes for one login were all evaluated
+    /// and counted, since each request judged the login by what it had read before any of
+    /// them wrote. Replaying one stale read is what concurrent requests do; at most
+    /// [`MAX_WRONG_CODES`] proofs of a login may ever be evaluated.
+    #[tokio::test]
+    async fn concurrent_wrong_codes_evaluate_at_most_the_login_limit() {
+        let (state, _dir) = state().await;
+        let id = account(&state).await;
+        let (session, login, user) = waiting_login(&state, "192.0.2.1").await;
+        let code = wrong_code(&state, &login, &user);
+        let mut wrong = 0;
+        for n in 0..12 {
+            let waiting = Waiting {
+                session: &session,
+                login: &login,
+                user: &user,
+            };
+            let ip = format!("192.0.2.{}", 10 + n);
+            match check(&state, waiting, Proof::Code(&code), &client(&ip))
+                .await
+                .unwrap()
+            {
+                SecondFactorOutcome::Wrong { .. } => wrong += 1,
+                SecondFactorOutcome::Ended(status) => assert_eq!(status, LoginStatus::Failed),
+                SecondFactorOutcome::Passed { .. } => panic!("a wrong code passed"),
+            }
+        }
+        assert_eq!(wrong, MAX_WRONG_CODES - 1, "the last counted one ends it");
+        let stored = state.db.login_by_id(&login.id).await.unwrap().unwrap();
+        assert_eq!(stored.status, LoginStatus::Failed);
+        assert_eq!(
+            stored.wrong_codes, MAX_WRONG_CODES,
+            "no proof beyond the limit"
+        );
+        let user = state.db.user_by_id(&id).await.unwrap().unwrap();
+        assert_eq!(
+            user.failures, MAX_WRONG_CODES,
+            "each evaluated proof counted once"
+        );
+    }
+
+    /// Regression (issue 9, review): the account lock was judged by the account as read
+    /// before the check, so a right code racing the wrong code that locked the account still
+    /// logged in. A locked account evaluates no further proof, whatever a request read.
+    #[tokio::test]
+    async fn a_right_code_racing_the_lock_does_not_log_in() {
+        let (state, _dir) = state().await;
+        let id = account(&state).await;
+        let (first_session, first, user) = waiting_login(&state, "192.0.2.1").await;
+        let (second_session, second, _) = waiting_login(&state, "192.0.2.2").await;
+        let mut tx = state.db.begin_write().await.unwrap();
+        for _ in 1..LOCK_AFTER_FAILURES {
+            tx.record_failure(&id).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let wrong = wrong_code(&state, &first, &user);
+        let locking = Waiting {
+            session: &first_session,
+            login: &first,
+            user: &user,
+        };
+        let outcome = check(&state, locking, Proof::Code(&wrong), &client("192.0.2.3"))
+            .await
+            .unwrap();
+        assert!(matches!(
+            outcome,
+            SecondFactorOutcome::Ended(LoginStatus::Failed)
+        ));
+        let right = right_code(&state, &second, &user);
+        let racing = Waiting {
+            session: &second_session,
+            login: &second,
+            user: &user,
+        };
+        let outcome = check(&state, racing, Proof::Code(&right), &client("192.0.2.4"))
+            .await
+            .unwrap();
+        assert!(
+            matches!(outcome, SecondFactorOutcome::Ended(LoginStatus::Failed)),
+            "{outcome:?}"
+        );
+        let user = state.db.user_by_id(&id).await.unwrap().unwrap();
+        assert!(user.locked());
+        assert_eq!(
+            user.failures, LOCK_AFTER_FAILURES,
+            "the refused proof is not counted"
+        );
+    }
 }

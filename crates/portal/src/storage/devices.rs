@@ -60,15 +60,13 @@ impl Db {
         user_id: &str,
         expires_at: i64,
     ) -> Result<(), StorageError> {
-        sqlx::query(
-            "INSERT INTO enroll_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+        Ok(insert_enroll_token_on(
+            &mut *self.writer().acquire().await?,
+            token_hash,
+            user_id,
+            expires_at,
         )
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(expires_at)
-        .execute(self.writer())
-        .await?;
-        Ok(())
+        .await?)
     }
 
     /// Uses up an enroll token: the account it belongs to, or `None` if it is unknown,
@@ -173,6 +171,21 @@ impl Db {
     }
 }
 
+async fn insert_enroll_token_on(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    user_id: &str,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO enroll_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(expires_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 async fn consume_enroll_token_on(
     conn: &mut AnyConnection,
     token_hash: &str,
@@ -232,6 +245,16 @@ async fn revoke_device_on(
 }
 
 impl WriteTx {
+    /// Stores an enroll token (see [`Db::insert_enroll_token`]).
+    pub async fn insert_enroll_token(
+        &mut self,
+        token_hash: &str,
+        user_id: &str,
+        expires_at: i64,
+    ) -> Result<(), StorageError> {
+        Ok(insert_enroll_token_on(self.conn(), token_hash, user_id, expires_at).await?)
+    }
+
     /// Uses up an enroll token (see [`Db::consume_enroll_token`]).
     pub async fn consume_enroll_token(
         &mut self,

@@ -182,6 +182,24 @@ impl WriteTx {
         Ok(finish_on(self.conn(), id, status).await?)
     }
 
+    /// Takes a login's row for one check of its second factor: its wrong codes so far, or
+    /// `None` when it is no longer pending at `now` (ended, expired, or out of tries). Like
+    /// `WriteTx::claim_second_factor` the statement holds the row until the transaction
+    /// ends, so concurrent checks of one login run one after another and at most
+    /// [`MAX_WRONG_CODES`] proofs of a login are ever evaluated.
+    pub async fn claim_login(&mut self, id: &str, now: i64) -> Result<Option<i64>, StorageError> {
+        let row = sqlx::query(
+            "UPDATE logins SET wrong_codes = wrong_codes WHERE id = $1 AND status = 'pending' \
+             AND expires_at > $2 AND wrong_codes < $3 RETURNING wrong_codes",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(MAX_WRONG_CODES)
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(row.map(|r| r.try_get("wrong_codes")).transpose()?)
+    }
+
     /// Counts one wrong code and returns the new count.
     pub async fn add_wrong_code(&mut self, id: &str) -> Result<i64, StorageError> {
         Ok(add_wrong_code_on(self.conn(), id).await?)

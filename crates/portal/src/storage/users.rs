@@ -253,7 +253,71 @@ async fn set_password_hash_on(
     Ok(())
 }
 
+/// The account as a second-factor check judges it: read under the lock that
+/// [`WriteTx::claim_second_factor`] takes, so no concurrent check can have changed it.
+pub struct SecondFactorClaim {
+    /// Failed second factors so far (below [`LOCK_AFTER_FAILURES`]).
+    pub failures: i64,
+    /// The OTP seed, encrypted with the seed key.
+    pub seed_enc: String,
+    /// The next passed second factor shows a new set of recovery codes.
+    pub recovery_codes_due: bool,
+}
+
+impl std::fmt::Debug for SecondFactorClaim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecondFactorClaim")
+            .field("failures", &self.failures)
+            .finish_non_exhaustive()
+    }
+}
+
 impl WriteTx {
+    /// Takes the account's row for one second-factor check and reads it: `None` when the
+    /// account is disabled or locked, or gone. The statement is an update, so it holds the
+    /// row until the transaction ends: checks of one account run one after another on every
+    /// database (PostgreSQL re-reads the row after the holder commits; SQLite has one
+    /// writer), and each one judges the lock by the count the ones before it left, never by
+    /// what its request read earlier.
+    pub async fn claim_second_factor(
+        &mut self,
+        user_id: &str,
+    ) -> Result<Option<SecondFactorClaim>, StorageError> {
+        let row = sqlx::query(
+            "UPDATE users SET failures = failures WHERE id = $1 AND disabled = 0 \
+             AND failures < $2 RETURNING failures, seed_enc, recovery_codes_due",
+        )
+        .bind(user_id)
+        .bind(LOCK_AFTER_FAILURES)
+        .fetch_optional(self.conn())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(SecondFactorClaim {
+            failures: row.try_get("failures")?,
+            seed_enc: row.try_get("seed_enc")?,
+            recovery_codes_due: row.try_get::<i64, _>("recovery_codes_due")? != 0,
+        }))
+    }
+
+    /// Takes the account's row while its first enrollment is open (it never had a device)
+    /// and returns its sealed seed; `None` once it has had one. Issuing a first-enrollment
+    /// token in the same transaction then orders it with the first registration on every
+    /// database: either the registration comes later and voids the token, or it came first
+    /// and no token is issued.
+    pub async fn claim_first_enrollment(
+        &mut self,
+        user_id: &str,
+    ) -> Result<Option<String>, StorageError> {
+        let row = sqlx::query(
+            "UPDATE users SET must_enroll = must_enroll WHERE id = $1 AND must_enroll = 1 \
+             AND ever_enrolled = 0 RETURNING seed_enc",
+        )
+        .bind(user_id)
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(row.map(|r| r.try_get("seed_enc")).transpose()?)
+    }
+
     /// Counts one failed second factor and returns the new count.
     pub async fn record_failure(&mut self, user_id: &str) -> Result<i64, StorageError> {
         Ok(record_failure_on(self.conn(), user_id).await?)
