@@ -137,9 +137,12 @@ pub enum Removal {
     NotFound,
 }
 
-/// Removes a device of a logged-in user, in one transaction. When it was the last one, the
-/// seed is replaced too: the removed phone still holds the old seed, and with no other
-/// device to keep working a new seed costs nothing and makes that phone's codes worthless.
+/// Removes a device of a logged-in user, in one transaction. Set-up links not yet used are
+/// voided with it: a user who removes a device is cleaning up, and a QR code shown earlier
+/// (perhaps to someone looking over the shoulder) must not add one afterwards. When it was
+/// the last one, the seed is replaced too: the removed phone still holds the old seed, and
+/// with no other device to keep working a new seed costs nothing and makes that phone's
+/// codes worthless.
 pub async fn remove_device(
     state: &AppState,
     user: &User,
@@ -149,6 +152,7 @@ pub async fn remove_device(
     if !tx.revoke_device(&user.id, device_id).await? {
         return Ok(Removal::NotFound);
     }
+    tx.void_enroll_tokens(&user.id).await?;
     let last = tx.active_devices(&user.id).await? == 0;
     if last {
         replace_seed_in(&mut tx, state, &user.id).await?;
@@ -266,6 +270,51 @@ mod tests {
             .await
             .unwrap();
         assert!(matches!(page, FirstEnrollment::Closed), "{page:?}");
+    }
+
+    /// Regression (issue 9, review): a dashboard QR code shown before a device was removed
+    /// still added a device afterwards, for the ten minutes of its token.
+    #[tokio::test]
+    async fn removing_a_device_voids_the_set_up_links_not_yet_used() {
+        let (state, _dir) = state().await;
+        let id = accounts::create_user_with_password(
+            &state,
+            "tidy@example.org",
+            Zeroizing::new("pw".into()),
+        )
+        .await
+        .unwrap();
+        let user = state.db.user_by_id(&id).await.unwrap().unwrap();
+        let first = accounts::enrollment_uri(&state, &user).await.unwrap();
+        register_device(&state, &token_hash(&first), draft("d1"))
+            .await
+            .unwrap()
+            .unwrap();
+        let second = new_device(&state, &user).await.unwrap();
+        register_device(&state, &token_hash(&second), draft("d2"))
+            .await
+            .unwrap()
+            .unwrap();
+        let shown_earlier = new_device(&state, &user).await.unwrap();
+        assert_eq!(
+            remove_device(&state, &user, "d1").await.unwrap(),
+            Removal::Removed
+        );
+        assert!(
+            register_device(&state, &token_hash(&shown_earlier), draft("d3"))
+                .await
+                .unwrap()
+                .is_none(),
+            "the link shown before the removal is void"
+        );
+        let after = new_device(&state, &user).await.unwrap();
+        assert!(
+            register_device(&state, &token_hash(&after), draft("d4"))
+                .await
+                .unwrap()
+                .is_some(),
+            "a link shown after the removal works"
+        );
     }
 
     /// Removing the last device replaces the seed and makes a device due, but never reopens
