@@ -5,7 +5,8 @@
 //! /api/v1/challenges/{id}/answer` a `SignedEnvelope` holding a device-signed
 //! `ChallengeAnswer`. The first byte picks what the rest is:
 //! - 0 mod 3: a registration body.
-//! - 1 mod 3: an answer body, opened under a fixed device key (the fuzzer cannot forge it).
+//! - 1 mod 3: an answer body, opened under a fixed device key (the fuzzer cannot forge it);
+//!   no answer may open under another device's key.
 //! - 2 mod 3: an answer payload, signed with that key and sent as an answer body, so the
 //!   answer's own checks behind the signature are reached: its ids and its timestamp.
 
@@ -21,6 +22,9 @@ use zweifaktor_protocol::messages::{ChallengeAnswer, RegisterDevice};
 
 /// A fixed device key.
 const DEVICE_KEY: [u8; 32] = [3; 32];
+
+/// Another device's key, under which nothing signed with the device key may open.
+const OTHER_KEY: [u8; 32] = [4; 32];
 
 /// A clock in the range of real answers.
 const NOW: u64 = 1_700_000_000;
@@ -51,9 +55,10 @@ fuzz_target!(|data: &[u8]| {
         }
         1 => {
             if let Ok(Json(envelope)) = Json::<SignedEnvelope>::from_bytes(rest) {
+                let other = SigningKey::from_bytes(&OTHER_KEY).verifying_key();
                 assert!(
-                    envelope.open::<serde_json::Value>(&key.verifying_key()).is_err(),
-                    "an answer the fuzzer wrote opened under the device key"
+                    envelope.open::<serde_json::Value>(&other).is_err(),
+                    "an answer opened under another device's key"
                 );
             }
             answer(rest, &key);

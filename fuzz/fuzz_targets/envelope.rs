@@ -2,7 +2,7 @@
 //!
 //! The first byte picks what the rest is:
 //! - even: an envelope's JSON, opened under a fixed portal key. This drives the size limit,
-//!   the base64 decoding and the signature check; nothing unsigned may ever open.
+//!   the base64 decoding and the signature check; no envelope may open under another key.
 //! - odd: a payload, signed with that key, so that the JSON parser behind the signature check
 //!   is reached too; opened as a `Challenge` (then its freshness check) and as a
 //!   `ChallengeAnswer`. A challenge that opens must sign and open again to an equal value.
@@ -20,6 +20,9 @@ use zweifaktor_protocol::messages::{Challenge, ChallengeAnswer};
 /// A fixed portal key (the fuzzer cannot forge its signatures, so the odd mode signs).
 const PORTAL_KEY: [u8; 32] = [7; 32];
 
+/// Another key, under which nothing signed with the portal key may open.
+const OTHER_KEY: [u8; 32] = [8; 32];
+
 /// A clock in the range of real challenges.
 const NOW: u64 = 1_700_000_000;
 
@@ -32,9 +35,10 @@ fuzz_target!(|data: &[u8]| {
         let Ok(envelope) = serde_json::from_slice::<SignedEnvelope>(rest) else {
             return;
         };
+        let other = SigningKey::from_bytes(&OTHER_KEY).verifying_key();
         assert!(
-            envelope.open::<serde_json::Value>(&key.verifying_key()).is_err(),
-            "an envelope the fuzzer wrote opened under the portal key"
+            envelope.open::<serde_json::Value>(&other).is_err(),
+            "an envelope opened under a key that did not sign it"
         );
         envelope
     } else {
