@@ -3,12 +3,14 @@
 
 Usage: device_api_setup.py BASE_URL ENROLLMENT_URI EMAIL PASSWORD
 
-Registers a device with the enrollment URI's single-use enroll token (POST /api/v1/devices)
-and prints its device token, so that the authenticated endpoints are exercised too. Then it
-logs in through the login form with the password, so that one challenge is open and the
-challenge list and stream have content to check. Standard library only.
+Registers a device with the enrollment URI's single-use enroll token (POST /api/v1/devices),
+so that the authenticated endpoints are exercised too. Then it logs in through the login form
+with the password, so that one challenge is open and the challenge list and stream have
+content to check. Prints the device token, the device id and the open challenge's id, one
+per line. Standard library only.
 """
 
+import base64
 import http.cookiejar
 import json
 import re
@@ -21,7 +23,7 @@ import urllib.request
 DEVICE_KEY = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
 
 
-def register(base: str, uri: str) -> str:
+def register(base: str, uri: str) -> dict:
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(uri).query)
     body = json.dumps(
         {
@@ -40,7 +42,7 @@ def register(base: str, uri: str) -> str:
     with urllib.request.urlopen(request, timeout=10) as response:
         if response.status != 201:
             sys.exit(f"registration answered {response.status}")
-        return json.load(response)["device_token"]
+        return json.load(response)
 
 
 def open_login(base: str, email: str, password: str) -> None:
@@ -60,21 +62,25 @@ def open_login(base: str, email: str, password: str) -> None:
             sys.exit(f"the password step did not pass ({response.status} at {response.url})")
 
 
-def open_challenges(base: str, token: str) -> int:
+def open_challenges(base: str, token: str) -> list[str]:
+    """The ids of the open challenges (the envelopes' payloads, unverified)."""
     request = urllib.request.Request(
         base + "/api/v1/device/challenges", headers={"Authorization": "Bearer " + token}
     )
     with urllib.request.urlopen(request, timeout=10) as response:
-        return len(json.load(response)["challenges"])
+        envelopes = json.load(response)["challenges"]
+    payloads = (base64.urlsafe_b64decode(e["payload"] + "==") for e in envelopes)
+    return [json.loads(payload)["id"] for payload in payloads]
 
 
 def main() -> None:
     base, uri, email, password = sys.argv[1:5]
-    token = register(base, uri)
+    device = register(base, uri)
     open_login(base, email, password)
-    if open_challenges(base, token) < 1:
+    challenges = open_challenges(base, device["device_token"])
+    if not challenges:
         sys.exit("no challenge is open after the password step")
-    print(token)
+    print(device["device_token"], device["device_id"], challenges[0], sep="\n")
 
 
 if __name__ == "__main__":
