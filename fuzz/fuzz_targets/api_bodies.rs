@@ -50,7 +50,11 @@ fuzz_target!(|data: &[u8]| {
         0 => {
             if let Ok(Json(register)) = Json::<RegisterDevice>::from_bytes(rest) {
                 let _ = register.label.trim().chars().count();
-                let _ = register.push_token.as_deref().map(str::chars).map(Iterator::count);
+                let _ = register
+                    .push_token
+                    .as_deref()
+                    .map(str::chars)
+                    .map(Iterator::count);
             }
         }
         1 => {

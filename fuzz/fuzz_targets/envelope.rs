@@ -51,9 +51,13 @@ fuzz_target!(|data: &[u8]| {
         let _ = challenge.check_fresh(NOW);
         let _ = challenge.check_fresh(challenge.issued_at);
         let _ = challenge.check_fresh(u64::MAX);
-        let resigned = SignedEnvelope::sign(&challenge, &key).map(|e| e.open::<Challenge>(&key.verifying_key()));
+        let resigned = SignedEnvelope::sign(&challenge, &key)
+            .map(|e| e.open::<Challenge>(&key.verifying_key()));
         match resigned {
-            Ok(Ok(again)) => assert_eq!(again, challenge, "challenge changed in a sign/open round trip"),
+            Ok(Ok(again)) => assert_eq!(
+                again, challenge,
+                "challenge changed in a sign/open round trip"
+            ),
             Ok(Err(err)) => panic!("a signed challenge did not open: {err}"),
             // Only a challenge at the size limit may fail to sign again.
             Err(EnvelopeError::TooLarge { .. }) => {}

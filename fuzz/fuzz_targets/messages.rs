@@ -23,11 +23,17 @@ fn round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(data: &[u8]) 
     let value: T = serde_json::from_slice(data).ok()?;
     let json = match serde_json::to_vec(&value) {
         Ok(json) => json,
-        Err(err) => panic!("a parsed {} does not serialize: {err}", std::any::type_name::<T>()),
+        Err(err) => panic!(
+            "a parsed {} does not serialize: {err}",
+            std::any::type_name::<T>()
+        ),
     };
     match serde_json::from_slice::<T>(&json) {
         Ok(again) => assert_eq!(again, value, "JSON round trip changed the value"),
-        Err(err) => panic!("a serialized {} does not parse: {err}", std::any::type_name::<T>()),
+        Err(err) => panic!(
+            "a serialized {} does not parse: {err}",
+            std::any::type_name::<T>()
+        ),
     }
     Some(value)
 }

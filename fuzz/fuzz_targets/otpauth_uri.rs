@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
     // The module's round-trip rules: an issuer without `:`, an account name that does not
     // start with a space and holds `:` only after an issuer; and every parameter written out
     // may make a URI at the length limit longer than the limit.
-    let in_domain = uri.issuer.as_deref().is_none_or(|issuer| !issuer.contains(':'))
+    let in_domain = uri
+        .issuer
+        .as_deref()
+        .is_none_or(|issuer| !issuer.contains(':'))
         && !(uri.issuer.is_some() && uri.account_name.starts_with(' '))
         && (uri.issuer.is_some() || !uri.account_name.contains(':'));
     match OtpAuthUri::parse(&written) {

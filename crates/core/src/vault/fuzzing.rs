@@ -54,3 +54,35 @@ pub fn parse(bytes: &[u8], now: u64) -> Parsed {
         email: header.email,
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("example.json");
+
+    #[test]
+    fn the_documented_example_is_inspected_and_written_back_unchanged() {
+        let Parsed::Vault(first) = parse(EXAMPLE.as_bytes(), 1_700_000_000) else {
+            panic!("the example does not parse");
+        };
+        assert_eq!(first.email, "anna@example.org");
+        assert_eq!(first.pin_slot_runnable, Some(true));
+        assert_eq!(first.try_at_now, Ok(()));
+        let again = parse(first.rewritten.as_deref().unwrap(), 1_700_000_000);
+        assert_eq!(again, Parsed::Vault(first));
+    }
+
+    #[test]
+    fn damage_and_other_versions_are_reported() {
+        assert_eq!(
+            parse(&EXAMPLE.as_bytes()[..100], 0),
+            Parsed::Corrupt(CorruptReason::Truncated)
+        );
+        assert_eq!(
+            parse(br#"{"format":"zweifaktor-vault","version":2}"#, 0),
+            Parsed::UnsupportedVersion(2)
+        );
+    }
+}
