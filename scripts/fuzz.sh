@@ -6,6 +6,7 @@
 #   ZF_FUZZ_SECS      seconds per target (default 30)
 #   ZF_FUZZ_TARGETS   targets to run, space-separated (default: all of them)
 #   ZF_FUZZ_JOBS      targets run at the same time (default: one per core)
+#   ZF_FUZZ_TARGET_DIR  where the instrumented build goes (default fuzz/target)
 #
 # The machine has only a stable toolchain, and cargo-fuzz's instrumentation needs nightly
 # compiler flags (-Zsanitizer=address): RUSTC_BOOTSTRAP=1 lets the stable compiler accept
@@ -22,7 +23,8 @@ SECS="${ZF_FUZZ_SECS:-30}"
 ALL_TARGETS="otpauth_uri envelope messages vault_file api_bodies"
 TARGETS="${ZF_FUZZ_TARGETS:-$ALL_TARGETS}"
 TRIPLE="$(rustc -vV | sed -n 's/^host: //p')"
-BIN_DIR="fuzz/target/$TRIPLE/release"
+BUILD_DIR="${ZF_FUZZ_TARGET_DIR:-fuzz/target}"
+BIN_DIR="$BUILD_DIR/$TRIPLE/release"
 
 export RUSTC_BOOTSTRAP=1
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -33,7 +35,7 @@ cargo fetch --locked --manifest-path fuzz/Cargo.toml --quiet
 # The root's `cargo fmt --all` does not reach this package.
 cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 echo "== cargo fuzz build (address sanitizer)"
-cargo fuzz build --fuzz-dir fuzz
+cargo fuzz build --fuzz-dir fuzz --target-dir "$BUILD_DIR"
 
 # libFuzzer's limits per run: one input may take 10 s and 2 GiB, else it counts as a failure
 # (a hang or an allocation bomb is a finding too).
