@@ -96,9 +96,11 @@ echo "== schemathesis $SCHEMATHESIS_VERSION against $BASE (up to $EXAMPLES cases
 # Positive data is not always accepted by design (a random enroll token is a 401), so
 # positive_data_acceptance is left out; every other check runs. The hooks sign some answers
 # with the device's key, so that the checks behind the signature are reached.
-ZF_DEVICE_ID="$DEVICE_ID" ZF_OPEN_CHALLENGE="$OPEN_CHALLENGE" \
-  SCHEMATHESIS_HOOKS=scripts/lib/schemathesis_hooks.py \
-  "$VENV/bin/st" run docs/openapi.yaml \
+# It runs in the temporary folder, where it leaves its caches (.schemathesis, .hypothesis).
+ROOT="$PWD"
+(cd "$WORK" && ZF_DEVICE_ID="$DEVICE_ID" ZF_OPEN_CHALLENGE="$OPEN_CHALLENGE" \
+  SCHEMATHESIS_HOOKS="$ROOT/scripts/lib/schemathesis_hooks.py" \
+  "$ROOT/$VENV/bin/st" run "$ROOT/docs/openapi.yaml" \
   --url "$BASE" \
   --header "Authorization: Bearer $TOKEN" \
   --exclude-path /api/v1/device/stream \
@@ -107,7 +109,7 @@ ZF_DEVICE_ID="$DEVICE_ID" ZF_OPEN_CHALLENGE="$OPEN_CHALLENGE" \
   --request-timeout 10 --workers 1 --seed 9 \
   --generation-database none \
   --report har --report-har-path "$WORK/run.har" \
-  --no-color
+  --no-color)
 
 # What the portal answered, per operation: an operation that saw only refusals (say 429s)
 # was not really checked, and fails the run.
