@@ -27,6 +27,12 @@ cargo doc --workspace --no-deps --locked --quiet
 echo "== cargo test"
 cargo test --workspace --locked
 
+echo "== fuzz targets, ${ZF_FUZZ_SECS:-30} s each (cargo-fuzz, libFuzzer)"
+bash scripts/fuzz.sh
+
+echo "== the device API against docs/openapi.yaml (schemathesis)"
+bash scripts/schemathesis.sh
+
 echo "== UI modules (node --test)"
 node --test ui/tests/
 

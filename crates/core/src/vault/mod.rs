@@ -13,6 +13,7 @@
 //! - [`lockout`]: the wrong-PIN counter and its waits.
 //! - `storage.rs`: atomic writes, backup rotation, setting corrupt files aside.
 //! - `open.rs`: the order of checks when opening, and the fall back to the backup.
+//! - `fuzzing`: the parser's entry point for the fuzz targets (feature `fuzzing` only).
 //!
 //! # Files
 //! For a vault at `FILE`: `FILE.bak` is the version before the last save, `FILE.tmp` and
@@ -22,6 +23,8 @@
 mod crypto;
 mod error;
 mod format;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod kdf;
 pub mod lockout;
 mod open;
