@@ -10,7 +10,8 @@
 #
 # The machine has only a stable toolchain, and cargo-fuzz's instrumentation needs nightly
 # compiler flags (-Zsanitizer=address): RUSTC_BOOTSTRAP=1 lets the stable compiler accept
-# them. It is set for the fuzz build only, never for the project's own builds.
+# them (without it: "the option `Z` is only accepted on the nightly compiler"). It is set in
+# this script only, never for the project's own builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
