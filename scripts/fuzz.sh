@@ -10,7 +10,8 @@
 #
 # The machine has only a stable toolchain, and cargo-fuzz's instrumentation needs nightly
 # compiler flags (-Zsanitizer=address): RUSTC_BOOTSTRAP=1 lets the stable compiler accept
-# them. It is set for the fuzz build only, never for the project's own builds.
+# them (without it: "the option `Z` is only accepted on the nightly compiler"). It is set in
+# this script only, never for the project's own builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
@@ -56,7 +57,7 @@ run_target() {
   local runs rate cov
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
+  cov=$( (grep -o 'cov: [0-9]*' "$log" || true) | tail -n 1 | cut -d' ' -f2)
   printf '%-12s %10s runs %8s/s  coverage %s\n' "$target" "${runs:-?}" "${rate:-?}" "${cov:-?}" \
     >"fuzz/target/$target.summary"
 }
@@ -65,7 +66,7 @@ run_target() {
 JOBS="${ZF_FUZZ_JOBS:-$(nproc)}"
 echo "== fuzz $TARGETS: ${SECS} s each, $JOBS at a time"
 for target in $TARGETS; do
-  rm -f "fuzz/target/$target.status"
+  rm -f "fuzz/target/$target.status" "fuzz/target/$target.summary"
   while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
   run_target "$target" &
 done
@@ -74,7 +75,7 @@ wait
 failed=0
 echo "== fuzzing summary (${SECS} s per target)"
 for target in $TARGETS; do
-  cat "fuzz/target/$target.summary"
+  cat "fuzz/target/$target.summary" 2>/dev/null || echo "$target: no summary"
   if [ "$(cat "fuzz/target/$target.status" 2>/dev/null)" != "0" ]; then
     failed=1
     tail -n 60 "fuzz/target/$target.log"
