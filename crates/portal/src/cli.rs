@@ -210,7 +210,9 @@ async fn execute(cli: Cli) -> Result<(), String> {
             println!("Zweifaktor demo portal: {}/", state.config.public_url);
             println!("E-mail address: {}", accounts::DEMO_EMAIL);
             println!("Password: {}", password.expose());
-            println!("Enrollment URI (add it to the Zweifaktor app or `zweifaktor-device add`):");
+            println!(
+                "Enrollment URI (paste it into the Zweifaktor app, or pipe it into `zweifaktor-device add -`):"
+            );
             println!("{}", uri.as_str());
             serve(state, &bind).await
         }

@@ -72,19 +72,21 @@ mod tests {
         assert!(!matches!(result, CodeMatch::Ocra));
     }
 
+    /// The test seed's TOTP code at unix time `t`.
+    fn at(t: i64) -> zweifaktor_protocol::otp::Code {
+        totp(
+            &seed(),
+            OtpParams::default(),
+            TOTP_PERIOD_SECS,
+            u64::try_from(t).unwrap(),
+        )
+        .unwrap()
+    }
+
     #[test]
     fn totp_within_one_step_matches_two_steps_off_does_not() {
         let nonce = hex::encode([1u8; 32]);
         let period = i64::try_from(TOTP_PERIOD_SECS).unwrap();
-        let at = |t: i64| {
-            totp(
-                &seed(),
-                OtpParams::default(),
-                TOTP_PERIOD_SECS,
-                u64::try_from(t).unwrap(),
-            )
-            .unwrap()
-        };
         let step = u64::try_from(NOW).unwrap() / TOTP_PERIOD_SECS;
         assert_eq!(
             check_login_code(&seed(), &nonce, at(NOW).as_str(), NOW),
@@ -109,15 +111,6 @@ mod tests {
     fn totp_of_the_next_step_is_refused() {
         let nonce = hex::encode([1u8; 32]);
         let period = i64::try_from(TOTP_PERIOD_SECS).unwrap();
-        let at = |t: i64| {
-            totp(
-                &seed(),
-                OtpParams::default(),
-                TOTP_PERIOD_SECS,
-                u64::try_from(t).unwrap(),
-            )
-            .unwrap()
-        };
         let next = at(NOW + period);
         assert!(
             next.as_str() != at(NOW).as_str() && next.as_str() != at(NOW - period).as_str(),
