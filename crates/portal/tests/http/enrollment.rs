@@ -80,7 +80,10 @@ async fn the_password_alone_never_reaches_the_seed_after_the_last_device_was_rep
     let dashboard = get(&portal, &attacker, "/dashboard").await;
     assert_eq!(dashboard.url().path(), "/login", "not logged in");
 
-    // The owner's new phone is the second factor now.
+    // The owner's new phone is the second factor now. The attacker's login is still open, so
+    // the owner's comes a second later: the phone answers the newest one, and logins of the
+    // same second have no order.
+    portal.clock.advance(1);
     let back = browser();
     let code_page = login(&portal, &back, email, "pw")
         .await
