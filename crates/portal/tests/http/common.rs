@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 use zweifaktor_portal::clock::{Clock as _, ManualClock, SystemClock};
 use zweifaktor_portal::config::Config;
 use zweifaktor_portal::password::PasswordProfile;
+use zweifaktor_portal::storage::users::User;
 use zweifaktor_portal::{AppState, accounts};
 use zweifaktor_protocol::messages::Challenge;
 use zweifaktor_protocol::otp::{OtpParams, totp};
@@ -172,6 +173,11 @@ impl Portal {
         id
     }
 
+    /// The stored account of `email`.
+    pub async fn user(&self, email: &str) -> User {
+        self.state.db.user_by_email(email).await.unwrap().unwrap()
+    }
+
     /// `path` under the portal's URL.
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
@@ -239,6 +245,15 @@ pub async fn login(
 
 /// Logs in a new account for the first time, enrolls a phone and completes the login.
 pub async fn enrolled(portal: &Portal, email: &str) -> (reqwest::Client, Phone) {
+    let (client, phone, _) = enrolled_with_recovery_codes(portal, email).await;
+    (client, phone)
+}
+
+/// [`enrolled`], also returning the recovery codes the first login shows.
+pub async fn enrolled_with_recovery_codes(
+    portal: &Portal,
+    email: &str,
+) -> (reqwest::Client, Phone, Vec<String>) {
     portal.add_user(email, "pw", false).await;
     let client = browser();
     let response = login(portal, &client, email, "pw").await;
@@ -253,7 +268,29 @@ pub async fn enrolled(portal: &Portal, email: &str) -> (reqwest::Client, Phone) 
     let codes = submit_code(portal, &client, &html, &phone.code(&challenge)).await;
     let text = codes.text().await.unwrap();
     assert!(text.contains("Ihre Wiederherstellungscodes"), "{text}");
-    (client, phone)
+    (client, phone, recovery_codes(&text))
+}
+
+/// Logs `client` in with the password and `phone`'s code for that login; returns the answer
+/// to the code.
+pub async fn login_with_phone(
+    portal: &Portal,
+    client: &reqwest::Client,
+    email: &str,
+    phone: &Phone,
+) -> reqwest::Response {
+    let code_page = login(portal, client, email, "pw")
+        .await
+        .text()
+        .await
+        .unwrap();
+    submit_code(
+        portal,
+        client,
+        &code_page,
+        &phone.code(&newest(phone).await),
+    )
+    .await
 }
 
 /// The newest open challenge of `phone`'s account.

@@ -3,8 +3,8 @@
 //! alone once the account has had a device.
 
 use crate::common::{
-    Portal, browser, enrolled, get, login, newest, page, post_form, recovery_codes, submit_code,
-    wrong_code,
+    Portal, browser, enrolled, get, login, login_with_phone, newest, page, post_form,
+    recovery_codes, submit_code, wrong_code,
 };
 use crate::phone::{Phone, uri_from_page};
 
@@ -42,15 +42,7 @@ async fn the_password_alone_never_reaches_the_seed_after_the_last_device_was_rep
         "the owner, past the second factor, sees the new seed"
     );
     let new_phone = Phone::enroll(&uri_from_page(&offered)).await;
-    let user_id = portal
-        .state
-        .db
-        .user_by_email(email)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let user = portal.state.db.user_by_id(&user_id).await.unwrap().unwrap();
+    let user = portal.user(email).await;
     assert!(!user.must_enroll, "the registration ended the enrollment");
     let after = page(&portal, &owner, "/dashboard").await;
     post_form(&portal, &owner, "/logout", &after, &[]).await;
@@ -84,19 +76,7 @@ async fn the_password_alone_never_reaches_the_seed_after_the_last_device_was_rep
     // the owner's comes a second later: the phone answers the newest one, and logins of the
     // same second have no order.
     portal.clock.advance(1);
-    let back = browser();
-    let code_page = login(&portal, &back, email, "pw")
-        .await
-        .text()
-        .await
-        .unwrap();
-    let done = submit_code(
-        &portal,
-        &back,
-        &code_page,
-        &new_phone.code(&newest(&new_phone).await),
-    )
-    .await;
+    let done = login_with_phone(&portal, &browser(), email, &new_phone).await;
     assert_eq!(done.url().path(), "/dashboard");
 }
 

@@ -51,14 +51,7 @@ async fn a_new_challenge_wakes_devices_with_a_push_token() {
     let registered = register_with_push(&portal.url, &token, &key, Some("fcm-token-1")).await;
     assert_eq!(registered.status(), 201);
 
-    let user_id = portal
-        .state
-        .db
-        .user_by_email("push@example.org")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let user_id = portal.user("push@example.org").await.id;
     let first_login = portal
         .state
         .db
@@ -74,14 +67,7 @@ async fn a_new_challenge_wakes_devices_with_a_push_token() {
         .unwrap();
     assert_eq!(body["push_token"], "fcm-token-1");
     let id = body["challenge_id"].as_str().unwrap();
-    let user_id = portal
-        .state
-        .db
-        .user_by_email("push@example.org")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let user_id = portal.user("push@example.org").await.id;
     let pending = portal
         .state
         .db

@@ -387,14 +387,7 @@ async fn password_change_checks_its_inputs() {
     let initial = zweifaktor_portal::accounts::create_user(&portal.state, "pwc@example.org")
         .await
         .unwrap();
-    let id = portal
-        .state
-        .db
-        .user_by_email("pwc@example.org")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let id = portal.user("pwc@example.org").await.id;
     portal.state.db.set_must_enroll(&id, false).await.unwrap();
     // Complete the login with the TOTP fallback.
     let user = portal.state.db.user_by_id(&id).await.unwrap().unwrap();

@@ -5,41 +5,15 @@ use zweifaktor_portal::storage::logins::MAX_WRONG_CODES;
 use zweifaktor_portal::storage::users::LOCK_AFTER_FAILURES;
 
 use crate::common::{
-    Portal, browser, enrolled, login, newest, page, post_form, recovery_codes, submit_code,
-    wrong_code,
+    Portal, browser, enrolled, enrolled_with_recovery_codes, login, newest, page, post_form,
+    submit_code, wrong_code,
 };
-use crate::phone::{Phone, uri_from_page};
 
 /// Seconds that refill every rate-limit bucket of the code and password steps.
 const LIMITS_REFILLED: i64 = 600;
 
-/// A first login that enrolls a phone; returns the phone and the recovery codes shown.
-async fn with_recovery_codes(portal: &Portal, email: &str) -> (Phone, Vec<String>) {
-    portal.add_user(email, "pw", false).await;
-    let client = browser();
-    let html = login(portal, &client, email, "pw")
-        .await
-        .text()
-        .await
-        .unwrap();
-    let phone = Phone::enroll(&uri_from_page(&html)).await;
-    let codes = submit_code(portal, &client, &html, &phone.code(&newest(&phone).await))
-        .await
-        .text()
-        .await
-        .unwrap();
-    (phone, recovery_codes(&codes))
-}
-
 async fn failures(portal: &Portal, email: &str) -> i64 {
-    portal
-        .state
-        .db
-        .user_by_email(email)
-        .await
-        .unwrap()
-        .unwrap()
-        .failures
+    portal.user(email).await.failures
 }
 
 /// Regression (issue 9, finding 6): the recovery step skipped the locked check and reset the
@@ -49,17 +23,10 @@ async fn failures(portal: &Portal, email: &str) -> i64 {
 async fn a_recovery_code_does_not_open_a_locked_account() {
     let portal = Portal::start().await;
     let email = "locked@example.org";
-    let (_, codes) = with_recovery_codes(&portal, email).await;
+    let (_, _, codes) = enrolled_with_recovery_codes(&portal, email).await;
     let client = browser();
     login(&portal, &client, email, "pw").await;
-    let id = portal
-        .state
-        .db
-        .user_by_email(email)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let id = portal.user(email).await.id;
     for _ in 0..LOCK_AFTER_FAILURES {
         portal.state.db.record_failure(&id).await.unwrap();
     }
@@ -88,7 +55,7 @@ async fn a_recovery_code_does_not_open_a_locked_account() {
 async fn a_recovery_code_does_not_open_a_disabled_account() {
     let portal = Portal::start().await;
     let email = "disabled@example.org";
-    let (phone, codes) = with_recovery_codes(&portal, email).await;
+    let (_, phone, codes) = enrolled_with_recovery_codes(&portal, email).await;
     let client = browser();
     let code_page = login(&portal, &client, email, "pw")
         .await

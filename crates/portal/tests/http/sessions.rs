@@ -7,7 +7,7 @@ use reqwest::cookie::CookieStore as _;
 use sqlx::Connection as _;
 
 use crate::common::{
-    Portal, browser, csrf, enrolled, get, login, newest, page, post_form, submit_code,
+    Portal, browser, csrf, enrolled, get, login, login_with_phone, page, post_form,
 };
 
 /// Rows of the sessions table, read through a connection of its own.
@@ -107,18 +107,7 @@ async fn a_password_change_ends_the_other_sessions_and_renews_its_own() {
     );
 
     let (mine, jar) = browser_with_jar();
-    let code_page = login(&portal, &mine, email, "pw")
-        .await
-        .text()
-        .await
-        .unwrap();
-    let done = submit_code(
-        &portal,
-        &mine,
-        &code_page,
-        &phone.code(&newest(&phone).await),
-    )
-    .await;
+    let done = login_with_phone(&portal, &mine, email, &phone).await;
     assert_eq!(done.url().path(), "/dashboard");
     let url = reqwest::Url::parse(&portal.url).unwrap();
     let old_cookie = jar.cookies(&url).unwrap();

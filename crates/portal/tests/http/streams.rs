@@ -12,18 +12,6 @@ use crate::phone::{next_challenge_or_end, registered_phone};
 /// Failure bound for anything the test waits for (never asserted as a duration).
 const PATIENCE: Duration = Duration::from_secs(10);
 
-/// The user id of `email`.
-async fn user_id(portal: &Portal, email: &str) -> String {
-    portal
-        .state
-        .db
-        .user_by_email(email)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
 /// Regression (issue 9, finding 8): removing a device ends its open stream at once, with no
 /// login needed to wake it; reconnecting is refused with 401, which the app reports as
 /// "revoked".
@@ -33,7 +21,7 @@ async fn a_removed_devices_stream_ends_at_once() {
     let phone = registered_phone(&portal, "removed@example.org", "pw").await;
     let mut stream = phone.stream().await;
     assert_eq!(stream.status(), 200);
-    let user = user_id(&portal, "removed@example.org").await;
+    let user = portal.user("removed@example.org").await.id;
     assert!(
         portal
             .state
@@ -103,7 +91,7 @@ async fn a_revocation_on_one_instance_ends_a_stream_on_another() {
     let phone = registered_phone(&a, "lb-revoke@example.org", "pw").await;
     let mut stream = phone.stream().await;
     assert_eq!(stream.status(), 200);
-    let user = user_id(&a, "lb-revoke@example.org").await;
+    let user = a.user("lb-revoke@example.org").await.id;
     assert!(
         b.state
             .db
