@@ -4,6 +4,7 @@
 
 use crate::error::AppError;
 use crate::login::backoff;
+use crate::login::password::account_limit_key;
 use crate::login::session::{StartedSession, advance};
 use crate::login::stage::Event;
 use crate::password::{self, Password};
@@ -65,11 +66,7 @@ pub async fn change_password(
     let now = state.now();
     state
         .limiter
-        .check(
-            &format!("pw-acct:{}", user.email),
-            PASSWORD_PER_ACCOUNT,
-            now,
-        )
+        .check(&account_limit_key(&user.email), PASSWORD_PER_ACCOUNT, now)
         .map_err(AppError::RateLimited)?;
     if let Some(wait) = backoff::wait_left(user.password_failures, user.password_failed_at, now) {
         return Err(AppError::RateLimited(wait));
