@@ -210,14 +210,14 @@ impl Authenticator {
     pub fn code(&mut self, id: &AccountId, at: Option<u64>) -> Result<ShownCode, CoreError> {
         let account = self.vault.contents_mut().get_mut(id)?;
         match account.kind() {
-            crate::accounts::AccountKind::Totp { .. } => {
+            AccountKind::Totp { .. } | AccountKind::Steam => {
                 let (code, left) = account.totp(at.unwrap_or_else(|| self.clock.now()))?;
                 Ok(ShownCode {
                     code,
                     seconds_left: Some(left),
                 })
             }
-            crate::accounts::AccountKind::Hotp { .. } => {
+            AccountKind::Hotp { .. } => {
                 let code = account.next_hotp()?;
                 self.vault.save()?;
                 Ok(ShownCode {
@@ -241,7 +241,7 @@ impl Authenticator {
             .iter()
             .map(|account| {
                 let shown = match account.kind() {
-                    AccountKind::Totp { .. } => {
+                    AccountKind::Totp { .. } | AccountKind::Steam => {
                         let (code, left) = account.totp(now)?;
                         Some(ShownCode {
                             code,

@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod authenticator;
 pub mod clock;
 pub mod error;
+pub mod import;
 pub mod pin;
 pub mod push;
 pub mod vault;

@@ -102,6 +102,7 @@ fn describe(account: &AccountSummary) -> String {
             "hotp/{}/{}d/#{}",
             account.algorithm, account.digits, counter
         ),
+        AccountKind::Steam => "steam".to_owned(),
     }
 }
 

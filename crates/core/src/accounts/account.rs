@@ -48,6 +48,9 @@ pub enum AccountKind {
         /// Counter of the next code.
         counter: u64,
     },
+    /// Steam Guard: TOTP with SHA-1 and 30 s steps, shown as five characters of Steam's
+    /// alphabet ([`zweifaktor_protocol::otp::steam()`]).
+    Steam,
 }
 
 /// An account as stored inside the encrypted vault.
@@ -73,17 +76,26 @@ pub struct Account {
 impl Account {
     /// Builds an account from a parsed `otpauth://` URI, with a fresh id.
     pub(crate) fn from_uri(uri: OtpAuthUri) -> Self {
-        let kind = match uri.kind {
-            OtpKind::Totp { period } => AccountKind::Totp { period },
-            OtpKind::Hotp { counter } => AccountKind::Hotp { counter },
-        };
+        Self::from_new(NewAccount::from_uri(&uri))
+    }
+
+    /// Stores a new account under a fresh id.
+    pub(crate) fn from_new(new: NewAccount) -> Self {
+        let NewAccount {
+            issuer,
+            name,
+            seed,
+            algorithm,
+            digits,
+            kind,
+        } = new;
         Self {
             id: AccountId::random(),
-            issuer: uri.issuer.clone(),
-            name: uri.account_name.clone(),
-            seed: uri.seed.duplicate(),
-            algorithm: uri.algorithm,
-            digits: uri.digits,
+            issuer,
+            name,
+            seed,
+            algorithm,
+            digits,
             kind,
             portal: None,
         }
@@ -149,6 +161,10 @@ impl Account {
                 otp::totp(&self.seed, self.params()?, period, unix_time)?,
                 otp::totp_seconds_left(period, unix_time),
             )),
+            AccountKind::Steam => Ok((
+                otp::steam(&self.seed, unix_time)?,
+                otp::totp_seconds_left(otp::STEAM_PERIOD_SECS, unix_time),
+            )),
             AccountKind::Hotp { .. } => Err(CoreError::NotTimeBased {
                 account: self.label(),
             }),
@@ -169,7 +185,7 @@ impl Account {
                 };
                 Ok(code)
             }
-            AccountKind::Totp { .. } => Err(CoreError::NotCounterBased {
+            AccountKind::Totp { .. } | AccountKind::Steam => Err(CoreError::NotCounterBased {
                 account: self.label(),
             }),
         }
@@ -187,6 +203,65 @@ impl Account {
             kind: self.kind,
             portal_url: self.portal.as_ref().map(|p| p.portal_url().to_owned()),
         }
+    }
+}
+
+/// An account about to be added, by hand, from a link or from an import file: everything an
+/// [`Account`] holds except its id and portal binding.
+///
+/// Every way into the vault builds one of these, so the rules for adding (duplicates, weak
+/// secrets) are applied in one place. `Debug` hides the seed.
+pub struct NewAccount {
+    /// Who issued the account, if known.
+    pub issuer: Option<String>,
+    /// The account name, usually the e-mail address.
+    pub name: String,
+    /// The shared secret.
+    pub seed: Seed,
+    /// The HMAC hash (always SHA-1 for Steam).
+    pub algorithm: HashAlgorithm,
+    /// Digits per code (ignored for Steam, which shows five characters).
+    pub digits: u8,
+    /// TOTP, HOTP or Steam.
+    pub kind: AccountKind,
+}
+
+impl NewAccount {
+    /// The account an `otpauth://` URI describes (its `zf_` enrollment aside).
+    pub fn from_uri(uri: &OtpAuthUri) -> Self {
+        let kind = match uri.kind {
+            OtpKind::Totp { period } => AccountKind::Totp { period },
+            OtpKind::Hotp { counter } => AccountKind::Hotp { counter },
+        };
+        Self {
+            issuer: uri.issuer.clone(),
+            name: uri.account_name.clone(),
+            seed: uri.seed.duplicate(),
+            algorithm: uri.algorithm,
+            digits: uri.digits,
+            kind,
+        }
+    }
+
+    /// The label `ISSUER:NAME`, or the name alone, as [`Account::label`] would show it.
+    pub fn label(&self) -> String {
+        match &self.issuer {
+            Some(issuer) => format!("{issuer}:{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("seed", &self.seed)
+            .field("algorithm", &self.algorithm)
+            .field("digits", &self.digits)
+            .field("kind", &self.kind)
+            .finish()
     }
 }
 

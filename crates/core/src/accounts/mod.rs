@@ -8,7 +8,7 @@ mod keyring;
 mod lookup;
 mod seed_serde;
 
-pub use account::{Account, AccountId, AccountKind, AccountSummary};
+pub use account::{Account, AccountId, AccountKind, AccountSummary, NewAccount};
 pub use keyring::Keyring;
 pub use lookup::AccountQuery;
 pub(crate) use lookup::same_text;

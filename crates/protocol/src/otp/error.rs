@@ -11,6 +11,9 @@ pub enum OtpError {
         /// The digit count that was asked for.
         digits: u8,
     },
+    /// The seed has no bytes at all, so every code would be the same for everyone.
+    #[error("the seed is empty")]
+    EmptySeed,
     /// The seed is shorter than the 128 bits RFC 4226 §4 (R6) requires.
     #[error("the seed has {len} bytes; at least {min} are required")]
     SeedTooShort {

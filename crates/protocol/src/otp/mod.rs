@@ -9,6 +9,7 @@
 //! - [`code`]: the [`Code`] newtype every generator returns.
 //! - [`params`]: [`OtpParams`] (hash and digit count) shared by HOTP and TOTP.
 //! - [`hotp`](mod@hotp) and [`totp`](mod@totp): counter- and time-based codes, computed by the `totp-rs` crate.
+//! - [`steam`](mod@steam): Steam Guard's five-character TOTP codes.
 //! - [`ocra`](mod@ocra): challenge-response codes (all suites of RFC 6287), written here on `hmac`.
 //! - [`error`]: [`OtpError`] and [`UnknownHashAlgorithm`].
 
@@ -17,6 +18,7 @@ pub mod error;
 pub mod hotp;
 pub mod ocra;
 pub mod params;
+pub mod steam;
 pub mod totp;
 
 use std::fmt;
@@ -30,6 +32,7 @@ pub use ocra::{
     ocra, verify_ocra, verify_zweifaktor_code, zweifaktor_code,
 };
 pub use params::OtpParams;
+pub use steam::{STEAM_CODE_LEN, STEAM_PERIOD_SECS, steam};
 pub use totp::{totp, totp_seconds_left, verify_totp};
 
 /// The HMAC hash function of an OTP algorithm.
