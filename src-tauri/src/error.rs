@@ -11,6 +11,8 @@ use zweifaktor_core::push::PushError;
 use zweifaktor_core::vault::VaultError;
 use zweifaktor_protocol::uri::UriError;
 
+use crate::clipboard::ClipboardError;
+use crate::files::FileError;
 use crate::qr::QrError;
 use crate::settings::SettingsError;
 
@@ -59,6 +61,13 @@ impl CommandError {
     pub const UNKNOWN_CHALLENGE: Self =
         Self::new("unknown_challenge", "this login is no longer waiting");
 
+    /// Something the desktop offers that this platform does not have yet (file dialogs on
+    /// phones).
+    pub const NOT_ON_THIS_DEVICE: Self = Self::new(
+        "not_on_this_device",
+        "this is not possible on this platform yet",
+    );
+
     /// The stable code the UI branches on.
     pub fn code(&self) -> &'static str {
         self.code
@@ -70,6 +79,29 @@ impl From<QrError> for CommandError {
         match err {
             QrError::NotAnImage(_) => Self::NOT_AN_IMAGE,
             QrError::NoCode => Self::new("no_qr_code", "no QR code found in the picture"),
+            QrError::File(file) => file.into(),
+        }
+    }
+}
+
+impl From<FileError> for CommandError {
+    fn from(err: FileError) -> Self {
+        match err {
+            FileError::TooLarge { .. } => Self::new("file_too_large", "the file is too large"),
+            FileError::Read(_) => Self::new("file_unreadable", "the file could not be read"),
+            FileError::Write(_) => Self::new("file_not_saved", "the file could not be saved"),
+            FileError::NoDialog => Self::NOT_ON_THIS_DEVICE,
+        }
+    }
+}
+
+impl From<ClipboardError> for CommandError {
+    fn from(err: ClipboardError) -> Self {
+        match err {
+            ClipboardError::Unavailable | ClipboardError::System(_) => {
+                Self::new("clipboard_unavailable", "the clipboard is not available")
+            }
+            ClipboardError::NotACode => Self::new("not_a_code", "only codes are copied"),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! What the app keeps between commands: where its files are, the user's preferences, the
-//! opened vault and a set-up link waiting for its PIN.
+//! opened vault, a set-up link waiting for its PIN, the clipboard and the file dialogs.
 //!
 //! The app is locked exactly when no [`Authenticator`] is held: locking drops it, which wipes
 //! the vault's keys and seeds from memory.
@@ -13,7 +13,11 @@ use zweifaktor_core::Authenticator;
 use zweifaktor_core::clock::{Clock, SystemClock};
 use zweifaktor_core::vault::KdfProfile;
 
+use tauri::{AppHandle, Runtime};
+
+use crate::clipboard::{Clipboard, NoClipboard};
 use crate::error::CommandError;
+use crate::files::Dialogs;
 use crate::portal::Listeners;
 use crate::settings::Settings;
 
@@ -50,6 +54,8 @@ pub struct AppState {
     pending: Mutex<Option<PendingEnrollment>>,
     listeners: Mutex<Option<Listeners>>,
     focus_changes: AtomicU64,
+    clipboard: Arc<dyn Clipboard>,
+    dialog_dir: Option<PathBuf>,
 }
 
 impl AppState {
@@ -72,6 +78,37 @@ impl AppState {
             pending: Mutex::new(None),
             listeners: Mutex::new(None),
             focus_changes: AtomicU64::new(0),
+            clipboard: Arc::new(NoClipboard),
+            dialog_dir: None,
+        }
+    }
+
+    /// The same state copying codes into `clipboard` (the system's in the app, a test's own
+    /// in tests); without one, copying fails with `clipboard_unavailable`.
+    pub fn with_clipboard(self, clipboard: Arc<dyn Clipboard>) -> Self {
+        Self { clipboard, ..self }
+    }
+
+    /// The same state with the folder `dir` standing in for the file dialogs
+    /// ([`Dialogs::Scripted`]): for the command tests and the app walk, which cannot drive a
+    /// native dialog.
+    pub fn with_dialog_dir(self, dir: PathBuf) -> Self {
+        Self {
+            dialog_dir: Some(dir),
+            ..self
+        }
+    }
+
+    /// The clipboard codes are copied into.
+    pub fn clipboard(&self) -> Arc<dyn Clipboard> {
+        Arc::clone(&self.clipboard)
+    }
+
+    /// The file dialogs: the platform's, or the scripted folder if one was set.
+    pub fn dialogs<'a, R: Runtime>(&'a self, app: &'a AppHandle<R>) -> Dialogs<'a, R> {
+        match &self.dialog_dir {
+            Some(dir) => Dialogs::Scripted(dir),
+            None => Dialogs::Native(app),
         }
     }
 

@@ -7,7 +7,7 @@ import { call } from "./bridge.js";
 /**
  * Every account with its current code:
  * [{id, label, issuer, name, kind: {type, period?, counter?}, avatar: {initial, colour},
- *   weakSecret, portalUrl, code?, secondsLeft?}].
+ *   weak_secret, portal_url, code?, secondsLeft?}] (the core's summary, the shell's code).
  */
 export const listCodes = () => call("list_codes");
 
@@ -18,15 +18,16 @@ export const nextCode = (id) => call("next_code", { id });
 export const removeAccount = (id) => call("remove_account", { id });
 
 /**
- * Reads a pasted or scanned link: {type: "account", preview} for an otpauth:// link (kept in
- * the shell for confirmAdd), {type: "import", step} for a Google Authenticator transfer link.
+ * Reads a pasted or scanned link: {type: "account", preview: {account, portal_url}} for an
+ * otpauth:// link (kept in the shell for confirmAdd), {type: "import", step} for a Google
+ * Authenticator transfer link.
  */
 export const readLink = (uri) => call("read_link", { uri });
 
 /** Opens the file dialog for a picture of a QR code and reads it like readLink; null if cancelled. */
 export const readLinkFromPicture = (title) => call("read_link_from_picture", { title });
 
-/** Checks an account typed in by hand and keeps it in the shell: the preview. */
+/** Checks an account typed in by hand and keeps it in the shell: the core's account preview. */
 export const previewManual = (entry) => call("preview_manual", { entry });
 
 /** Saves the account of the last preview (registering with its portal, if it names one). */

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use tauri::State;
+use zeroize::Zeroizing;
 use zweifaktor_core::ShownCode;
 use zweifaktor_core::accounts::{AccountId, AccountSummary};
 
@@ -53,4 +54,14 @@ pub fn next_code(state: State<'_, AppState>, id: AccountId) -> Result<AccountCod
 #[tauri::command]
 pub fn remove_account(state: State<'_, AppState>, id: AccountId) -> Result<(), CommandError> {
     state.with_session(|auth| Ok(auth.delete(&id)?))
+}
+
+/// Copies a shown code to the clipboard; it is cleared again after
+/// [`CLEAR_AFTER`](crate::clipboard::CLEAR_AFTER) if the clipboard still holds it. The code
+/// comes from the window, which shows it already, so copying a HOTP code does not use up the
+/// next one; a locked app copies nothing.
+#[tauri::command]
+pub fn copy_code(state: State<'_, AppState>, code: Zeroizing<String>) -> Result<(), CommandError> {
+    state.with_session(|_| Ok(()))?;
+    Ok(crate::clipboard::copy(state.clipboard(), code)?)
 }

@@ -40,7 +40,7 @@ function render() {
   say("account-error", "");
   $("account-delete-confirm").hidden = true;
   $("account-delete-question").textContent = t("account.deleteQuestion", { label: current.label });
-  say("account-delete-portal", current.portalUrl ? t("account.deletePortal", { portal: current.portalUrl }) : "");
+  say("account-delete-portal", current.portal_url ? t("account.deletePortal", { portal: current.portal_url }) : "");
   renderPosition();
 }
 

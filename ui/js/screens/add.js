@@ -68,15 +68,18 @@ function resetManual() {
   showTypeFields();
 }
 
-/** Fills the preview screen from the shell's preview of an account. */
-function renderPreview(preview) {
+/**
+ * Fills the preview screen from the core's preview {account, portal_url}: the account as it
+ * would be listed (avatar, weak secret, duplicate) and, for a set-up link, its portal.
+ */
+function renderPreview({ account: preview, portal_url: portal }) {
   paintAvatar($("preview-avatar"), preview.avatar);
   $("preview-issuer").textContent = title(preview);
   $("preview-name").textContent = subtitle(preview);
   $("preview-type").textContent = kindName(preview.kind);
   $("preview-details").textContent = details(preview);
-  say("preview-portal", preview.portal ? t("preview.portal", { portal: preview.portal }) : "");
-  $("preview-weak").hidden = !preview.weakSecret;
+  say("preview-portal", portal ? t("preview.portal", { portal }) : "");
+  $("preview-weak").hidden = !preview.weak_secret;
   $("preview-duplicate").hidden = !preview.duplicate;
   $("preview-save").hidden = Boolean(preview.duplicate);
   say("preview-error", "");
@@ -136,7 +139,7 @@ export function init() {
         const preview = await accounts.previewManual(entry);
         previewFrom = "manual";
         clearFields("manual-secret");
-        await show("add-preview", preview);
+        await show("add-preview", { account: preview, portal_url: null });
       } catch (err) {
         say("manual-error", describe(err));
       }
