@@ -68,6 +68,16 @@ impl CommandError {
         "this is not possible on this platform yet",
     );
 
+    /// A confirmation came without a preview waiting for it (or after the app locked).
+    pub const NOTHING_PENDING: Self =
+        Self::new("nothing_pending", "nothing is waiting to be saved");
+
+    /// The form named a hash algorithm the app does not know.
+    pub const INVALID_ALGORITHM: Self = Self::new(
+        "invalid_algorithm",
+        "the algorithm is SHA1, SHA256 or SHA512",
+    );
+
     /// The stable code the UI branches on.
     pub fn code(&self) -> &'static str {
         self.code

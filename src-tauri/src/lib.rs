@@ -6,6 +6,7 @@
 //!
 //! # Layout
 //! - [`commands`]: the commands the UI invokes, one module per domain.
+//! - [`adding`]: an account kept between its preview and its save.
 //! - [`autolock`]: locks the app after the configured time in the background.
 //! - [`error`]: [`CommandError`], the typed error the UI branches on.
 //! - [`portal`]: registration with the portal, the push listeners, the code screen's data.
@@ -16,6 +17,7 @@
 //! - [`clipboard`]: copying a code, and clearing it again after a minute.
 //! - [`mobile`]: plugins registered on Android and iOS only.
 
+pub mod adding;
 pub mod autolock;
 pub mod clipboard;
 pub mod commands;
@@ -53,6 +55,13 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             commands::accounts::next_code,
             commands::accounts::remove_account,
             commands::accounts::copy_code,
+            commands::accounts::read_link,
+            commands::accounts::read_link_from_picture,
+            commands::accounts::preview_manual,
+            commands::accounts::confirm_add,
+            commands::accounts::discard_add,
+            commands::accounts::rename_account,
+            commands::accounts::move_account,
             commands::push::latest_challenge,
             commands::push::deny_challenge,
             commands::settings::get_settings,

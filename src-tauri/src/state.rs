@@ -15,6 +15,7 @@ use zweifaktor_core::vault::KdfProfile;
 
 use tauri::{AppHandle, Runtime};
 
+use crate::adding::PendingAdd;
 use crate::clipboard::{Clipboard, NoClipboard};
 use crate::error::CommandError;
 use crate::files::Dialogs;
@@ -52,6 +53,7 @@ pub struct AppState {
     settings: Mutex<Settings>,
     session: Mutex<Option<Authenticator>>,
     pending: Mutex<Option<PendingEnrollment>>,
+    pending_add: Mutex<Option<PendingAdd>>,
     listeners: Mutex<Option<Listeners>>,
     focus_changes: AtomicU64,
     clipboard: Arc<dyn Clipboard>,
@@ -76,6 +78,7 @@ impl AppState {
             settings: Mutex::new(settings),
             session: Mutex::new(None),
             pending: Mutex::new(None),
+            pending_add: Mutex::new(None),
             listeners: Mutex::new(None),
             focus_changes: AtomicU64::new(0),
             clipboard: Arc::new(NoClipboard),
@@ -153,10 +156,12 @@ impl AppState {
         }
     }
 
-    /// Locks the app and stops the push listeners; `true` if it was open.
+    /// Locks the app and stops the push listeners; `true` if it was open. An account
+    /// waiting for its save is forgotten too: it holds a seed.
     pub fn lock(&self) -> bool {
         let mut session = self.session();
         *relock(&self.listeners) = None;
+        *relock(&self.pending_add) = None;
         session.take().is_some()
     }
 
@@ -175,6 +180,11 @@ impl AppState {
     /// The set-up link waiting for its PIN.
     pub fn pending(&self) -> MutexGuard<'_, Option<PendingEnrollment>> {
         relock(&self.pending)
+    }
+
+    /// The account waiting between its preview and its save ([`crate::adding`]).
+    pub fn pending_add(&self) -> MutexGuard<'_, Option<PendingAdd>> {
+        relock(&self.pending_add)
     }
 
     /// Counts a change of the window's focus and returns the new count: a lock timer started

@@ -5,15 +5,16 @@ import { call } from "./bridge.js";
 
 /**
  * Opens the file dialog (titled `title`) and reads the chosen file:
- * null if cancelled, else {format, needsPassword, preview?} where preview is
- * {format, toAdd: [account], present: [account], unsupported: [{label, kind, reason}]}.
+ * null if cancelled, else {format, needsPassword, preview?}: `format` the name users know it by,
+ * `preview` the core's {to_add, already_present, unsupported: [{label, kind, reason}],
+ * missing_parts}.
  */
 export const pickImportFile = (title) => call("pick_import_file", { title });
 
 /** Opens the kept encrypted file with its password: {format, needsPassword: false, preview}. */
 export const openImport = (password) => call("open_import", { password });
 
-/** Imports what the preview showed, in one save: {added}. */
+/** Imports what the preview showed, in one save: the core's report {added: [account], …}. */
 export const confirmImport = () => call("confirm_import");
 
 /** Forgets the kept file. */

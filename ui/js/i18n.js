@@ -160,6 +160,7 @@ const TEXTS = {
     "import.done": "{count} Konten importiert.",
     "import.doneOne": "1 Konto importiert.",
     "import.unsupportedItem": "{label}: {reason}",
+    "import.missingPart": "QR-Code {number} von {of} fehlt; scannen Sie alle Codes der Übertragung.",
     "export.title": "Sicherung und Export",
     "export.warning": "Eine Sicherung enthält die geheimen Schlüssel Ihrer Konten. Wer sie hat, kann Ihre Codes erzeugen. Bewahren Sie sie sicher auf und geben Sie sie niemandem.",
     "export.format": "Format",
@@ -204,6 +205,12 @@ const TEXTS = {
     "error.clipboard_unavailable": "Die Zwischenablage ist nicht verfügbar.",
     "error.not_on_this_device": "Das ist auf diesem Gerät noch nicht möglich.",
     "error.storage": "Die Daten der App konnten nicht gelesen oder gespeichert werden.",
+    "error.invalid_issuer": "Der Anbieter darf keinen Doppelpunkt enthalten.",
+    "error.empty_secret": "Bitte geben Sie den geheimen Schlüssel ein.",
+    "error.invalid_digits": "Ein Code hat 6 bis 8 Stellen.",
+    "error.invalid_period": "Die Gültigkeit eines Codes liegt zwischen 1 Sekunde und einer Stunde.",
+    "error.invalid_position": "Diese Position gibt es in der Liste nicht.",
+    "error.invalid_algorithm": "Der Algorithmus ist SHA-1, SHA-256 oder SHA-512.",
     "error.generic": "Das hat nicht geklappt. Bitte versuchen Sie es noch einmal."
   },
   en: {
@@ -361,6 +368,7 @@ const TEXTS = {
     "import.done": "{count} accounts imported.",
     "import.doneOne": "1 account imported.",
     "import.unsupportedItem": "{label}: {reason}",
+    "import.missingPart": "QR code {number} of {of} is missing; scan every code of the transfer.",
     "export.title": "Backup and export",
     "export.warning": "A backup holds the secret keys of your accounts. Whoever has it can make your codes. Keep it safe and give it to no one.",
     "export.format": "Format",
@@ -405,6 +413,12 @@ const TEXTS = {
     "error.clipboard_unavailable": "The clipboard is not available.",
     "error.not_on_this_device": "This is not possible on this device yet.",
     "error.storage": "The app's data could not be read or written.",
+    "error.invalid_issuer": "The issuer must not contain a colon.",
+    "error.empty_secret": "Please enter the secret key.",
+    "error.invalid_digits": "A code has 6 to 8 digits.",
+    "error.invalid_period": "A code's lifetime is between 1 second and an hour.",
+    "error.invalid_position": "There is no such position in the list.",
+    "error.invalid_algorithm": "The algorithm is SHA-1, SHA-256 or SHA-512.",
     "error.generic": "That did not work. Please try again."
   }
 };

@@ -111,10 +111,11 @@ test("Steam codes are shown as Steam shows them, digits in two groups", () => {
 test("the import preview counts each list and names what is not supported", () => {
   setLanguage("de");
   const preview = {
-    format: "Aegis",
-    toAdd: [{ label: "GitHub:erika" }, { label: "Bank:erika" }],
-    present: [{ label: "Portal:erika" }],
+    format: "aegis",
+    to_add: [{ label: "GitHub:erika" }, { label: "Bank:erika" }],
+    already_present: [{ label: "Portal:erika" }],
     unsupported: [{ label: "Yandex:erika", kind: "yandex", reason: "Yandex codes are not supported" }],
+    missing_parts: [],
   };
   assert.deepEqual(headings(preview), {
     add: "Wird hinzugefügt (2)",
@@ -124,10 +125,12 @@ test("the import preview counts each list and names what is not supported", () =
     nothing: "",
   });
   assert.deepEqual(unsupportedLines(preview), ["Yandex:erika: Yandex codes are not supported"]);
-  const single = { ...preview, toAdd: [{ label: "x" }] };
+  const single = { ...preview, to_add: [{ label: "x" }] };
   assert.equal(headings(single).confirm, "1 Konto importieren");
-  const none = { ...preview, toAdd: [] };
+  const none = { ...preview, to_add: [] };
   assert.equal(headings(none).nothing, "Diese Datei enthält kein neues Konto.");
+  const partial = { ...preview, unsupported: [], missing_parts: [{ number: 2, of: 3 }] };
+  assert.deepEqual(unsupportedLines(partial), ["QR-Code 2 von 3 fehlt; scannen Sie alle Codes der Übertragung."]);
   assert.equal(doneText(1), "1 Konto importiert.");
   assert.equal(doneText(3), "3 Konten importiert.");
 });
@@ -188,6 +191,7 @@ test("the new error codes have German and English sentences, with the file's for
     "wrong_password", "password_required", "unknown_format", "import_damaged", "import_too_costly", "file_too_large",
     "file_unreadable", "file_not_saved", "weak_password", "nothing_pending", "invalid_secret", "invalid_account",
     "empty_name", "unknown_account", "duplicate_account", "clipboard_unavailable", "not_on_this_device", "storage",
+    "invalid_issuer", "empty_secret", "invalid_digits", "invalid_period", "invalid_position", "invalid_algorithm",
   ];
   for (const lang of ["de", "en"]) {
     setLanguage(lang);

@@ -7,7 +7,6 @@ import { register, show } from "../router.js";
 import { $, say, busy, clearFields } from "../dom.js";
 import { describe } from "../errors.js";
 import { t } from "../i18n.js";
-import { title } from "../account-text.js";
 import { doneText, headings, unsupportedLines } from "../import-view.js";
 import { announce } from "./codes.js";
 
@@ -49,16 +48,17 @@ function render(step) {
   }
   const preview = step.preview;
   const text = headings(preview);
+  const lines = unsupportedLines(preview);
   $("import-add-title").textContent = text.add;
-  fill("import-add", preview.toAdd.map((a) => `${title(a)}${a.issuer ? ` (${a.name})` : ""}`));
+  fill("import-add", preview.to_add.map((a) => a.label));
   $("import-present-title").textContent = text.present;
-  fill("import-present", preview.present.map((a) => a.label));
-  $("import-present-card").hidden = preview.present.length === 0;
+  fill("import-present", preview.already_present.map((a) => a.label));
+  $("import-present-card").hidden = preview.already_present.length === 0;
   $("import-unsupported-title").textContent = text.unsupported;
-  fill("import-unsupported", unsupportedLines(preview));
-  $("import-unsupported-card").hidden = preview.unsupported.length === 0;
+  fill("import-unsupported", lines);
+  $("import-unsupported-card").hidden = lines.length === 0;
   $("import-confirm").textContent = text.confirm;
-  $("import-confirm").hidden = preview.toAdd.length === 0;
+  $("import-confirm").hidden = preview.to_add.length === 0;
   say("import-message", text.nothing);
 }
 
@@ -97,7 +97,7 @@ export function init() {
     busy($("import-confirm"), async () => {
       try {
         const done = await backup.confirmImport();
-        announce(doneText(done.added));
+        announce(doneText(done.added.length));
         await show("codes");
       } catch (err) {
         say("import-error", describe(err));
