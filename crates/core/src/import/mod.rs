@@ -11,12 +11,19 @@
 //! entry the app cannot show is listed in [`ImportBatch::unsupported`], never dropped.
 
 mod batch;
+mod bitwarden;
 mod error;
+pub(crate) mod google;
+mod otpauth;
 mod password;
+mod proton;
+mod read;
+mod uri_list;
 
-pub use batch::{Format, ImportBatch, Unsupported};
+pub use batch::{Format, ImportBatch, MissingPart, Unsupported};
 pub use error::ImportError;
 pub use password::ImportPassword;
+use read::text;
 
 /// Largest import file read: 4 MiB, the vault's own ceiling. Exports of thousands of accounts
 /// are a few hundred KiB; anything larger is refused before it is parsed.
@@ -39,7 +46,13 @@ pub(crate) trait Importer: Sync {
 }
 
 /// Every importer, most specific first: detection takes the first that recognizes the file.
-const IMPORTERS: &[&dyn Importer] = &[];
+/// The otpauth list comes last: any text with an `otpauth://` line would look like one.
+const IMPORTERS: &[&dyn Importer] = &[
+    &google::GoogleMigration,
+    &bitwarden::Bitwarden,
+    &proton::Proton,
+    &uri_list::UriList,
+];
 
 /// Which format `bytes` are in.
 ///
@@ -71,3 +84,4 @@ fn importer_for(bytes: &[u8]) -> Result<&'static dyn Importer, ImportError> {
         .find(|importer| importer.recognizes(bytes))
         .ok_or(ImportError::UnknownFormat)
 }
+
