@@ -102,14 +102,16 @@ pub(crate) enum NotWritable {
 }
 
 /// The entry for an account, or what the format cannot hold.
-pub(crate) fn write(
-    issuer: Option<&str>,
-    name: &str,
-    seed: &Seed,
-    algorithm: HashAlgorithm,
-    digits: u8,
-    kind: AccountKind,
-) -> Result<OtpParameters, NotWritable> {
+pub(crate) fn write(account: &NewAccount) -> Result<OtpParameters, NotWritable> {
+    let NewAccount {
+        issuer,
+        name,
+        seed,
+        algorithm,
+        digits,
+        kind,
+    } = account;
+    let (algorithm, digits, kind) = (*algorithm, *digits, *kind);
     let (r#type, counter) = match kind {
         AccountKind::Totp {
             period: PERIOD_SECS,
@@ -129,8 +131,8 @@ pub(crate) fn write(
         HashAlgorithm::Sha512 => Algorithm::Sha512,
     };
     let (issuer, name) = match issuer {
-        Some(issuer) => (issuer.to_owned(), format!("{issuer}:{name}")),
-        None => (String::new(), name.to_owned()),
+        Some(issuer) => (issuer.clone(), format!("{issuer}:{name}")),
+        None => (String::new(), name.clone()),
     };
     Ok(OtpParameters {
         secret: seed.as_bytes().to_vec(),
@@ -179,16 +181,15 @@ mod tests {
 
     #[test]
     fn writing_then_reading_keeps_names_that_look_like_labels() {
-        let seed = Seed::from_bytes(vec![7; 10]);
         for (issuer, name) in [(Some("A"), "A:b"), (None, "A:b"), (Some("A"), "b")] {
-            let written = write(
-                issuer,
-                name,
-                &seed,
-                HashAlgorithm::Sha1,
-                6,
-                AccountKind::Totp { period: 30 },
-            )
+            let written = write(&NewAccount {
+                issuer: issuer.map(str::to_owned),
+                name: name.to_owned(),
+                seed: Seed::from_bytes(vec![7; 10]),
+                algorithm: HashAlgorithm::Sha1,
+                digits: 6,
+                kind: AccountKind::Totp { period: 30 },
+            })
             .unwrap();
             let read = read(written).unwrap();
             assert_eq!((read.issuer.as_deref(), read.name.as_str()), (issuer, name));
@@ -223,8 +224,16 @@ mod tests {
 
     #[test]
     fn what_the_format_cannot_hold_is_named() {
-        let seed = Seed::from_bytes(vec![7; 20]);
-        let write = |digits, kind| write(None, "n", &seed, HashAlgorithm::Sha1, digits, kind);
+        let write = |digits, kind| {
+            write(&NewAccount {
+                issuer: None,
+                name: "n".to_owned(),
+                seed: Seed::from_bytes(vec![7; 20]),
+                algorithm: HashAlgorithm::Sha1,
+                digits,
+                kind,
+            })
+        };
         assert_eq!(write(6, AccountKind::Steam).unwrap_err(), NotWritable::Steam);
         assert_eq!(
             write(7, AccountKind::Totp { period: 30 }).unwrap_err(),

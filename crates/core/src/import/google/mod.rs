@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use prost::Message as _;
 
 use super::{Format, ImportBatch, ImportError, ImportPassword, Importer, MissingPart, text};
-pub(crate) use entry::{NotWritable, PERIOD_SECS};
+pub(crate) use entry::{NotWritable, write as write_entry};
 pub(crate) use proto::{MigrationPayload, OtpParameters};
 
 /// The payload version Google Authenticator writes; newer ones are refused rather than
