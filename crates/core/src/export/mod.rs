@@ -180,7 +180,12 @@ pub(crate) fn export(keyring: &Keyring, request: ExportRequest) -> Result<Export
             (lines(&links), links)
         }
     };
-    tracing::info!(?format, exported = exported.len(), left_out = not_exported.len(), "accounts exported");
+    tracing::info!(
+        ?format,
+        exported = exported.len(),
+        left_out = not_exported.len(),
+        "accounts exported"
+    );
     Ok(Export {
         format,
         file,

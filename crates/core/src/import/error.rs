@@ -24,7 +24,9 @@ pub enum ImportError {
     },
     /// The file is encrypted in a way Zweifaktor does not read (Bitwarden's and Proton
     /// Authenticator's encrypted exports); an unencrypted export of the same app is read.
-    #[error("the {format} file is encrypted, which Zweifaktor cannot read; export it without encryption")]
+    #[error(
+        "the {format} file is encrypted, which Zweifaktor cannot read; export it without encryption"
+    )]
     EncryptionNotSupported {
         /// The file's format.
         format: Format,

@@ -16,6 +16,7 @@ mod error;
 pub(crate) mod google;
 mod otpauth;
 mod password;
+pub(crate) mod preview;
 mod proton;
 mod read;
 mod uri_list;
@@ -23,7 +24,10 @@ mod uri_list;
 pub use batch::{Format, ImportBatch, MissingPart, Unsupported};
 pub use error::ImportError;
 pub use password::ImportPassword;
+pub use preview::{ImportPreview, ImportReport};
 use read::text;
+
+use crate::accounts::NewAccount;
 
 /// Largest import file read: 4 MiB, the vault's own ceiling. Exports of thousands of accounts
 /// are a few hundred KiB; anything larger is refused before it is parsed.
@@ -68,7 +72,12 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
 /// # Errors
 /// Those of [`detect`], and the format's own ([`ImportError`]).
 pub fn read(bytes: &[u8], password: Option<&ImportPassword>) -> Result<ImportBatch, ImportError> {
-    importer_for(bytes)?.read(bytes, password)
+    let mut batch = importer_for(bytes)?.read(bytes, password)?;
+    batch.accounts = std::mem::take(&mut batch.accounts)
+        .into_iter()
+        .map(NewAccount::normalized)
+        .collect();
+    Ok(batch)
 }
 
 fn importer_for(bytes: &[u8]) -> Result<&'static dyn Importer, ImportError> {
@@ -84,4 +93,3 @@ fn importer_for(bytes: &[u8]) -> Result<&'static dyn Importer, ImportError> {
         .find(|importer| importer.recognizes(bytes))
         .ok_or(ImportError::UnknownFormat)
 }
-

@@ -51,7 +51,10 @@ mod tests {
 
     #[test]
     fn text_drops_a_byte_order_mark_and_refuses_other_bytes() {
-        assert_eq!(text("\u{feff}abc".as_bytes(), Format::UriList).unwrap(), "abc");
+        assert_eq!(
+            text("\u{feff}abc".as_bytes(), Format::UriList).unwrap(),
+            "abc"
+        );
         let err = text(b"ab\xffc", Format::UriList).unwrap_err();
         assert!(
             matches!(&err, ImportError::Malformed { what, .. } if what.contains("byte 2")),
@@ -61,7 +64,10 @@ mod tests {
 
     #[test]
     fn prefixes_compare_without_case() {
-        assert_eq!(strip_prefix_ignore_case("STEAM://ab", "steam://"), Some("ab"));
+        assert_eq!(
+            strip_prefix_ignore_case("STEAM://ab", "steam://"),
+            Some("ab")
+        );
         assert_eq!(strip_prefix_ignore_case("ste", "steam://"), None);
         assert_eq!(strip_prefix_ignore_case("é", "e"), None);
     }

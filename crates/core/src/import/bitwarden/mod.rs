@@ -88,7 +88,10 @@ impl Importer for Bitwarden {
         let mut batch = ImportBatch::new(Format::Bitwarden);
         for (number, item) in export.items.into_iter().enumerate() {
             let Some((login, totp)) = item.login.and_then(|login| {
-                let totp = login.totp.as_deref().map(|t| Zeroizing::new(t.trim().to_owned()));
+                let totp = login
+                    .totp
+                    .as_deref()
+                    .map(|t| Zeroizing::new(t.trim().to_owned()));
                 totp.filter(|t| !t.is_empty()).map(|t| (login, t))
             }) else {
                 continue;
@@ -154,5 +157,7 @@ fn account(
 /// base32.
 fn bare_secret(text: &str) -> Option<Seed> {
     let compact = Zeroizing::new(text.split_whitespace().collect::<String>());
-    Seed::from_base32(&compact).ok().filter(|seed| !seed.is_empty())
+    Seed::from_base32(&compact)
+        .ok()
+        .filter(|seed| !seed.is_empty())
 }

@@ -165,7 +165,12 @@ mod tests {
     #[test]
     fn the_issuer_prefix_is_stripped_once() {
         for (issuer, name, want_issuer, want_name) in [
-            ("Example", "Example:alice@google.com", Some("Example"), "alice@google.com"),
+            (
+                "Example",
+                "Example:alice@google.com",
+                Some("Example"),
+                "alice@google.com",
+            ),
             ("Example", "Example: alice", Some("Example"), "alice"),
             ("Example", "alice", Some("Example"), "alice"),
             ("Example", "Example:Example:x", Some("Example"), "Example:x"),
@@ -202,7 +207,11 @@ mod tests {
             (|e| e.algorithm = 4, "totp", "MD5 codes are not supported"),
             (|e| e.algorithm = 9, "totp", "unknown algorithm 9"),
             (|e| e.digits = 3, "totp", "unknown digit count 3"),
-            (|e| e.r#type = 0, "unspecified", "the entry names no OTP type"),
+            (
+                |e| e.r#type = 0,
+                "unspecified",
+                "the entry names no OTP type",
+            ),
             (|e| e.r#type = 7, "type 7", "unknown OTP type 7"),
             (|e| e.secret.clear(), "totp", "the entry has no secret"),
             (
@@ -218,7 +227,10 @@ mod tests {
             let mut bad = entry("Bank", "erika");
             change(&mut bad);
             let refused = read(bad).unwrap_err();
-            assert_eq!((refused.kind.as_str(), refused.reason.as_str()), (kind, reason));
+            assert_eq!(
+                (refused.kind.as_str(), refused.reason.as_str()),
+                (kind, reason)
+            );
         }
     }
 
@@ -234,7 +246,10 @@ mod tests {
                 kind,
             })
         };
-        assert_eq!(write(6, AccountKind::Steam).unwrap_err(), NotWritable::Steam);
+        assert_eq!(
+            write(6, AccountKind::Steam).unwrap_err(),
+            NotWritable::Steam
+        );
         assert_eq!(
             write(7, AccountKind::Totp { period: 30 }).unwrap_err(),
             NotWritable::Digits(7)

@@ -103,7 +103,7 @@ mod tests {
         let payload: Vec<u8> = (0..=255).collect();
         let link = encode(&payload);
         assert!(link.starts_with("otpauth-migration://offline?data="));
-        assert!(!link[PREFIX.len()..].contains(['+', '/', '=']));
+        assert!(!link[PREFIX.len() + "data=".len()..].contains(['+', '/', '=']));
         assert_eq!(decode(&link).unwrap().as_slice(), payload.as_slice());
     }
 
@@ -120,10 +120,19 @@ mod tests {
     fn broken_links_say_what_is_wrong() {
         for (link, err) in [
             ("otpauth://totp/x?secret=AAAA", LinkError::NotMigrationLink),
-            ("otpauth-migration://online?data=AAAA", LinkError::NotMigrationLink),
+            (
+                "otpauth-migration://online?data=AAAA",
+                LinkError::NotMigrationLink,
+            ),
             ("otpauth-migration://offline?x=1", LinkError::NoData),
-            ("otpauth-migration://offline?data=AA&data=AA", LinkError::DuplicateData),
-            ("otpauth-migration://offline?data=AA%2", LinkError::BadEscape),
+            (
+                "otpauth-migration://offline?data=AA&data=AA",
+                LinkError::DuplicateData,
+            ),
+            (
+                "otpauth-migration://offline?data=AA%2",
+                LinkError::BadEscape,
+            ),
             ("otpauth-migration://offline?data=A*A", LinkError::NotBase64),
             ("otpauth-migration://offline?data=A", LinkError::NotBase64),
         ] {

@@ -56,9 +56,10 @@ impl Importer for GoogleMigration {
             .enumerate()
             .map(|(i, link)| (i + 1, link))
         {
-            let payload = decode(link).map_err(|what| malformed(format!("link {number} {what}")))?;
-            let (size, index) = position(&payload)
-                .map_err(|what| malformed(format!("link {number} {what}")))?;
+            let payload =
+                decode(link).map_err(|what| malformed(format!("link {number} {what}")))?;
+            let (size, index) =
+                position(&payload).map_err(|what| malformed(format!("link {number} {what}")))?;
             if !batches.add(payload.batch_id, size, index)? {
                 continue;
             }
@@ -77,8 +78,8 @@ impl Importer for GoogleMigration {
 /// The payload of one link.
 fn decode(link: &str) -> Result<MigrationPayload, &'static str> {
     let bytes = link::decode(link).map_err(link::LinkError::describe)?;
-    let payload = MigrationPayload::decode(bytes.as_slice())
-        .map_err(|_| "holds no valid transfer data")?;
+    let payload =
+        MigrationPayload::decode(bytes.as_slice()).map_err(|_| "holds no valid transfer data")?;
     if payload.version > PAYLOAD_VERSION || payload.version < 0 {
         return Err("is of a payload version this app does not know");
     }
@@ -139,3 +140,6 @@ impl Batches {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -73,7 +73,10 @@ impl Drop for OtpParameters {
 impl fmt::Debug for OtpParameters {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OtpParameters")
-            .field("secret", &format_args!("{} bytes, redacted", self.secret.len()))
+            .field(
+                "secret",
+                &format_args!("{} bytes, redacted", self.secret.len()),
+            )
             .field("name", &self.name)
             .field("issuer", &self.issuer)
             .field("algorithm", &self.algorithm)
