@@ -10,9 +10,19 @@
 //! wrong; key-derivation parameters are checked against fixed ceilings before any work; and an
 //! entry the app cannot show is listed in [`ImportBatch::unsupported`], never dropped.
 
+pub(crate) mod aegis;
 mod batch;
+pub(crate) mod cipher;
+mod decode;
+mod ente;
+mod entry;
 mod error;
+mod json;
+pub(crate) mod otpauth_lines;
 mod password;
+#[cfg(test)]
+mod test_vectors;
+mod twofas;
 
 pub use batch::{Format, ImportBatch, Unsupported};
 pub use error::ImportError;
@@ -39,7 +49,11 @@ pub(crate) trait Importer: Sync {
 }
 
 /// Every importer, most specific first: detection takes the first that recognizes the file.
-const IMPORTERS: &[&dyn Importer] = &[];
+const IMPORTERS: &[&dyn Importer] = &[
+    &aegis::Aegis,
+    &twofas::TwoFas,
+    &ente::Ente,
+];
 
 /// Which format `bytes` are in.
 ///
