@@ -21,7 +21,7 @@ mod json;
 pub(crate) mod otpauth_lines;
 mod password;
 #[cfg(test)]
-mod test_vectors;
+pub(crate) mod test_vectors;
 mod twofas;
 
 pub use batch::{Format, ImportBatch, Unsupported};

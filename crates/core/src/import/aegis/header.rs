@@ -87,7 +87,10 @@ pub(crate) fn master_key(
     password: &ImportPassword,
 ) -> Result<AesKey, ImportError> {
     for slot in password_slots(header)? {
-        let kek = slot.cost.derive(password.as_bytes(), &slot.salt)?;
+        let kek = slot
+            .cost
+            .derive(password.as_bytes(), &slot.salt)
+            .ok_or_else(|| malformed(FORMAT, "scrypt parameters out of range"))?;
         if let Some(key) = kek.open_detached(&slot.params.nonce, &slot.wrapped, &slot.params.tag) {
             let bytes = <[u8; KEY_LEN]>::try_from(key.as_slice())
                 .map_err(|_| malformed(FORMAT, "a slot's key is not 256 bits"))?;

@@ -7,7 +7,6 @@
 //! 32 times its work.
 
 use scrypt::Params;
-use zeroize::Zeroizing;
 
 use super::super::cipher::AesKey;
 use super::super::{Format, ImportError};
@@ -118,20 +117,13 @@ impl ScryptCost {
         self.memory_bytes() * u64::from(self.p)
     }
 
-    /// Derives the 256-bit key that wraps the master key.
-    ///
-    /// # Errors
-    /// [`ImportError::Malformed`] when scrypt refuses the parameters (it cannot below the
-    /// ceilings).
-    pub(crate) fn derive(self, password: &[u8], salt: &[u8]) -> Result<AesKey, ImportError> {
-        let invalid = || ImportError::Malformed {
-            format: Format::Aegis,
-            what: "scrypt parameters out of range".to_owned(),
-        };
-        let params = Params::new(self.log_n, self.r, self.p).map_err(|_| invalid())?;
-        let mut key = Zeroizing::new([0u8; super::super::cipher::KEY_LEN]);
-        scrypt::scrypt(password, salt, &params, &mut key[..]).map_err(|_| invalid())?;
-        Ok(AesKey::from_bytes(*key))
+    /// Derives the 256-bit key that wraps the master key; `None` when scrypt refuses the
+    /// parameters, which it cannot below the ceilings.
+    pub(crate) fn derive(self, password: &[u8], salt: &[u8]) -> Option<AesKey> {
+        let params = Params::new(self.log_n, self.r, self.p).ok()?;
+        let mut key = AesKey::zeroed();
+        scrypt::scrypt(password, salt, &params, key.bytes_mut()).ok()?;
+        Some(key)
     }
 }
 
