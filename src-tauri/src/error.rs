@@ -113,6 +113,23 @@ impl From<CoreError> for CommandError {
                 "this account's counter is used up; set it up again",
             ),
             CoreError::EmptyName => Self::new("empty_name", "an account name must not be empty"),
+            CoreError::ColonInIssuer => {
+                Self::new("invalid_issuer", "an issuer must not contain a colon")
+            }
+            CoreError::EmptySecret => Self::new("empty_secret", "the secret is empty"),
+            CoreError::InvalidSecret(_) => {
+                Self::new("invalid_secret", "the secret is not valid base32")
+            }
+            CoreError::InvalidDigits { .. } => {
+                Self::new("invalid_digits", "a code has 6 to 8 digits")
+            }
+            CoreError::InvalidPeriod { .. } => Self::new(
+                "invalid_period",
+                "the period must be between 1 second and an hour",
+            ),
+            CoreError::PositionOutOfRange { .. } => {
+                Self::new("invalid_position", "no such position in the list")
+            }
         }
     }
 }

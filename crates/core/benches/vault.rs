@@ -58,7 +58,7 @@ fn save(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(count), &count, |b, _| {
             b.iter(|| {
                 n += 1;
-                auth.rename(&id, &format!("renamed {n}")).unwrap()
+                auth.rename(&id, None, &format!("renamed {n}")).unwrap()
             });
         });
     }

@@ -13,6 +13,8 @@ use zweifaktor_protocol::otp::ocra::{self, OcraInput, OcraSuite};
 use zweifaktor_protocol::uri::OtpAuthUri;
 
 use crate::accounts::{Account, AccountId, AccountKind, AccountQuery, AccountSummary, Keyring};
+
+mod editing;
 use crate::clock::Clock;
 use crate::error::CoreError;
 use crate::pin::Pin;
@@ -149,20 +151,6 @@ impl Authenticator {
         &self.vault
     }
 
-    /// Parses an `otpauth://` URI, adds the account and saves the vault.
-    pub fn add_account(&mut self, uri: &str) -> Result<AccountSummary, CoreError> {
-        let parsed = OtpAuthUri::parse(uri)?;
-        self.store(Account::from_uri(parsed))
-    }
-
-    /// Adds a new account to the keyring and saves the vault.
-    fn store(&mut self, account: Account) -> Result<AccountSummary, CoreError> {
-        let summary = self.vault.contents_mut().add(account)?.summary();
-        self.vault.save()?;
-        tracing::info!(account = %summary.id, portal = summary.portal_url.is_some(), "account added");
-        Ok(summary)
-    }
-
     /// All accounts, without secrets.
     pub fn accounts(&self) -> Vec<AccountSummary> {
         self.keyring()
@@ -180,27 +168,6 @@ impl Authenticator {
     /// Resolves a user's account name to an id.
     pub fn find(&self, query: &AccountQuery) -> Result<AccountId, CoreError> {
         self.keyring().find(query)
-    }
-
-    /// Gives an account a new name and saves the vault.
-    pub fn rename(&mut self, id: &AccountId, name: &str) -> Result<AccountSummary, CoreError> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(CoreError::EmptyName);
-        }
-        let account = self.vault.contents_mut().get_mut(id)?;
-        account.rename(name.to_owned());
-        let summary = account.summary();
-        self.vault.save()?;
-        Ok(summary)
-    }
-
-    /// Deletes an account and saves the vault.
-    pub fn delete(&mut self, id: &AccountId) -> Result<(), CoreError> {
-        self.vault.contents_mut().remove(id)?;
-        self.vault.save()?;
-        tracing::info!(account = %id, "account deleted");
-        Ok(())
     }
 
     /// The code to show for an account: TOTP at `at` (default now), or the next HOTP code.
@@ -277,6 +244,10 @@ impl Authenticator {
 
     /// Checks an enrollment URI from a portal and makes a device key for it; nothing is saved
     /// until [`finish_enrollment`](Self::finish_enrollment).
+    ///
+    /// This is also how a second portal's set-up link joins an unlocked vault: the account is
+    /// checked against the duplicate rule here, before the enroll token is spent, and is then
+    /// stored in the same vault under the same PIN.
     pub fn prepare_enrollment(
         &self,
         uri: &str,
@@ -285,7 +256,7 @@ impl Authenticator {
     ) -> Result<Enrollment, CoreError> {
         let enrollment = Enrollment::prepare(uri, device_label, platform)?;
         self.keyring()
-            .check_label_free(&enrollment.account_label())?;
+            .check_new(std::slice::from_ref(&enrollment.account))?;
         Ok(enrollment)
     }
 
@@ -296,7 +267,7 @@ impl Authenticator {
         registered: DeviceRegistered,
     ) -> Result<AccountSummary, CoreError> {
         let binding = enrollment.binding(registered);
-        let mut account = enrollment.account;
+        let mut account = Account::from_new(enrollment.account);
         account.bind(binding);
         self.store(account)
     }
@@ -544,7 +515,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("vault.json");
         let (mut auth, _) = enrolled(dir.path());
-        auth.rename(&auth.accounts()[0].id.clone(), "erika")
+        auth.rename(&auth.accounts()[0].id.clone(), None, "erika")
             .unwrap();
         drop(auth);
         Authenticator::reset(&path).unwrap();

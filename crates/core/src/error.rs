@@ -44,8 +44,9 @@ pub enum CoreError {
     /// The vault holds no account yet.
     #[error("the vault holds no account yet")]
     NoAccounts,
-    /// An account with this label exists already.
-    #[error("an account named {label:?} exists already")]
+    /// The account exists already: the same secret under the same label (the duplicate rule
+    /// of [`Keyring::is_duplicate`](crate::accounts::Keyring::is_duplicate)).
+    #[error("the account {label:?} with this secret exists already")]
     DuplicateAccount {
         /// The label in question.
         label: String,
@@ -71,4 +72,34 @@ pub enum CoreError {
     /// A new account name is empty.
     #[error("an account name must not be empty")]
     EmptyName,
+    /// A typed issuer contains `:`, which separates issuer and name in a label.
+    #[error("an issuer must not contain `:`")]
+    ColonInIssuer,
+    /// A new account's secret is empty: every code would be the same for everyone.
+    #[error("the secret is empty")]
+    EmptySecret,
+    /// A typed secret is not base32.
+    #[error("the secret is not valid base32")]
+    InvalidSecret(#[source] zweifaktor_protocol::secret::InvalidBase32),
+    /// A new account's code length is outside 6 to 8 digits (RFC 4226 §5.3).
+    #[error("a code has 6 to 8 digits, not {digits}")]
+    InvalidDigits {
+        /// The digit count asked for.
+        digits: u8,
+    },
+    /// A new account's TOTP period is 0 or longer than an hour
+    /// ([`MAX_PERIOD_SECS`](zweifaktor_protocol::uri::MAX_PERIOD_SECS)).
+    #[error("a period of {period} s is not allowed")]
+    InvalidPeriod {
+        /// The period asked for, in seconds.
+        period: u64,
+    },
+    /// A move named a position past the end of the account list.
+    #[error("position {index} is outside the list of {len} accounts")]
+    PositionOutOfRange {
+        /// The position asked for (0 is the top).
+        index: usize,
+        /// How many accounts there are.
+        len: usize,
+    },
 }

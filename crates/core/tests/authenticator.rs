@@ -80,7 +80,7 @@ fn accounts_survive_a_reopen_and_never_show_their_seed() {
 }
 
 #[test]
-fn the_same_label_cannot_be_added_twice() {
+fn the_same_secret_under_the_same_label_cannot_be_added_twice() {
     let (_fx, mut auth) = fixture();
     auth.add_account(&totp_uri("Example", "erika")).unwrap();
     let err = auth.add_account(&totp_uri("EXAMPLE", "ERIKA")).unwrap_err();
@@ -93,7 +93,7 @@ fn malformed_uri_is_a_typed_error_and_changes_nothing() {
     let (fx, mut auth) = fixture();
     let before = std::fs::read(&fx.path).unwrap();
     let err = auth
-        .add_account("otpauth://totp/x?secret=SHORT")
+        .add_account("otpauth://totp/x?secret=NOT-BASE32")
         .unwrap_err();
     assert!(matches!(err, CoreError::Uri(_)), "{err:?}");
     assert_eq!(std::fs::read(&fx.path).unwrap(), before);
@@ -136,9 +136,12 @@ fn accounts_are_found_by_label_name_or_as_the_only_one() {
 fn rename_and_delete_are_saved() {
     let (fx, mut auth) = fixture();
     let id = auth.add_account(&totp_uri("Example", "erika")).unwrap().id;
-    assert!(matches!(auth.rename(&id, "  "), Err(CoreError::EmptyName)));
+    assert!(matches!(
+        auth.rename(&id, Some("Example"), "  "),
+        Err(CoreError::EmptyName)
+    ));
     assert_eq!(
-        auth.rename(&id, "Erika M.").unwrap().label,
+        auth.rename(&id, Some("Example"), "Erika M.").unwrap().label,
         "Example:Erika M."
     );
     drop(auth);
@@ -154,6 +157,8 @@ fn rename_and_delete_are_saved() {
     assert!(auth.accounts().is_empty());
 }
 
+/// Issue 10: HOTP's "next code" advances the stored counter, and the advance survives each
+/// unlock, so no code is ever shown twice.
 #[test]
 fn hotp_counter_moves_on_and_is_persisted_before_the_code_is_shown() {
     let (fx, mut auth) = fixture();
@@ -172,6 +177,21 @@ fn hotp_counter_moves_on_and_is_persisted_before_the_code_is_shown() {
         AccountKind::Hotp { counter: 6 }
     );
     assert_eq!(auth.code(&id, None).unwrap().code.as_str(), "287922");
+    drop(auth);
+    // RFC 4226 Appendix D: counter 7 → 162583.
+    let mut auth = Authenticator::unlock(&fx.path, &pin("274951"), fx.clock.clone()).unwrap();
+    assert_eq!(
+        auth.account(&id).unwrap().kind,
+        AccountKind::Hotp { counter: 7 }
+    );
+    assert_eq!(auth.code(&id, None).unwrap().code.as_str(), "162583");
+    assert!(auth.current_codes(None).unwrap()[0].1.is_none());
+    drop(auth);
+    let auth = Authenticator::unlock(&fx.path, &pin("274951"), fx.clock.clone()).unwrap();
+    assert_eq!(
+        auth.account(&id).unwrap().kind,
+        AccountKind::Hotp { counter: 8 }
+    );
 }
 
 #[test]

@@ -70,6 +70,16 @@ impl Seed {
         Ok(Self(std::mem::take(&mut *buf)))
     }
 
+    /// Decodes a base32 secret as a person types it from a site's set-up page: like
+    /// [`from_base32`](Self::from_base32), but white space anywhere is dropped first, because
+    /// sites print secrets in groups (`jbsw y3dp ehpk 3pxp`). Other characters, dashes
+    /// included, are still refused. A secret of white space alone decodes to an empty seed.
+    pub fn from_typed_base32(text: &str) -> Result<Self, InvalidBase32> {
+        let compact: Zeroizing<String> =
+            Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+        Self::from_base32(&compact)
+    }
+
     /// Encodes the seed as upper-case base32 without padding, the form authenticators emit.
     pub fn to_base32(&self) -> Zeroizing<String> {
         Zeroizing::new(BASE32_NOPAD.encode(&self.0))
@@ -127,6 +137,18 @@ mod tests {
             Seed::from_base32("MZXW 6YT"),
             Err(InvalidBase32 { position: 4 })
         );
+        Ok(())
+    }
+
+    #[test]
+    fn typed_secrets_may_hold_spaces_but_no_dashes() -> TestResult {
+        let seed = Seed::from_typed_base32(" mzxw 6ytb\u{a0}oi\t")?;
+        assert_eq!(seed.as_bytes(), b"foobar");
+        assert_eq!(
+            Seed::from_typed_base32("MZXW-6YTB"),
+            Err(InvalidBase32 { position: 4 })
+        );
+        assert!(Seed::from_typed_base32("   ")?.is_empty());
         Ok(())
     }
 

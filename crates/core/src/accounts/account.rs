@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 use zweifaktor_protocol::otp::{self, Code, OtpParams};
-use zweifaktor_protocol::uri::{OtpAuthUri, OtpKind};
 use zweifaktor_protocol::{HashAlgorithm, Seed};
 
+use super::new_account::{is_weak, label, same_identity};
+use super::{Avatar, NewAccount};
 use crate::error::CoreError;
 use crate::push::PortalBinding;
 
@@ -74,11 +75,6 @@ pub struct Account {
 }
 
 impl Account {
-    /// Builds an account from a parsed `otpauth://` URI, with a fresh id.
-    pub(crate) fn from_uri(uri: OtpAuthUri) -> Self {
-        Self::from_new(NewAccount::from_uri(&uri))
-    }
-
     /// Stores a new account under a fresh id.
     pub(crate) fn from_new(new: NewAccount) -> Self {
         let NewAccount {
@@ -88,7 +84,7 @@ impl Account {
             algorithm,
             digits,
             kind,
-        } = new;
+        } = new.normalized();
         Self {
             id: AccountId::random(),
             issuer,
@@ -118,10 +114,7 @@ impl Account {
 
     /// The label `ISSUER:NAME`, or the name alone when there is no issuer.
     pub fn label(&self) -> String {
-        match &self.issuer {
-            Some(issuer) => format!("{issuer}:{}", self.name),
-            None => self.name.clone(),
-        }
+        label(self.issuer.as_deref(), &self.name)
     }
 
     /// The issuer, if the URI named one.
@@ -149,9 +142,28 @@ impl Account {
         Ok(OtpParams::new(self.algorithm, self.digits)?)
     }
 
-    /// Renames the account; the issuer stays.
-    pub(crate) fn rename(&mut self, name: String) {
+    /// Gives the account a new issuer and name (both already checked).
+    pub(crate) fn rename(&mut self, issuer: Option<String>, name: String) {
+        self.issuer = issuer;
         self.name = name;
+    }
+
+    /// Whether `new` is this account again: the same secret under the same label (letter
+    /// case aside). The secret is compared in constant time.
+    pub(crate) fn same_as(&self, new: &NewAccount) -> bool {
+        same_identity((&self.seed, &self.label()), (&new.seed, &new.label()))
+    }
+
+    /// [`same_as`](Self::same_as) for an account that is not in the vault yet but already has
+    /// its id (a portal enrollment).
+    pub(crate) fn same_as_account(&self, other: &Account) -> bool {
+        self.same_seed_and_label(other, &other.label())
+    }
+
+    /// Whether this account has `other`'s secret and the label `label`: the duplicate rule for
+    /// `other` renamed to `label`.
+    pub(crate) fn same_seed_and_label(&self, other: &Account, label: &str) -> bool {
+        same_identity((&self.seed, &self.label()), (&other.seed, label))
     }
 
     /// The TOTP code at `unix_time` and the seconds it stays valid.
@@ -201,67 +213,10 @@ impl Account {
             algorithm: self.algorithm.as_str(),
             digits: self.digits,
             kind: self.kind,
+            weak_secret: is_weak(&self.seed),
+            avatar: Avatar::for_account(self.issuer.as_deref(), &self.name),
             portal_url: self.portal.as_ref().map(|p| p.portal_url().to_owned()),
         }
-    }
-}
-
-/// An account about to be added, by hand, from a link or from an import file: everything an
-/// [`Account`] holds except its id and portal binding.
-///
-/// Every way into the vault builds one of these, so the rules for adding (duplicates, weak
-/// secrets) are applied in one place. `Debug` hides the seed.
-pub struct NewAccount {
-    /// Who issued the account, if known.
-    pub issuer: Option<String>,
-    /// The account name, usually the e-mail address.
-    pub name: String,
-    /// The shared secret.
-    pub seed: Seed,
-    /// The HMAC hash (always SHA-1 for Steam).
-    pub algorithm: HashAlgorithm,
-    /// Digits per code (ignored for Steam, which shows five characters).
-    pub digits: u8,
-    /// TOTP, HOTP or Steam.
-    pub kind: AccountKind,
-}
-
-impl NewAccount {
-    /// The account an `otpauth://` URI describes (its `zf_` enrollment aside).
-    pub fn from_uri(uri: &OtpAuthUri) -> Self {
-        let kind = match uri.kind {
-            OtpKind::Totp { period } => AccountKind::Totp { period },
-            OtpKind::Hotp { counter } => AccountKind::Hotp { counter },
-        };
-        Self {
-            issuer: uri.issuer.clone(),
-            name: uri.account_name.clone(),
-            seed: uri.seed.duplicate(),
-            algorithm: uri.algorithm,
-            digits: uri.digits,
-            kind,
-        }
-    }
-
-    /// The label `ISSUER:NAME`, or the name alone, as [`Account::label`] would show it.
-    pub fn label(&self) -> String {
-        match &self.issuer {
-            Some(issuer) => format!("{issuer}:{}", self.name),
-            None => self.name.clone(),
-        }
-    }
-}
-
-impl std::fmt::Debug for NewAccount {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewAccount")
-            .field("issuer", &self.issuer)
-            .field("name", &self.name)
-            .field("seed", &self.seed)
-            .field("algorithm", &self.algorithm)
-            .field("digits", &self.digits)
-            .field("kind", &self.kind)
-            .finish()
     }
 }
 
@@ -278,10 +233,16 @@ pub struct AccountSummary {
     pub name: String,
     /// `SHA1`, `SHA256` or `SHA512`.
     pub algorithm: &'static str,
-    /// Number of digits per code.
+    /// Characters per code (five for Steam).
     pub digits: u8,
-    /// TOTP with period or HOTP with counter.
+    /// TOTP with period, HOTP with counter, or Steam (whose codes are five characters of
+    /// Steam's alphabet).
     pub kind: AccountKind,
+    /// The secret is shorter than 128 bits ([`STRONG_SEED_BYTES`](super::STRONG_SEED_BYTES)):
+    /// the app shows a short note.
+    pub weak_secret: bool,
+    /// Initial and colour for the list.
+    pub avatar: Avatar,
     /// The portal that sends push challenges for this account, if enrolled with one.
     pub portal_url: Option<String>,
 }

@@ -8,7 +8,8 @@ use crate::error::CoreError;
 pub enum AccountQuery {
     /// No name given: valid only while the vault holds exactly one account.
     Only,
-    /// `ISSUER:NAME` (case-insensitive), the account name alone when that is unique, or an id.
+    /// An id, `ISSUER:NAME` (case-insensitive) when one account has that label, or the account
+    /// name alone when that is unique.
     Named(String),
 }
 
@@ -26,7 +27,7 @@ impl AccountQuery {
                 [] => Err(CoreError::NoAccounts),
                 _ => Err(CoreError::AmbiguousAccount {
                     query: String::new(),
-                    candidates: accounts.iter().map(Account::label).collect(),
+                    candidates: accounts.iter().map(candidate).collect(),
                 }),
             },
             Self::Named(query) => resolve_named(query, accounts),
@@ -34,28 +35,43 @@ impl AccountQuery {
     }
 }
 
-/// Exact id or label first, then the bare name, which must be unique.
+/// The exact id first, then the label, then the bare name; a label or name that several
+/// accounts share is ambiguous, and the candidates name each by label and id.
 fn resolve_named<'a>(query: &str, accounts: &'a [Account]) -> Result<&'a Account, CoreError> {
-    if let Some(exact) = accounts
-        .iter()
-        .find(|a| a.id().as_str() == query || same_text(&a.label(), query))
-    {
+    if let Some(exact) = accounts.iter().find(|a| a.id().as_str() == query) {
         return Ok(exact);
     }
-    let by_name: Vec<&Account> = accounts
+    let by_label: Vec<&Account> = accounts
+        .iter()
+        .filter(|a| same_text(&a.label(), query))
+        .collect();
+    if !by_label.is_empty() {
+        return one_of(query, by_label);
+    }
+    let by_name = accounts
         .iter()
         .filter(|a| same_text(a.name(), query))
         .collect();
-    match by_name.as_slice() {
+    one_of(query, by_name)
+}
+
+/// The one match, or why there is none.
+fn one_of<'a>(query: &str, found: Vec<&'a Account>) -> Result<&'a Account, CoreError> {
+    match found.as_slice() {
         [one] => Ok(one),
         [] => Err(CoreError::UnknownAccount {
             query: query.to_owned(),
         }),
         many => Err(CoreError::AmbiguousAccount {
             query: query.to_owned(),
-            candidates: many.iter().map(|a| a.label()).collect(),
+            candidates: many.iter().map(|a| candidate(a)).collect(),
         }),
     }
+}
+
+/// How an ambiguity names an account: `LABEL (ID)`, since labels may repeat.
+fn candidate(account: &Account) -> String {
+    format!("{} ({})", account.label(), account.id())
 }
 
 /// Case-insensitive comparison that also folds non-ASCII letters (`MÜLLER` = `müller`).

@@ -6,7 +6,7 @@ use zweifaktor_protocol::uri::{OtpAuthUri, PortalEnrollment};
 
 use super::client::is_auth_failure;
 use super::{PortalBinding, PortalClient, PushError};
-use crate::accounts::Account;
+use crate::accounts::NewAccount;
 use crate::error::CoreError;
 
 /// A registration in progress: made by [`Enrollment::prepare`] (first set-up, no vault yet) or
@@ -15,7 +15,7 @@ use crate::error::CoreError;
 /// [`Authenticator::enroll_registered`](crate::Authenticator::enroll_registered) or
 /// [`Authenticator::finish_enrollment`](crate::Authenticator::finish_enrollment).
 pub struct Enrollment {
-    pub(crate) account: Account,
+    pub(crate) account: NewAccount,
     pub(crate) portal: PortalEnrollment,
     pub(crate) device_key: SigningKey,
     label: String,
@@ -41,7 +41,7 @@ impl Enrollment {
         let mut parsed = OtpAuthUri::parse(uri)?;
         let portal = parsed.zweifaktor.take().ok_or(PushError::NoPortal)?;
         Ok(Self::new(
-            Account::from_uri(parsed),
+            NewAccount::from_uri(&parsed),
             portal,
             device_label,
             platform,
@@ -49,7 +49,7 @@ impl Enrollment {
     }
 
     /// A fresh device key for `account` at `portal`.
-    fn new(account: Account, portal: PortalEnrollment, label: &str, platform: Platform) -> Self {
+    fn new(account: NewAccount, portal: PortalEnrollment, label: &str, platform: Platform) -> Self {
         Self {
             account,
             portal,
@@ -66,12 +66,7 @@ impl Enrollment {
 
     /// The account's name at the portal (the e-mail address the login screen shows).
     pub fn email(&self) -> &str {
-        self.account.name()
-    }
-
-    /// The label the account gets (`issuer:name`), to check it is not taken yet.
-    pub(crate) fn account_label(&self) -> String {
-        self.account.label()
+        &self.account.name
     }
 
     /// The binding to store once the portal has answered.
