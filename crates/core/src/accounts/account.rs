@@ -203,19 +203,6 @@ impl Account {
         }
     }
 
-    /// The account as a [`NewAccount`] with a copy of its seed: what an export writes and an
-    /// import of that export gives back. The portal binding is not part of it.
-    pub(crate) fn to_new_account(&self) -> NewAccount {
-        NewAccount {
-            issuer: self.issuer.clone(),
-            name: self.name.clone(),
-            seed: self.seed.duplicate(),
-            algorithm: self.algorithm,
-            digits: self.digits,
-            kind: self.kind,
-        }
-    }
-
     /// A summary without the seed, safe to hand out.
     pub fn summary(&self) -> AccountSummary {
         AccountSummary {

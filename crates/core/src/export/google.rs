@@ -9,8 +9,7 @@
 use prost::Message as _;
 use zeroize::Zeroizing;
 
-use super::NotExportedReason;
-use crate::accounts::NewAccount;
+use super::{ExportAccount, NotExportedReason};
 use crate::import::google::{self, MigrationPayload, NotWritable, OtpParameters};
 
 /// Accounts per QR code: ten, as Google Authenticator puts into each of its own codes, which
@@ -29,7 +28,7 @@ pub const MAX_LINK_BYTES: usize = 2048;
 const BATCH_FIELDS_BYTES: usize = 90;
 
 /// The entry for `account`, or why this format cannot hold it.
-pub(super) fn entry(account: &NewAccount) -> Result<OtpParameters, NotExportedReason> {
+pub(super) fn entry(account: &ExportAccount<'_>) -> Result<OtpParameters, NotExportedReason> {
     google::write_entry(account).map_err(|err| match err {
         NotWritable::Steam => NotExportedReason::SteamNotInFormat,
         NotWritable::Digits(digits) => NotExportedReason::DigitsNotInFormat { digits },

@@ -9,18 +9,26 @@
 //! [`Export::not_exported`] with a typed reason, so the front ends can word the advice in
 //! their languages.
 //!
+//! Seeds leave the core only through these writers, and only as what the user asked for.
+//!
 //! # Layout
+//! - `account`: the borrowed view of an account that every writer takes.
 //! - `uris`: `otpauth://` links, one a line.
 //! - `google`: Google Authenticator transfer links, one per QR code.
+//! - [`aegis`]: the encrypted backup in Aegis's vault format, and its password rule.
 
+mod account;
+pub mod aegis;
 mod google;
 mod uris;
 
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::accounts::{Account, AccountId, Keyring, NewAccount};
+use crate::accounts::{Account, AccountId, Keyring};
 use crate::error::CoreError;
+pub(crate) use account::ExportAccount;
+use aegis::BackupPassword;
 
 pub use google::{MAX_ACCOUNTS_PER_CODE, MAX_LINK_BYTES};
 
@@ -32,6 +40,8 @@ pub enum ExportFormat {
     Uris,
     /// Google Authenticator transfer links (`otpauth-migration://`), one per QR code.
     GoogleMigration,
+    /// The encrypted backup: an Aegis vault file under the user's password.
+    Aegis,
 }
 
 /// What to export.
@@ -41,6 +51,12 @@ pub enum ExportRequest {
     Uris,
     /// Google Authenticator transfer links, to be shown as QR codes.
     GoogleMigration,
+    /// The encrypted backup in Aegis's vault format, under a password that passed the
+    /// strength rule ([`BackupPassword::new`]).
+    Aegis {
+        /// The backup password.
+        password: BackupPassword,
+    },
 }
 
 impl ExportRequest {
@@ -49,6 +65,7 @@ impl ExportRequest {
         match self {
             Self::Uris => ExportFormat::Uris,
             Self::GoogleMigration => ExportFormat::GoogleMigration,
+            Self::Aegis { .. } => ExportFormat::Aegis,
         }
     }
 }
@@ -107,7 +124,7 @@ impl Export {
     }
 
     /// The file to save: the links one a line for [`ExportFormat::Uris`] and
-    /// [`ExportFormat::GoogleMigration`].
+    /// [`ExportFormat::GoogleMigration`], the encrypted vault file for [`ExportFormat::Aegis`].
     pub fn file(&self) -> &[u8] {
         &self.file
     }
@@ -144,40 +161,49 @@ impl std::fmt::Debug for Export {
 /// Exports the accounts of `keyring` as `request` asks. The caller has checked the PIN.
 ///
 /// # Errors
-/// None yet for the plain formats; the signature leaves room for encrypted ones.
+/// [`CoreError::Backup`] if the encrypted backup cannot be written, which real vaults never
+/// meet.
 pub(crate) fn export(keyring: &Keyring, request: ExportRequest) -> Result<Export, CoreError> {
     let format = request.format();
     let mut not_exported = Vec::new();
-    let mut chosen: Vec<(AccountId, NewAccount)> = Vec::new();
+    let mut chosen: Vec<&Account> = Vec::new();
     for account in keyring.accounts() {
-        match exportable(account) {
-            Ok(new) => chosen.push((account.id().clone(), new)),
-            Err(reason) => not_exported.push(left_out(account, reason)),
+        match account.portal() {
+            Some(portal) => not_exported.push(left_out(
+                account,
+                NotExportedReason::PortalBound {
+                    portal_url: portal.portal_url().to_owned(),
+                },
+            )),
+            None => chosen.push(account),
         }
     }
-    let mut exported = Vec::with_capacity(chosen.len());
+    let mut exported: Vec<AccountId> = Vec::with_capacity(chosen.len());
     let (file, links) = match request {
         ExportRequest::Uris => {
-            exported.extend(chosen.iter().map(|(id, _)| id.clone()));
-            (uris::file(chosen.iter().map(|(_, new)| new)), Vec::new())
+            let views = views(&chosen)?;
+            exported.extend(chosen.iter().map(|account| account.id().clone()));
+            (uris::file(&views), Vec::new())
         }
         ExportRequest::GoogleMigration => {
             let mut entries = Vec::with_capacity(chosen.len());
-            for (id, new) in &chosen {
-                match google::entry(new) {
+            for (account, view) in chosen.iter().zip(views(&chosen)?) {
+                match google::entry(&view) {
                     Ok(entry) => {
                         entries.push(entry);
-                        exported.push(id.clone());
+                        exported.push(account.id().clone());
                     }
-                    Err(reason) => not_exported.push(NotExported {
-                        id: id.clone(),
-                        label: new.label(),
-                        reason,
-                    }),
+                    Err(reason) => not_exported.push(left_out(account, reason)),
                 }
             }
             let links = google::links(entries, batch_id());
             (lines(&links), links)
+        }
+        ExportRequest::Aegis { password } => {
+            let file = aegis::write(chosen.iter().copied(), &password)
+                .map_err(|err| CoreError::Backup(Box::new(err)))?;
+            exported.extend(chosen.iter().map(|account| account.id().clone()));
+            (Zeroizing::new(file), Vec::new())
         }
     };
     tracing::info!(
@@ -195,14 +221,12 @@ pub(crate) fn export(keyring: &Keyring, request: ExportRequest) -> Result<Export
     })
 }
 
-/// The account as it would be imported, or why no export may hold it.
-fn exportable(account: &Account) -> Result<NewAccount, NotExportedReason> {
-    if let Some(portal) = account.portal() {
-        return Err(NotExportedReason::PortalBound {
-            portal_url: portal.portal_url().to_owned(),
-        });
-    }
-    Ok(account.to_new_account())
+/// The writers' view of each account.
+fn views<'a>(accounts: &[&'a Account]) -> Result<Vec<ExportAccount<'a>>, CoreError> {
+    accounts
+        .iter()
+        .map(|account| ExportAccount::from_account(account))
+        .collect()
 }
 
 fn left_out(account: &Account, reason: NotExportedReason) -> NotExported {

@@ -7,24 +7,25 @@
 use zeroize::Zeroizing;
 use zweifaktor_protocol::uri::{OtpAuthUri, OtpKind};
 
-use crate::accounts::{AccountKind, NewAccount};
+use super::ExportAccount;
+use crate::accounts::AccountKind;
 
 /// The file: one link per account, each line ending in a line break.
-pub(super) fn file<'a>(accounts: impl Iterator<Item = &'a NewAccount>) -> Zeroizing<Vec<u8>> {
-    let links: Vec<Zeroizing<String>> = accounts.map(link).collect();
+pub(super) fn file(accounts: &[ExportAccount<'_>]) -> Zeroizing<Vec<u8>> {
+    let links: Vec<Zeroizing<String>> = accounts.iter().map(link).collect();
     super::lines(&links)
 }
 
 /// The link of one account.
-pub(super) fn link(account: &NewAccount) -> Zeroizing<String> {
+fn link(account: &ExportAccount<'_>) -> Zeroizing<String> {
     OtpAuthUri {
         kind: match account.kind {
             AccountKind::Totp { period } => OtpKind::Totp { period },
             AccountKind::Hotp { counter } => OtpKind::Hotp { counter },
             AccountKind::Steam => OtpKind::Totp { period: 30 },
         },
-        issuer: account.issuer.clone(),
-        account_name: account.name.clone(),
+        issuer: account.issuer.map(str::to_owned),
+        account_name: account.name.to_owned(),
         seed: account.seed.duplicate(),
         algorithm: account.algorithm,
         digits: account.digits,

@@ -10,15 +10,24 @@
 //! wrong; key-derivation parameters are checked against fixed ceilings before any work; and an
 //! entry the app cannot show is listed in [`ImportBatch::unsupported`], never dropped.
 
+pub(crate) mod aegis;
 mod batch;
 mod bitwarden;
+pub(crate) mod cipher;
+mod decode;
+mod ente;
+mod entry;
 mod error;
 pub(crate) mod google;
-mod otpauth;
+mod json;
+pub(crate) mod otpauth_lines;
 mod password;
 pub(crate) mod preview;
 mod proton;
 mod read;
+#[cfg(test)]
+pub(crate) mod test_vectors;
+mod twofas;
 mod uri_list;
 
 pub use batch::{Format, ImportBatch, MissingPart, Unsupported};
@@ -50,8 +59,12 @@ pub(crate) trait Importer: Sync {
 }
 
 /// Every importer, most specific first: detection takes the first that recognizes the file.
-/// The otpauth list comes last: any text with an `otpauth://` line would look like one.
+/// The otpauth list comes last: Ente's plain export is such a list too, told apart by its
+/// `codeDisplay` parameter.
 const IMPORTERS: &[&dyn Importer] = &[
+    &aegis::Aegis,
+    &twofas::TwoFas,
+    &ente::Ente,
     &google::GoogleMigration,
     &bitwarden::Bitwarden,
     &proton::Proton,

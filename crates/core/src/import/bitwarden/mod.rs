@@ -19,7 +19,7 @@ use serde::de::IgnoredAny;
 use zeroize::Zeroizing;
 use zweifaktor_protocol::{HashAlgorithm, Seed};
 
-use super::otpauth::read_link;
+use super::otpauth_lines::read_link;
 use super::read::{json_error, strip_prefix_ignore_case};
 use super::{Format, ImportBatch, ImportError, ImportPassword, Importer, Unsupported, text};
 use crate::accounts::{AccountKind, NewAccount};

@@ -13,6 +13,7 @@ use zweifaktor_protocol::Seed;
 
 use super::proto::{Algorithm, DigitCount, OtpParameters, OtpType};
 use crate::accounts::{AccountKind, NewAccount};
+use crate::export::ExportAccount;
 use crate::import::Unsupported;
 
 /// The only time step the format knows (Google Authenticator uses 30 s for every account).
@@ -102,8 +103,8 @@ pub(crate) enum NotWritable {
 }
 
 /// The entry for an account, or what the format cannot hold.
-pub(crate) fn write(account: &NewAccount) -> Result<OtpParameters, NotWritable> {
-    let NewAccount {
+pub(crate) fn write(account: &ExportAccount<'_>) -> Result<OtpParameters, NotWritable> {
+    let &ExportAccount {
         issuer,
         name,
         seed,
@@ -111,7 +112,6 @@ pub(crate) fn write(account: &NewAccount) -> Result<OtpParameters, NotWritable> 
         digits,
         kind,
     } = account;
-    let (algorithm, digits, kind) = (*algorithm, *digits, *kind);
     let (r#type, counter) = match kind {
         AccountKind::Totp {
             period: PERIOD_SECS,
@@ -131,8 +131,8 @@ pub(crate) fn write(account: &NewAccount) -> Result<OtpParameters, NotWritable> 
         HashAlgorithm::Sha512 => Algorithm::Sha512,
     };
     let (issuer, name) = match issuer {
-        Some(issuer) => (issuer.clone(), format!("{issuer}:{name}")),
-        None => (String::new(), name.clone()),
+        Some(issuer) => (issuer.to_owned(), format!("{issuer}:{name}")),
+        None => (String::new(), name.to_owned()),
     };
     Ok(OtpParameters {
         secret: seed.as_bytes().to_vec(),
@@ -187,10 +187,11 @@ mod tests {
     #[test]
     fn writing_then_reading_keeps_names_that_look_like_labels() {
         for (issuer, name) in [(Some("A"), "A:b"), (None, "A:b"), (Some("A"), "b")] {
-            let written = write(&NewAccount {
-                issuer: issuer.map(str::to_owned),
-                name: name.to_owned(),
-                seed: Seed::from_bytes(vec![7; 10]),
+            let seed = Seed::from_bytes(vec![7; 10]);
+            let written = write(&ExportAccount {
+                issuer,
+                name,
+                seed: &seed,
                 algorithm: HashAlgorithm::Sha1,
                 digits: 6,
                 kind: AccountKind::Totp { period: 30 },
@@ -236,11 +237,12 @@ mod tests {
 
     #[test]
     fn what_the_format_cannot_hold_is_named() {
+        let seed = Seed::from_bytes(vec![7; 20]);
         let write = |digits, kind| {
-            write(&NewAccount {
+            write(&ExportAccount {
                 issuer: None,
-                name: "n".to_owned(),
-                seed: Seed::from_bytes(vec![7; 20]),
+                name: "n",
+                seed: &seed,
                 algorithm: HashAlgorithm::Sha1,
                 digits,
                 kind,
