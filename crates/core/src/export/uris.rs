@@ -22,7 +22,7 @@ fn link(account: &ExportAccount<'_>) -> Zeroizing<String> {
         kind: match account.kind {
             AccountKind::Totp { period } => OtpKind::Totp { period },
             AccountKind::Hotp { counter } => OtpKind::Hotp { counter },
-            AccountKind::Steam => OtpKind::Totp { period: 30 },
+            AccountKind::Steam => OtpKind::Steam,
         },
         issuer: account.issuer.map(str::to_owned),
         account_name: account.name.to_owned(),

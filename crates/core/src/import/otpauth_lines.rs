@@ -125,7 +125,7 @@ mod tests {
                 (
                     "line 1",
                     "motp",
-                    "unknown OTP type `motp`, expected totp or hotp"
+                    "unknown OTP type `motp`, expected totp, hotp or steam"
                 ),
                 (
                     "line 2",
@@ -146,5 +146,20 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn comments_are_skipped_and_set_up_links_are_listed_not_imported() {
+        let text = "# exported by Zweifaktor\n\n\
+                    otpauth://totp/Deno:Mason?secret=4SJHB4GSD43FZBAI7C2HLRJGPQ&issuer=Deno\n\
+                    otpauth://totp/Portal:erika?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\
+                    &zf_url=https%3A%2F%2Fportal.example%2F&zf_enroll=TOKEN\
+                    &zf_key=11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\n";
+        let batch = read(Format::UriList, text).unwrap();
+        let labels: Vec<_> = batch.accounts.iter().map(NewAccount::label).collect();
+        assert_eq!(labels, ["Deno:Mason"]);
+        assert_eq!(batch.unsupported.len(), 1);
+        assert_eq!(batch.unsupported[0].label, "line 4");
+        assert_eq!(batch.unsupported[0].reason, SET_UP_LINK);
     }
 }
