@@ -161,3 +161,6 @@ fn bare_secret(text: &str) -> Option<Seed> {
         .ok()
         .filter(|seed| !seed.is_empty())
 }
+
+#[cfg(test)]
+mod tests;

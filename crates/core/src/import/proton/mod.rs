@@ -141,3 +141,6 @@ fn steam(uri: &str, name: Option<&str>) -> Result<NewAccount, String> {
         kind: AccountKind::Steam,
     })
 }
+
+#[cfg(test)]
+mod tests;
