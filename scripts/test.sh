@@ -8,8 +8,9 @@ source scripts/lib/app-deps.sh
 
 ensure_rust
 # oathtool: independent TOTP implementation; chromium + chromium-driver: the portal's pages in
-# a real browser; postgresql: the portal's second storage back end.
-ensure_debian_packages oathtool chromium chromium-driver postgresql
+# a real browser; postgresql: the portal's second storage back end; python3-cryptography: the
+# independent decrypter of the app's Aegis-format backups (crates/core/tests/aegis_decrypt.py).
+ensure_debian_packages oathtool chromium chromium-driver postgresql python3-cryptography
 # WebKitGTK and friends to build the desktop app, Xvfb + tauri-driver to drive it.
 ensure_app_deps
 # node runs the UI modules' unit tests (ui/tests); Debian's nodejs is enough.

@@ -11,12 +11,15 @@
 //! - [`pin`]: PIN rules.
 //! - [`push`]: enrollment with a portal, its signed challenges and the answers.
 //! - [`error`]: the core's error type.
+//! - [`import`]: other authenticators' export files, read into accounts to preview and add.
+//! - [`export`]: the vault's accounts written for other authenticators.
 //! - [`vault`]: the encrypted, atomically written vault file with key slots and lock-out.
 
 pub mod accounts;
 pub mod authenticator;
 pub mod clock;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod pin;
 pub mod push;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Headless Zweifaktor authenticator. The PIN comes from `ZF_PIN` or one line of standard input,
 /// a set-up link from the next line.
@@ -90,6 +90,29 @@ pub enum Command {
         /// Only look at this account's portal.
         account: Option<String>,
     },
+    /// Import the accounts of another app's export file (format detected from the content).
+    ///
+    /// An encrypted file's password comes from ZF_IMPORT_PASSWORD or the line after the PIN.
+    /// Accounts the vault holds already are skipped; nothing is saved with --dry-run.
+    Import {
+        /// The export file.
+        file: PathBuf,
+        /// Only print what would be imported.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the accounts (except those bound to a portal) into a new file, after the PIN.
+    ///
+    /// uris: otpauth:// links, one a line; google: Google Authenticator transfer links
+    /// (otpauth-migration://), one per QR code, one a line. Both are plain text: whoever reads
+    /// the file has every secret.
+    Export {
+        /// The file format.
+        #[arg(long, value_enum)]
+        format: ExportFormatArg,
+        /// The file to create; an existing file is not overwritten.
+        file: PathBuf,
+    },
     /// Change the PIN: the current PIN comes from ZF_PIN or the first line of standard input,
     /// the new one from ZF_NEW_PIN or the next line.
     ChangePin {
@@ -97,4 +120,13 @@ pub enum Command {
         #[arg(long, hide = true)]
         insecure_test_kdf: bool,
     },
+}
+
+/// The formats `export --format` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    /// `otpauth://` links, one a line.
+    Uris,
+    /// Google Authenticator transfer links, one a line.
+    Google,
 }

@@ -10,6 +10,7 @@
 //! - [`secret_input`]: where PINs and set-up links come from.
 //! - [`run`]: one function per command, calling the core.
 //! - [`online`]: the commands that talk to a portal (registration, poll, listen, deny).
+//! - [`transfer`]: `import` and `export`.
 //! - [`exit`]: errors and the exit codes scripts rely on.
 
 pub mod cli;
@@ -17,6 +18,7 @@ pub mod exit;
 pub mod online;
 pub mod run;
 pub mod secret_input;
+pub mod transfer;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -10,13 +10,33 @@
 //! wrong; key-derivation parameters are checked against fixed ceilings before any work; and an
 //! entry the app cannot show is listed in [`ImportBatch::unsupported`], never dropped.
 
+pub(crate) mod aegis;
 mod batch;
+mod bitwarden;
+pub(crate) mod cipher;
+mod decode;
+mod ente;
+mod entry;
 mod error;
+pub(crate) mod google;
+mod json;
+pub(crate) mod otpauth_lines;
 mod password;
+pub(crate) mod preview;
+mod proton;
+mod read;
+#[cfg(test)]
+pub(crate) mod test_vectors;
+mod twofas;
+mod uri_list;
 
-pub use batch::{Format, ImportBatch, Unsupported};
+pub use batch::{Format, ImportBatch, MissingPart, Unsupported};
 pub use error::ImportError;
 pub use password::ImportPassword;
+pub use preview::{ImportPreview, ImportReport};
+use read::text;
+
+use crate::accounts::NewAccount;
 
 /// Largest import file read: 4 MiB, the vault's own ceiling. Exports of thousands of accounts
 /// are a few hundred KiB; anything larger is refused before it is parsed.
@@ -39,7 +59,17 @@ pub(crate) trait Importer: Sync {
 }
 
 /// Every importer, most specific first: detection takes the first that recognizes the file.
-const IMPORTERS: &[&dyn Importer] = &[];
+/// The otpauth list comes last: Ente's plain export is such a list too, told apart by its
+/// `codeDisplay` parameter.
+const IMPORTERS: &[&dyn Importer] = &[
+    &aegis::Aegis,
+    &twofas::TwoFas,
+    &ente::Ente,
+    &google::GoogleMigration,
+    &bitwarden::Bitwarden,
+    &proton::Proton,
+    &uri_list::UriList,
+];
 
 /// Which format `bytes` are in.
 ///
@@ -55,7 +85,12 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
 /// # Errors
 /// Those of [`detect`], and the format's own ([`ImportError`]).
 pub fn read(bytes: &[u8], password: Option<&ImportPassword>) -> Result<ImportBatch, ImportError> {
-    importer_for(bytes)?.read(bytes, password)
+    let mut batch = importer_for(bytes)?.read(bytes, password)?;
+    batch.accounts = std::mem::take(&mut batch.accounts)
+        .into_iter()
+        .map(NewAccount::normalized)
+        .collect();
+    Ok(batch)
 }
 
 fn importer_for(bytes: &[u8]) -> Result<&'static dyn Importer, ImportError> {
