@@ -7,6 +7,8 @@
 //! # Layout
 //! - [`commands`]: the commands the UI invokes, one module per domain.
 //! - [`adding`]: an account kept between its preview and its save.
+//! - [`importing`]: an import file kept from the dialog to the confirmation.
+//! - [`exporting`]: the export behind the PIN, saved or drawn as QR codes.
 //! - [`autolock`]: locks the app after the configured time in the background.
 //! - [`error`]: [`CommandError`], the typed error the UI branches on.
 //! - [`portal`]: registration with the portal, the push listeners, the code screen's data.
@@ -22,7 +24,9 @@ pub mod autolock;
 pub mod clipboard;
 pub mod commands;
 pub mod error;
+pub mod exporting;
 pub mod files;
+pub mod importing;
 pub mod mobile;
 pub mod portal;
 pub mod qr;
@@ -62,6 +66,11 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             commands::accounts::discard_add,
             commands::accounts::rename_account,
             commands::accounts::move_account,
+            commands::transfer::pick_import_file,
+            commands::transfer::open_import,
+            commands::transfer::confirm_import,
+            commands::transfer::discard_import,
+            commands::transfer::export_accounts,
             commands::push::latest_challenge,
             commands::push::deny_challenge,
             commands::settings::get_settings,

@@ -19,6 +19,7 @@ use crate::adding::PendingAdd;
 use crate::clipboard::{Clipboard, NoClipboard};
 use crate::error::CommandError;
 use crate::files::Dialogs;
+use crate::importing::PendingImport;
 use crate::portal::Listeners;
 use crate::settings::Settings;
 
@@ -54,6 +55,7 @@ pub struct AppState {
     session: Mutex<Option<Authenticator>>,
     pending: Mutex<Option<PendingEnrollment>>,
     pending_add: Mutex<Option<PendingAdd>>,
+    pending_import: Mutex<Option<PendingImport>>,
     listeners: Mutex<Option<Listeners>>,
     focus_changes: AtomicU64,
     clipboard: Arc<dyn Clipboard>,
@@ -79,6 +81,7 @@ impl AppState {
             session: Mutex::new(None),
             pending: Mutex::new(None),
             pending_add: Mutex::new(None),
+            pending_import: Mutex::new(None),
             listeners: Mutex::new(None),
             focus_changes: AtomicU64::new(0),
             clipboard: Arc::new(NoClipboard),
@@ -157,11 +160,13 @@ impl AppState {
     }
 
     /// Locks the app and stops the push listeners; `true` if it was open. An account
-    /// waiting for its save is forgotten too: it holds a seed.
+    /// waiting for its save and an import waiting for its confirmation are forgotten too:
+    /// they hold seeds.
     pub fn lock(&self) -> bool {
         let mut session = self.session();
         *relock(&self.listeners) = None;
         *relock(&self.pending_add) = None;
+        *relock(&self.pending_import) = None;
         session.take().is_some()
     }
 
@@ -185,6 +190,11 @@ impl AppState {
     /// The account waiting between its preview and its save ([`crate::adding`]).
     pub fn pending_add(&self) -> MutexGuard<'_, Option<PendingAdd>> {
         relock(&self.pending_add)
+    }
+
+    /// The import waiting for its password or its confirmation ([`crate::importing`]).
+    pub fn pending_import(&self) -> MutexGuard<'_, Option<PendingImport>> {
+        relock(&self.pending_import)
     }
 
     /// Counts a change of the window's focus and returns the new count: a lock timer started

@@ -24,6 +24,6 @@ export const discardImport = () => call("discard_import");
  * Exports behind the PIN. `request` is {format: "aegis" | "uris" | "google", pin, password?,
  * title}. Files go through the save dialog: {saved: {file, count}, leftOut} or null if
  * cancelled; Google codes come back as pictures: {qrCodes: [svg], count, leftOut}.
- * `leftOut` lists the portal-bound accounts that are not exported.
+ * `leftOut` lists the accounts the core left out: [{id, label, reason, portal_url?, …}].
  */
 export const exportAccounts = (request) => call("export_accounts", { request });

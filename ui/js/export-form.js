@@ -3,6 +3,7 @@
 // rule; the shell answers "weak_password" when it is not.
 
 import { isSixDigits } from "./dom.js";
+import { t } from "./i18n.js";
 
 /** The formats the export offers; only "aegis" is encrypted. */
 export const FORMATS = ["aegis", "uris", "google"];
@@ -31,3 +32,14 @@ export function exportRequest(values, title) {
 
 /** The data: URL that shows an SVG picture the shell drew (the CSP allows data: pictures). */
 export const svgUrl = (svg) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+
+/**
+ * One line per account the core left out of an export ({label, reason, portal_url?, digits?,
+ * period?}), with why, and whether any is portal-bound (the screen then says how to move it).
+ */
+export function leftOutLines(leftOut) {
+  return {
+    lines: leftOut.map((entry) => t("export.leftOutItem", { label: entry.label, reason: t(`export.reason.${entry.reason}`, entry) })),
+    portalBound: leftOut.some((entry) => entry.reason === "portal_bound"),
+  };
+}

@@ -14,7 +14,7 @@ import { SEARCH_AFTER, matches, offersSearch } from "../js/search.js";
 import { DEFAULTS, entryFrom, fieldsFor } from "../js/manual.js";
 import { details, formatCode, hiddenCode, kindName, subtitle, title } from "../js/account-text.js";
 import { doneText, headings, unsupportedLines } from "../js/import-view.js";
-import { exportRequest, isPlain, svgUrl } from "../js/export-form.js";
+import { exportRequest, isPlain, leftOutLines, svgUrl } from "../js/export-form.js";
 
 /** A fake bridge that records each call and answers from `answers` by command. */
 function recordCalls(answers = {}) {
@@ -202,4 +202,20 @@ test("the new error codes have German and English sentences, with the file's for
   setLanguage("de");
   assert.equal(describe({ code: "import_damaged", format: "2FAS" }), "Die Datei (2FAS) ist beschädigt oder unvollständig.");
   assert.match(describe({ code: "wrong_password", format: "Aegis" }), /Falsches Passwort/);
+});
+
+test("accounts left out of an export are named with why, portal-bound ones flagged", () => {
+  setLanguage("de");
+  const { lines, portalBound } = leftOutLines([
+    { id: "a", label: "Portal:erika", reason: "portal_bound", portal_url: "https://portal.example.org/" },
+    { id: "b", label: "Steam:gabe", reason: "steam_not_in_format" },
+    { id: "c", label: "Bank:erika", reason: "period_not_in_format", period: 60 },
+  ]);
+  assert.deepEqual(lines, [
+    "Portal:erika: mit dem Portal https://portal.example.org/ verbunden",
+    "Steam:gabe: Google Authenticator kennt kein Steam Guard",
+    "Bank:erika: Google Authenticator kennt nur Codes, die 30 Sekunden gelten, nicht 60",
+  ]);
+  assert.equal(portalBound, true);
+  assert.equal(leftOutLines([]).portalBound, false);
 });

@@ -6,9 +6,11 @@ use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
 use zweifaktor_core::ShownCode;
 use zweifaktor_core::accounts::{AccountId, AccountPreview, AccountSummary, LinkPreview};
+use zweifaktor_core::import::{self, Format};
 
 use crate::adding::{self, ManualForm, PendingAdd};
 use crate::error::CommandError;
+use crate::importing::{self, ImportStep};
 use crate::state::AppState;
 use crate::{portal, qr};
 
@@ -78,10 +80,21 @@ pub enum LinkOutcome {
         /// The core's preview: the account, duplicate, weak secret, the portal of a set-up link.
         preview: LinkPreview,
     },
+    /// A Google Authenticator transfer link: an import (kept for the import's confirmation).
+    Import {
+        /// The import's preview.
+        step: ImportStep,
+    },
 }
 
-/// Reads a link and keeps it for [`confirm_add`]: the preview of the account it would add.
+/// Reads a link and keeps it: a transfer link (as the core detects it) for the import, any
+/// other for [`confirm_add`] with the preview of the account it would add.
 fn read(state: &AppState, uri: Zeroizing<String>) -> Result<LinkOutcome, CommandError> {
+    if import::detect(uri.as_bytes()).ok() == Some(Format::GoogleMigration) {
+        let bytes = Zeroizing::new(uri.as_bytes().to_vec());
+        let step = importing::open(state, bytes, None)?;
+        return Ok(LinkOutcome::Import { step });
+    }
     let preview = state.with_session(|auth| Ok(auth.preview_link(&uri)?))?;
     adding::keep(state, PendingAdd::Link(uri));
     Ok(LinkOutcome::Account { preview })

@@ -77,7 +77,12 @@ fn a_short_secret_is_accepted_with_a_note() {
     let app = App::enrolled();
     let preview = app.ok(
         "preview_manual",
-        entry("GitHub", "erika", SHORT, json!({"type": "totp", "digits": 6})),
+        entry(
+            "GitHub",
+            "erika",
+            SHORT,
+            json!({"type": "totp", "digits": 6}),
+        ),
     );
     assert_eq!(preview["weak_secret"], true);
     let added = app.ok("confirm_add", json!({}));

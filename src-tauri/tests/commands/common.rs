@@ -134,6 +134,16 @@ impl App {
         std::fs::write(path, bytes).unwrap();
     }
 
+    /// The file a save dialog wrote under the suggested `name`.
+    pub fn saved_file(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.dialogs.path().join(name)).unwrap()
+    }
+
+    /// Where a save dialog puts the file it suggests as `name`.
+    pub fn saved_path(&self, name: &str) -> std::path::PathBuf {
+        self.dialogs.path().join(name)
+    }
+
     /// What the app last put into the clipboard.
     pub fn clipboard(&self) -> String {
         self.clipboard.read_text().unwrap().to_string()

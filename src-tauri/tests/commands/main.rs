@@ -11,4 +11,5 @@ mod common;
 mod portal;
 mod push;
 mod settings;
+mod transfer;
 mod vault;

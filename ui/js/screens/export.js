@@ -8,7 +8,7 @@ import { register, show } from "../router.js";
 import { $, say, busy, clearFields } from "../dom.js";
 import { describe } from "../errors.js";
 import { t } from "../i18n.js";
-import { exportRequest, isPlain, svgUrl } from "../export-form.js";
+import { exportRequest, isPlain, leftOutLines, svgUrl } from "../export-form.js";
 
 let qrCodes = [];
 let qrIndex = 0;
@@ -35,13 +35,15 @@ function showQr(index) {
   $("export-qr-next").disabled = index === count - 1;
 }
 
-/** Names the accounts that were left out. */
-function showLeftOut(labels) {
-  $("export-left-out").hidden = labels.length === 0;
+/** Names the accounts the core left out, with why. */
+function showLeftOut(leftOut) {
+  const { lines, portalBound } = leftOutLines(leftOut);
+  $("export-left-out").hidden = lines.length === 0;
+  $("export-left-out-portal").hidden = !portalBound;
   $("export-left-out-list").replaceChildren(
-    ...labels.map((label) => {
+    ...lines.map((line) => {
       const li = document.createElement("li");
-      li.textContent = label;
+      li.textContent = line;
       return li;
     }),
   );
