@@ -17,7 +17,7 @@ ensure_app_deps
 ensure_debian_packages oathtool xclip chromium chromium-driver
 
 # Every wait inside the walks has its own limit; this bounds the whole run as well.
-E2E_TIME_LIMIT="${E2E_TIME_LIMIT:-900}"
+E2E_TIME_LIMIT="${E2E_TIME_LIMIT:-1500}"
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # The guide starts the portal binary from target/debug, beside the app. The app is built with
