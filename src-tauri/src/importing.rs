@@ -80,7 +80,8 @@ pub fn open(
 
 /// Opens the kept encrypted file with `password`.
 pub fn unlock(state: &AppState, password: &ImportPassword) -> Result<ImportStep, CommandError> {
-    let bytes = match state.pending_import().take() {
+    let pending = state.pending_import().take();
+    let bytes = match pending {
         Some(PendingImport::Locked(bytes)) => bytes,
         other => {
             *state.pending_import() = other;
@@ -92,7 +93,8 @@ pub fn unlock(state: &AppState, password: &ImportPassword) -> Result<ImportStep,
 
 /// Imports the accounts of the kept file that the vault does not hold yet, in one save.
 pub fn confirm(state: &AppState) -> Result<ImportReport, CommandError> {
-    let batch = match state.pending_import().take() {
+    let pending = state.pending_import().take();
+    let batch = match pending {
         Some(PendingImport::Read(batch)) => batch,
         other => {
             *state.pending_import() = other;

@@ -28,7 +28,8 @@ const GITHUB_SECRET: &str = "JBSWY3DPEHPK3PXP";
 const BANK_SECRET: &str = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU";
 
 /// The link of the bank's account.
-const BANK_LINK: &str = "otpauth://totp/Hausbank:erika?secret=KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU&issuer=Hausbank";
+const BANK_LINK: &str =
+    "otpauth://totp/Hausbank:erika?secret=KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU&issuer=Hausbank";
 
 /// The accounts of the Aegis file: issuer and secret (160 bits each).
 const AEGIS_ACCOUNTS: [(&str, &str); 3] = [
@@ -69,9 +70,7 @@ fn codes_match_oathtool(s: &Session, count: usize) {
             .get(issuer.as_str())
             .unwrap_or_else(|| panic!("unexpected account {issuer}"));
         let before = unix_now();
-        let shown = digits(&s.text_where(&format!("{} .code", item(n)), |t| {
-            digits(t).len() == 6
-        }));
+        let shown = digits(&s.text_where(&format!("{} .code", item(n)), |t| digits(t).len() == 6));
         let after = unix_now();
         let expected = [
             oathtool_totp(secret, before.saturating_sub(2)),
@@ -126,7 +125,9 @@ fn add_find_rename_copy_import_export_reset_and_restore() {
     shots.take("preview-weak-secret");
     s.click("#preview-save");
     s.screen("codes");
-    s.text_where("#codes-status", |t| t.contains("„GitHub:erika“ hinzugefügt"));
+    s.text_where("#codes-status", |t| {
+        t.contains("„GitHub:erika“ hinzugefügt")
+    });
 
     // By link; the same account a second time is refused in the preview.
     open_add(&s);
@@ -154,7 +155,9 @@ fn add_find_rename_copy_import_export_reset_and_restore() {
     s.text_where("#import-format", |t| t.contains("Aegis"));
     s.type_into("#import-password", "falsches Passwort");
     s.click("#import-password-submit");
-    s.text_where("#import-password-error", |t| t.contains("Falsches Passwort"));
+    s.text_where("#import-password-error", |t| {
+        t.contains("Falsches Passwort")
+    });
     shots.take("import-wrong-password");
     s.type_into("#import-password", AEGIS_PASSWORD);
     s.click("#import-password-submit");
@@ -192,7 +195,9 @@ fn add_find_rename_copy_import_export_reset_and_restore() {
     s.click("#account-delete-no");
     s.click("#account-back");
     s.screen("codes");
-    s.text_where(&format!("{} .issuer", item(1)), |t| t == "GitHub Enterprise");
+    s.text_where(&format!("{} .issuer", item(1)), |t| {
+        t == "GitHub Enterprise"
+    });
     shots.take("codes-six");
     codes_match_oathtool(&s, 6);
 
@@ -230,7 +235,10 @@ fn add_find_rename_copy_import_export_reset_and_restore() {
     s.text_where("#export-message", |t| t.contains("6 Konten gespeichert"));
     shots.take("export-saved");
     let backup = driver.saved(BACKUP_FILE);
-    assert!(backup.exists(), "the backup is where the save dialog put it");
+    assert!(
+        backup.exists(),
+        "the backup is where the save dialog put it"
+    );
 
     // Google Authenticator's transfer codes, drawn in the app.
     s.click("#export-google");

@@ -18,7 +18,8 @@ use crate::common::{App, PIN, SEED, WRONG_PIN};
 use crate::portal::Portal;
 
 /// A second account with the RFC 6238 seed under its own label, 8 digits.
-const GITHUB: &str = "otpauth://totp/GitHub:erika?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitHub&digits=8";
+const GITHUB: &str =
+    "otpauth://totp/GitHub:erika?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitHub&digits=8";
 
 /// A backup password the core's strength rule accepts.
 const PASSWORD: &str = "Sonnenblume Fahrradkette Nordsee";
@@ -41,13 +42,22 @@ fn the_backup_is_exported_behind_the_pin_and_restores_into_another_app() {
     let app = with_two_accounts();
     let weak = app.err("export_accounts", export_form("aegis", PIN, Some("kurz")));
     assert_eq!(weak["code"], "weak_password");
-    let wrong = app.err("export_accounts", export_form("aegis", WRONG_PIN, Some(PASSWORD)));
+    let wrong = app.err(
+        "export_accounts",
+        export_form("aegis", WRONG_PIN, Some(PASSWORD)),
+    );
     assert_eq!(wrong["code"], "wrong_pin");
     let result = app.ok("export_accounts", export_form("aegis", PIN, Some(PASSWORD)));
-    assert_eq!(result["saved"], json!({"file": BACKUP_FILE_NAME, "count": 2}));
+    assert_eq!(
+        result["saved"],
+        json!({"file": BACKUP_FILE_NAME, "count": 2})
+    );
     assert_eq!(result["leftOut"], json!([]));
     let backup = app.saved_file(BACKUP_FILE_NAME);
-    assert!(!String::from_utf8_lossy(&backup).contains(SEED), "the backup is encrypted");
+    assert!(
+        !String::from_utf8_lossy(&backup).contains(SEED),
+        "the backup is encrypted"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -68,15 +78,28 @@ fn the_backup_is_exported_behind_the_pin_and_restores_into_another_app() {
     let step = restored.ok("open_import", json!({ "password": PASSWORD }));
     let preview = &step["preview"];
     assert_eq!(preview["to_add"][0]["label"], "GitHub:erika");
-    assert_eq!(preview["already_present"][0]["label"], "Portal:erika@example.org");
-    assert_eq!(restored.ok("list_codes", json!({})).as_array().unwrap().len(), 1);
+    assert_eq!(
+        preview["already_present"][0]["label"],
+        "Portal:erika@example.org"
+    );
+    assert_eq!(
+        restored
+            .ok("list_codes", json!({}))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let report = restored.ok("confirm_import", json!({}));
     assert_eq!(report["added"].as_array().unwrap().len(), 1);
     let codes = restored.ok("list_codes", json!({}));
     // RFC 6238 Appendix B, SHA1, 8 digits, T=59.
     assert_eq!(codes[1]["label"], "GitHub:erika");
     assert_eq!(codes[1]["code"], "94287082");
-    assert_eq!(restored.err("confirm_import", json!({}))["code"], "nothing_pending");
+    assert_eq!(
+        restored.err("confirm_import", json!({}))["code"],
+        "nothing_pending"
+    );
 }
 
 #[test]
@@ -87,7 +110,10 @@ fn the_plain_list_is_saved_where_the_dialog_says() {
     let list = String::from_utf8(app.saved_file(URI_LIST_FILE_NAME)).unwrap();
     let lines: Vec<&str> = list.lines().collect();
     assert_eq!(lines.len(), 2);
-    assert!(lines.iter().all(|l| l.starts_with("otpauth://totp/")), "{list}");
+    assert!(
+        lines.iter().all(|l| l.starts_with("otpauth://totp/")),
+        "{list}"
+    );
 }
 
 #[test]
@@ -127,7 +153,10 @@ fn a_pasted_transfer_link_goes_to_the_import_preview() {
     let outcome = app.ok("read_link", json!({ "uri": link }));
     assert_eq!(outcome["type"], "import");
     assert_eq!(outcome["step"]["format"], "Google Authenticator");
-    assert_eq!(outcome["step"]["preview"]["to_add"][0]["label"], "GitHub:erika");
+    assert_eq!(
+        outcome["step"]["preview"]["to_add"][0]["label"],
+        "GitHub:erika"
+    );
     app.ok("confirm_import", json!({}));
     assert_eq!(app.ok("list_codes", json!({}))[1]["code"], "94287082");
 }
@@ -138,7 +167,10 @@ fn a_cancelled_dialog_an_unknown_file_and_a_locked_app() {
     let title = json!({"title": "Datei wählen"});
     assert_eq!(app.ok("pick_import_file", title.clone()), Value::Null);
     app.choose_file(b"just some text, no accounts");
-    assert_eq!(app.err("pick_import_file", title.clone())["code"], "unknown_format");
+    assert_eq!(
+        app.err("pick_import_file", title.clone())["code"],
+        "unknown_format"
+    );
     app.ok("lock", json!({}));
     assert_eq!(app.err("pick_import_file", title)["code"], "app_locked");
     let err = app.err("export_accounts", export_form("uris", PIN, None));
@@ -150,7 +182,10 @@ fn portal_bound_accounts_are_left_out_and_named() {
     let portal = Portal::start();
     let user = portal.user("erika@example.org");
     let app = App::at(portal.now());
-    app.ok("start_enrollment", json!({ "uri": portal.enrollment_uri(&user) }));
+    app.ok(
+        "start_enrollment",
+        json!({ "uri": portal.enrollment_uri(&user) }),
+    );
     app.ok("finish_enrollment", json!({ "pin": PIN }));
     app.ok("read_link", json!({ "uri": GITHUB }));
     app.ok("confirm_add", json!({}));
@@ -159,5 +194,10 @@ fn portal_bound_accounts_are_left_out_and_named() {
     let left_out = &result["leftOut"][0];
     assert_eq!(left_out["reason"], "portal_bound", "{left_out}");
     assert_eq!(left_out["portal_url"], format!("{}/", portal.url));
-    assert!(left_out["label"].as_str().unwrap().ends_with("erika@example.org"));
+    assert!(
+        left_out["label"]
+            .as_str()
+            .unwrap()
+            .ends_with("erika@example.org")
+    );
 }
