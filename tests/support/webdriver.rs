@@ -62,8 +62,8 @@ impl Session {
         post(&self.agent, &format!("{}{path}", self.base), &body)
     }
 
-    /// Sends a command that must succeed.
-    fn command(&self, path: &str, body: Value) -> Value {
+    /// Sends a command that must succeed (also a driver's own commands, see `chromium`).
+    pub(crate) fn command(&self, path: &str, body: Value) -> Value {
         let value = self.query(path, body);
         assert!(value.get("error").is_none(), "{path}: {value}");
         value
@@ -189,6 +189,22 @@ impl Session {
         self.wait_for(&format!("the page to show {text:?}"), |s| {
             s.source().contains(text).then_some(())
         });
+    }
+
+    /// Runs the JavaScript function body `script` in the page with `args` (as `arguments`)
+    /// and returns what it returns; a script that throws fails the test.
+    pub fn execute(&self, script: &str, args: Value) -> Value {
+        self.command("/execute/sync", json!({ "script": script, "args": args }))
+    }
+
+    /// Runs `script` like [`Session::execute`], but waits for it to call its last argument
+    /// (the callback) and returns the value passed to it, for work that takes promises.
+    pub fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.command(
+            "/timeouts",
+            json!({ "script": u64::try_from(WAIT_LIMIT.as_millis()).unwrap_or(u64::MAX) }),
+        );
+        self.command("/execute/async", json!({ "script": script, "args": args }))
     }
 
     /// Saves a PNG of the viewport as `path` (chromedriver; WebKitWebDriver's screenshot does
