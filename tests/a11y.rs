@@ -81,6 +81,23 @@ fn walked(browser: &Session) -> Value {
     })
 }
 
+/// Loads the screen `id` of `screens.js` and waits until the walk there is done; fails on a
+/// walk that failed or a command the fake could not answer.
+fn open(browser: &Session, url: &str, id: &str) {
+    browser.go(&format!("{url}/?screen={id}"));
+    let report = walked(browser);
+    assert!(
+        report["failure"].is_null(),
+        "screen {id}: {}",
+        report["failure"]
+    );
+    assert_eq!(
+        report["unanswered"],
+        json!([]),
+        "screen {id}: the fake in ui/tests/a11y/screens.js has no answer for these commands"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium, chromium-driver and axe-core: run bash scripts/a11y.sh"]
 async fn every_app_screen_passes_axe_light_and_dark_and_reflows_at_320_px() {
@@ -101,16 +118,59 @@ async fn every_app_screen_passes_axe_light_and_dark_and_reflows_at_320_px() {
 
     let mut findings = Vec::new();
     for id in &screens {
-        browser.go(&format!("{url}/?screen={id}"));
-        let report = walked(&browser);
-        assert!(report["failure"].is_null(), "screen {id}: {}", report["failure"]);
-        assert_eq!(
-            report["unanswered"],
-            json!([]),
-            "screen {id}: the fake in ui/tests/a11y/screens.js has no answer for these commands"
-        );
+        open(&browser, &url, id);
         findings.extend(axe.check(&browser, &format!("app {id}"), &views));
     }
     browser.end();
     assert_clean(&axe, &findings);
+}
+
+/// What axe cannot judge: that a screen reader hears which account "Entfernen" removes, and
+/// how long a login's code stays valid (the time left was hidden from it once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromium-driver: run bash scripts/a11y.sh"]
+async fn remove_names_its_account_and_the_time_left_is_spoken() {
+    let url = serve_ui().await;
+    let driver = ChromeDriver::start();
+    let browser = driver.headless(APP_WIDTH, APP_HEIGHT);
+
+    for (id, word) in [
+        ("settings", "Entfernen"),
+        ("en-settings-remove-confirm", "Remove"),
+    ] {
+        open(&browser, &url, id);
+        let rows = browser.find_all("#settings-accounts li");
+        assert!(rows.len() > 3, "{id}: {} accounts", rows.len());
+        let labels = browser.execute(
+            "return [...document.querySelectorAll('#settings-accounts li > span')].map(s => s.textContent);",
+            json!([]),
+        );
+        let buttons = browser.find_all("#settings-accounts li > button");
+        assert_eq!(buttons.len(), rows.len());
+        for (button, label) in buttons.iter().zip(labels.as_array().unwrap()) {
+            let label = label.as_str().unwrap();
+            assert_eq!(browser.accessible_name(button), format!("{word}: {label}"));
+        }
+    }
+
+    for (id, before, after) in [
+        ("challenge", "Noch ", " Sekunden gültig"),
+        ("en-challenge", "Valid for ", " more seconds"),
+    ] {
+        open(&browser, &url, id);
+        let left = browser.execute(
+            "const el = document.getElementById('challenge-left');
+             return el.closest('[aria-hidden=\"true\"]') ? null : el.textContent;",
+            json!([]),
+        );
+        let left = left
+            .as_str()
+            .unwrap_or_else(|| panic!("{id}: the time left is hidden"));
+        let seconds = left
+            .strip_prefix(before)
+            .and_then(|rest| rest.strip_suffix(after))
+            .and_then(|n| n.parse::<u32>().ok());
+        assert!(seconds.is_some_and(|s| s > 0), "{id}: {left:?}");
+    }
+    browser.end();
 }

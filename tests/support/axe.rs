@@ -2,7 +2,8 @@
 //! `tests/axe/package-lock.json`, installed by `scripts/a11y.sh` under `target/axe`) with the
 //! WCAG 2.1 A and AA rules, in the light and the dark colour scheme, at the width the page is
 //! made for and at 320 CSS px; at 320 px also the reflow check (WCAG 1.4.10) that axe does
-//! not make: nothing wider than the viewport.
+//! not make: nothing wider than the viewport. In every view also the part of WCAG 1.4.11
+//! (non-text contrast) that axe leaves out: form field borders and focus rings at 3:1.
 //!
 //! A test walks to each state of its pages, calls [`Axe::check`] there (which switches the
 //! views in place, so a page reached by a form post need not be loaded again) and at the end
@@ -35,9 +36,11 @@ const RUN_SCRIPT: &str = include_str!("js/axe_run.js");
 /// Lists what is wider than the viewport (see `js/reflow.js`).
 const REFLOW_SCRIPT: &str = include_str!("js/reflow.js");
 
+/// Lists form fields and focus rings under 3:1 (see `js/non_text_contrast.js`).
+const NON_TEXT_SCRIPT: &str = include_str!("js/non_text_contrast.js");
+
 /// Waits until the page has been laid out again after a change of view.
-const SETTLE_SCRIPT: &str =
-    "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+const SETTLE_SCRIPT: &str = "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
 
 /// One way of looking at a page: colour scheme and viewport width.
 #[derive(Debug, Clone, Copy)]
@@ -94,8 +97,9 @@ impl Axe {
     }
 
     /// Checks the page on show in every view of `views`, under the name `page`; returns one
-    /// line per violation ("page [view] rule (impact): help — target — help URL") and per
-    /// element too wide at [`REFLOW_WIDTH`]. Leaves the page in the first view.
+    /// line per violation ("page [view] rule (impact): help — target — help URL"), per field
+    /// or focus ring under 3:1 and per element too wide at [`REFLOW_WIDTH`]. Leaves the page
+    /// in the first view.
     pub fn check(&self, browser: &Session, page: &str, views: &[View]) -> Vec<String> {
         self.inject(browser);
         let mut found = Vec::new();
@@ -104,12 +108,23 @@ impl Axe {
             show(browser, *view);
             let at = format!("{page} [{}]", view.describe());
             let result = browser.execute_async(RUN_SCRIPT, json!([WCAG_TAGS]));
-            assert!(result["failure"].is_null(), "axe on {at}: {}", result["failure"]);
+            assert!(
+                result["failure"].is_null(),
+                "axe on {at}: {}",
+                result["failure"]
+            );
             for rule in result["violations"].as_array().into_iter().flatten() {
                 found.extend(violation_lines(&at, rule));
             }
             for rule in result["incomplete"].as_array().into_iter().flatten() {
                 review.push(rule["id"].as_str().unwrap_or_default().to_owned());
+            }
+            let weak = browser.execute(NON_TEXT_SCRIPT, json!([]));
+            for element in weak.as_array().into_iter().flatten() {
+                found.push(format!(
+                    "{at} non-text contrast (WCAG 1.4.11): {}",
+                    element.as_str().unwrap_or_default()
+                ));
             }
             if view.width == REFLOW_WIDTH {
                 let wide = browser.execute(REFLOW_SCRIPT, json!([]));

@@ -88,6 +88,29 @@ impl Session {
         value[ELEMENT_KEY].as_str().map(|id| Element(id.to_owned()))
     }
 
+    /// Every element matching the CSS `selector` now.
+    pub fn find_all(&self, selector: &str) -> Vec<Element> {
+        let value = self.command(
+            "/elements",
+            json!({"using": "css selector", "value": selector}),
+        );
+        value
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e[ELEMENT_KEY].as_str())
+            .map(|id| Element(id.to_owned()))
+            .collect()
+    }
+
+    /// The accessible name the browser gives `element`: what a screen reader says for it.
+    pub fn accessible_name(&self, element: &Element) -> String {
+        self.get(&format!("/element/{}/computedlabel", element.0))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// Whether `element` is shown.
     pub fn displayed(&self, element: &Element) -> bool {
         self.get(&format!("/element/{}/displayed", element.0)) == json!(true)
