@@ -184,6 +184,15 @@ impl Session {
         self.command("/url", json!({ "url": url }));
     }
 
+    /// Forgets every cookie of the page's site, as a new browser would have none.
+    pub fn delete_cookies(&self) {
+        let _ = self
+            .agent
+            .delete(&format!("{}/cookie", self.base))
+            .call()
+            .unwrap();
+    }
+
     /// The path of the page shown now (`/login/code`), without query or fragment.
     pub fn path(&self) -> String {
         let url = self.get("/url");
