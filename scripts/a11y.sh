@@ -25,7 +25,8 @@ if [ "$installed" != "$wanted" ]; then
 fi
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-echo "== the app's screens (tests/a11y.rs)"
-cargo test --locked -p zweifaktor-e2e --test a11y -- --ignored
+# --workspace: the same features as `cargo test --workspace`, so nothing is built twice.
+echo "== the app's screens (tests/a11y.rs, ui/tests/a11y/screens.js)"
+cargo test --workspace --locked --test a11y -- --ignored --nocapture --test-threads=1
 echo "== the portal's pages (crates/portal/tests/http/a11y.rs)"
-cargo test --locked -p zweifaktor-portal --test http a11y:: -- --ignored
+cargo test --workspace --locked --test http -- --ignored --nocapture a11y::
