@@ -97,7 +97,7 @@ impl Axe {
     }
 
     /// Checks the page on show in every view of `views`, under the name `page`; returns one
-    /// line per violation ("page [view] rule (impact): help — target — help URL"), per field
+    /// line per violation (`page [view] rule (impact): help — target — help URL`), per field
     /// or focus ring under 3:1 and per element too wide at [`REFLOW_WIDTH`]. Leaves the page
     /// in the first view.
     pub fn check(&self, browser: &Session, page: &str, views: &[View]) -> Vec<String> {
