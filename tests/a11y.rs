@@ -115,6 +115,10 @@ async fn every_app_screen_passes_axe_light_and_dark_and_reflows_at_320_px() {
         .map(|id| id.as_str().unwrap().to_owned())
         .collect();
     assert!(screens.len() >= 20, "screens.js lists {screens:?}");
+    let mut unique = screens.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), screens.len(), "screens.js repeats an id");
 
     let mut findings = Vec::new();
     for id in &screens {
