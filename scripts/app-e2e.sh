@@ -31,4 +31,4 @@ timeout --kill-after=30 "$E2E_TIME_LIMIT" \
   cargo test -p zweifaktor-app --locked --features e2e-dialogs --test app_e2e -- \
   --ignored --test-threads=1 "$@"
 echo "Screenshots: $(ls target/screenshots/app | wc -l) in target/screenshots/app/," \
-  "$(ls target/screenshots/portal-walk | wc -l) in target/screenshots/portal-walk/"
+  "$(ls target/screenshots/portal-walk 2>/dev/null | wc -l) in target/screenshots/portal-walk/"

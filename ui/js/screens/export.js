@@ -107,9 +107,11 @@ export function init() {
           $("export-qr").hidden = qrCodes.length === 0;
           if (qrCodes.length > 0) {
             showQr(0);
+            $("export-qr-position").focus();
           }
         } else {
           say("export-message", t("export.saved", result.saved));
+          $("export-message").focus();
         }
       } catch (err) {
         say("export-error", describe(err));
