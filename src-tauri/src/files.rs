@@ -63,7 +63,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// The dialog's filter: a name and the extensions it shows (empty: every file).
+    /// The extensions the dialog's filter shows (empty: every file).
     fn extensions(self) -> &'static [&'static str] {
         match self {
             Self::Picture => &["png", "jpg", "jpeg"],
@@ -139,7 +139,8 @@ mod native {
 
     use super::{FileError, FileKind};
 
-    /// The filter's name in the dialog; the extensions say what it is in any language.
+    /// A dialog titled `title` showing the files of `kind`; the filter is named by its
+    /// extensions, which read the same in every language.
     fn builder<R: Runtime>(
         app: &AppHandle<R>,
         title: &str,

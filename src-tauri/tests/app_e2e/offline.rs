@@ -2,8 +2,6 @@
 //! PIN, the TOTP code checked against oathtool, lock and unlock, wrong PINs up to the
 //! lock-out, "Code (PIN) vergessen" → reset; and the settings in dark mode.
 
-use zweifaktor_e2e::webdriver::Session;
-
 use crate::harness::{Driver, Screens, Theme, Xvfb, oathtool_totp, unix_now};
 use crate::steps::{
     PIN, SECRET, Shots, URI, WRONG_PIN, digits, enroll, forgot_pin_and_reset,
