@@ -379,6 +379,23 @@ fn format_detection_and_its_limits() {
         import::detect(br#"{"version": 1, "entries": []}"#).unwrap(),
         Format::Proton
     );
+    // Truncated files are still told apart, so that the error names their format.
+    for (cut, format) in [
+        (
+            &br#"{"encrypted": false, "items": [{"type": 1, "na"#[..],
+            Format::Bitwarden,
+        ),
+        (
+            br#"{"version": 1, "entries": [{"content": {"uri""#,
+            Format::Proton,
+        ),
+    ] {
+        assert_eq!(import::detect(cut).unwrap(), format);
+        assert!(matches!(
+            import::read(cut, None),
+            Err(ImportError::Malformed { format: f, .. }) if f == format
+        ));
+    }
     for unknown in [&b""[..], b"hello", b"{}", b"\x00\x01\x02", b"[1, 2]"] {
         assert!(matches!(
             import::detect(unknown),

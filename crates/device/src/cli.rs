@@ -103,9 +103,10 @@ pub enum Command {
     },
     /// Export the accounts (except those bound to a portal) into a new file, after the PIN.
     ///
-    /// uris: otpauth:// links, one a line; google: Google Authenticator transfer links
-    /// (otpauth-migration://), one per QR code, one a line. Both are plain text: whoever reads
-    /// the file has every secret.
+    /// aegis: the encrypted backup (an Aegis vault file), its password from ZF_EXPORT_PASSWORD
+    /// or the line after the PIN; uris: otpauth:// links, one a line; google: Google
+    /// Authenticator transfer links (otpauth-migration://), one per QR code, one a line. The
+    /// last two are plain text: whoever reads the file has every secret.
     Export {
         /// The file format.
         #[arg(long, value_enum)]
@@ -125,6 +126,8 @@ pub enum Command {
 /// The formats `export --format` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormatArg {
+    /// The encrypted backup in Aegis's vault format.
+    Aegis,
     /// `otpauth://` links, one a line.
     Uris,
     /// Google Authenticator transfer links, one a line.

@@ -85,6 +85,9 @@ pub enum DeviceError {
         #[source]
         source: Option<std::io::Error>,
     },
+    /// The backup password breaks the strength rule; the fields say why.
+    #[error(transparent)]
+    WeakPassword(#[from] zweifaktor_core::export::aegis::BackupPasswordTooWeak),
     /// The file to import could not be read.
     #[error("cannot read {}", path.display())]
     ReadFile {
@@ -136,7 +139,7 @@ impl DeviceError {
                 ImportError::EncryptionNotSupported { .. } => OTHER,
             },
             Self::ReadFile { .. } => VAULT_UNREADABLE,
-            Self::PasswordInput { .. } => USAGE,
+            Self::PasswordInput { .. } | Self::WeakPassword(_) => USAGE,
             Self::Pin(_)
             | Self::PinInput { .. }
             | Self::LinkOnCommandLine
@@ -198,6 +201,7 @@ impl DeviceError {
             Self::Suite(_) => "invalid_suite",
             Self::NoDataDir => "no_data_dir",
             Self::PasswordInput { .. } => "no_password",
+            Self::WeakPassword(_) => "weak_password",
             Self::ReadFile { .. } => "file_unreadable",
             Self::WriteFile { .. } => "file_not_written",
             Self::Runtime(_) => "runtime",

@@ -298,7 +298,7 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
         Command::Export { format, file } => {
             let pin = input.read_pin(PIN_VAR)?;
             let mut auth = open(&vault, &pin, clock)?;
-            transfer::export(&mut auth, &pin, format, &file)
+            transfer::export(&mut auth, &pin, format, &file, &mut input)
         }
         Command::ChangePin { insecure_test_kdf } => {
             let mut auth = unlock(&vault, &mut input, clock)?;

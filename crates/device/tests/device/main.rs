@@ -10,3 +10,4 @@ mod no_secrets_logged;
 mod oathtool;
 #[cfg(unix)]
 mod private_files;
+mod transfer;

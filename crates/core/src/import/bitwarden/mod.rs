@@ -15,12 +15,11 @@
 //! [`ImportError::EncryptionNotSupported`].
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use zeroize::Zeroizing;
 use zweifaktor_protocol::{HashAlgorithm, Seed};
 
 use super::otpauth_lines::read_link;
-use super::read::{json_error, strip_prefix_ignore_case};
+use super::read::{has_json_key, json_error, strip_prefix_ignore_case};
 use super::{Format, ImportBatch, ImportError, ImportPassword, Importer, Unsupported, text};
 use crate::accounts::{AccountKind, NewAccount};
 
@@ -36,10 +35,10 @@ pub(crate) struct Bitwarden;
 #[derive(Deserialize)]
 struct Probe {
     encrypted: Option<bool>,
-    items: Option<IgnoredAny>,
-    #[serde(rename = "encKeyValidation_DO_NOT_EDIT")]
-    key_validation: Option<IgnoredAny>,
 }
+
+/// The member every encrypted Bitwarden export has.
+const KEY_VALIDATION: &str = "encKeyValidation_DO_NOT_EDIT";
 
 #[derive(Deserialize)]
 struct Export {
@@ -68,8 +67,9 @@ impl Importer for Bitwarden {
     }
 
     fn recognizes(&self, bytes: &[u8]) -> bool {
-        probe(bytes).is_some_and(|probe| {
-            probe.key_validation.is_some() || (probe.items.is_some() && probe.encrypted.is_some())
+        text(bytes, Format::Bitwarden).is_ok_and(|text| {
+            has_json_key(text, KEY_VALIDATION)
+                || (has_json_key(text, "encrypted") && has_json_key(text, "items"))
         })
     }
 
