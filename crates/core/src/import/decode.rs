@@ -57,7 +57,10 @@ mod tests {
     #[test]
     fn decodes_and_checks_lengths() {
         assert_eq!(base64(Format::Ente, "salt", "AAEC").unwrap(), vec![0, 1, 2]);
-        assert_eq!(hex_array::<2>(Format::Aegis, "tag", "0aFF").unwrap(), [10, 255]);
+        assert_eq!(
+            hex_array::<2>(Format::Aegis, "tag", "0aFF").unwrap(),
+            [10, 255]
+        );
         for error in [
             base64(Format::Ente, "salt", "AAE").unwrap_err(),
             base64_array::<4>(Format::Ente, "salt", "AAEC").unwrap_err(),
@@ -67,7 +70,9 @@ mod tests {
             assert!(matches!(error, ImportError::Malformed { .. }), "{error:?}");
         }
         assert_eq!(
-            hex_array::<2>(Format::Aegis, "tag", "0aFFFF").unwrap_err().to_string(),
+            hex_array::<2>(Format::Aegis, "tag", "0aFFFF")
+                .unwrap_err()
+                .to_string(),
             "the Aegis file is damaged: tag has 3 bytes instead of 2"
         );
     }

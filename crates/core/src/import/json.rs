@@ -82,7 +82,10 @@ impl<'a> Obj<'a> {
     pub(crate) fn new(format: Format, path: String, value: &'a Value) -> Result<Self, ImportError> {
         match value {
             Value::Object(map) => Ok(Self { format, path, map }),
-            _ => Err(malformed(format, format!("{} is not an object", shown(&path)))),
+            _ => Err(malformed(
+                format,
+                format!("{} is not an object", shown(&path)),
+            )),
         }
     }
 
@@ -162,9 +165,7 @@ impl<'a> Obj<'a> {
             Some(Value::Array(items)) => items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| {
-                    Obj::new(self.format, format!("{}[{i}]", self.path_of(key)), item)
-                })
+                .map(|(i, item)| Obj::new(self.format, format!("{}[{i}]", self.path_of(key)), item))
                 .collect(),
             Some(_) => Err(self.error(key, "is not a list")),
         }
@@ -203,7 +204,10 @@ mod tests {
             "entries[0].info.secret is not a string"
         );
         let period = what(info.u64("period").unwrap_err());
-        assert_eq!(period, "entries[0].info.period is not a whole number of at least 0");
+        assert_eq!(
+            period,
+            "entries[0].info.period is not a whole number of at least 0"
+        );
         assert!(!period.contains("JBSWY3DP"));
         assert_eq!(
             what(info.u64("digits").unwrap_err()),
@@ -214,7 +218,9 @@ mod tests {
 
     #[test]
     fn broken_json_names_line_and_column() {
-        let error = Document::parse(Format::TwoFas, b"{\n  \"services\": [").err().unwrap();
+        let error = Document::parse(Format::TwoFas, b"{\n  \"services\": [")
+            .err()
+            .unwrap();
         assert_eq!(what(error), "not valid JSON (line 2, column 15)");
     }
 

@@ -49,11 +49,7 @@ pub(crate) trait Importer: Sync {
 }
 
 /// Every importer, most specific first: detection takes the first that recognizes the file.
-const IMPORTERS: &[&dyn Importer] = &[
-    &aegis::Aegis,
-    &twofas::TwoFas,
-    &ente::Ente,
-];
+const IMPORTERS: &[&dyn Importer] = &[&aegis::Aegis, &twofas::TwoFas, &ente::Ente];
 
 /// Which format `bytes` are in.
 ///

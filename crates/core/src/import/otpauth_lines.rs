@@ -68,7 +68,11 @@ pub(crate) fn read(format: Format, text: &str) -> Result<ImportBatch, ImportErro
 fn link_type(line: &str) -> String {
     let rest = &line[SCHEME.len()..];
     let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    rest[..end].chars().take(16).collect::<String>().to_ascii_lowercase()
+    rest[..end]
+        .chars()
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -104,12 +108,23 @@ mod tests {
         assert_eq!(
             listed,
             [
-                ("line 1", "motp", "unknown OTP type `motp`, expected totp or hotp"),
-                ("line 2", "totp", "12 digits are not supported, expected 6 to 8"),
+                (
+                    "line 1",
+                    "motp",
+                    "unknown OTP type `motp`, expected totp or hotp"
+                ),
+                (
+                    "line 2",
+                    "totp",
+                    "12 digits are not supported, expected 6 to 8"
+                ),
             ]
         );
         for (text, what) in [
-            ("otpauth://totp/X?secret=AAAA\nhello\n", "line 2 is not an otpauth:// link"),
+            (
+                "otpauth://totp/X?secret=AAAA\nhello\n",
+                "line 2 is not an otpauth:// link",
+            ),
             ("\n \n", "the file holds no otpauth:// link"),
         ] {
             match read(Format::Ente, text) {

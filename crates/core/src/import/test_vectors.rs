@@ -8,22 +8,83 @@ use zweifaktor_protocol::HashAlgorithm;
 use super::ImportBatch;
 use crate::accounts::{AccountKind, NewAccount};
 
+/// An edit of a sample file's JSON, for the damaged-file cases.
+pub(crate) type Edit = fn(&mut serde_json::Value);
+
 /// One expected account: issuer, name, base32 secret, hash, digits, kind.
-pub(crate) type Vector = (&'static str, &'static str, &'static str, HashAlgorithm, u8, AccountKind);
+pub(crate) type Vector = (
+    &'static str,
+    &'static str,
+    &'static str,
+    HashAlgorithm,
+    u8,
+    AccountKind,
+);
 
 /// Aegis's first seven vectors, in VaultEntries.java's order.
 pub(crate) const AEGIS_VECTORS: [Vector; 7] = [
-    ("Deno", "Mason", "4SJHB4GSD43FZBAI7C2HLRJGPQ", HashAlgorithm::Sha1, 6, AccountKind::Totp { period: 30 }),
-    ("SPDX", "James", "5OM4WOOGPLQEF6UGN3CPEOOLWU", HashAlgorithm::Sha256, 7, AccountKind::Totp { period: 20 }),
-    ("Airbnb", "Elijah", "7ELGJSGXNCCTV3O6LKJWYFV2RA", HashAlgorithm::Sha512, 8, AccountKind::Totp { period: 50 }),
-    ("Issuu", "James", "YOOMIXWS5GN6RTBPUFFWKTW5M4", HashAlgorithm::Sha1, 6, AccountKind::Hotp { counter: 1 }),
-    ("Air Canada", "Benjamin", "KUVJJOM753IHTNDSZVCNKL7GII", HashAlgorithm::Sha256, 7, AccountKind::Hotp { counter: 50 }),
-    ("WWE", "Mason", "5VAML3X35THCEBVRLV24CGBKOY", HashAlgorithm::Sha512, 8, AccountKind::Hotp { counter: 10300 }),
-    ("Boeing", "Sophia", "JRZCL47CMXVOQMNPZR2F7J4RGI", HashAlgorithm::Sha1, 5, AccountKind::Steam),
+    (
+        "Deno",
+        "Mason",
+        "4SJHB4GSD43FZBAI7C2HLRJGPQ",
+        HashAlgorithm::Sha1,
+        6,
+        AccountKind::Totp { period: 30 },
+    ),
+    (
+        "SPDX",
+        "James",
+        "5OM4WOOGPLQEF6UGN3CPEOOLWU",
+        HashAlgorithm::Sha256,
+        7,
+        AccountKind::Totp { period: 20 },
+    ),
+    (
+        "Airbnb",
+        "Elijah",
+        "7ELGJSGXNCCTV3O6LKJWYFV2RA",
+        HashAlgorithm::Sha512,
+        8,
+        AccountKind::Totp { period: 50 },
+    ),
+    (
+        "Issuu",
+        "James",
+        "YOOMIXWS5GN6RTBPUFFWKTW5M4",
+        HashAlgorithm::Sha1,
+        6,
+        AccountKind::Hotp { counter: 1 },
+    ),
+    (
+        "Air Canada",
+        "Benjamin",
+        "KUVJJOM753IHTNDSZVCNKL7GII",
+        HashAlgorithm::Sha256,
+        7,
+        AccountKind::Hotp { counter: 50 },
+    ),
+    (
+        "WWE",
+        "Mason",
+        "5VAML3X35THCEBVRLV24CGBKOY",
+        HashAlgorithm::Sha512,
+        8,
+        AccountKind::Hotp { counter: 10300 },
+    ),
+    (
+        "Boeing",
+        "Sophia",
+        "JRZCL47CMXVOQMNPZR2F7J4RGI",
+        HashAlgorithm::Sha1,
+        5,
+        AccountKind::Steam,
+    ),
 ];
 
 /// `account` as a vector, for comparisons.
-pub(crate) fn as_vector(account: &NewAccount) -> (String, String, String, HashAlgorithm, u8, AccountKind) {
+pub(crate) fn as_vector(
+    account: &NewAccount,
+) -> (String, String, String, HashAlgorithm, u8, AccountKind) {
     (
         account.issuer.clone().unwrap_or_default(),
         account.name.clone(),
@@ -40,7 +101,14 @@ pub(crate) fn assert_accounts(batch: &ImportBatch, expected: &[Vector]) {
     let mut want: Vec<_> = expected
         .iter()
         .map(|(issuer, name, secret, algorithm, digits, kind)| {
-            ((*issuer).to_owned(), (*name).to_owned(), (*secret).to_owned(), *algorithm, *digits, *kind)
+            (
+                (*issuer).to_owned(),
+                (*name).to_owned(),
+                (*secret).to_owned(),
+                *algorithm,
+                *digits,
+                *kind,
+            )
         })
         .collect();
     got.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));

@@ -120,14 +120,24 @@ mod tests {
 
     #[test]
     fn strong_passphrases_pass() {
-        for good in ["maulwurf tanzt auf glatteis", "Vq7#pL2m!xZ9rT", "kettle-orbit-quince-lantern"] {
+        for good in [
+            "maulwurf tanzt auf glatteis",
+            "Vq7#pL2m!xZ9rT",
+            "kettle-orbit-quince-lantern",
+        ] {
             assert_eq!(check(good), Ok(()), "{good}");
         }
     }
 
     #[test]
     fn common_and_patterned_passwords_fail_with_feedback() {
-        for weak in ["password123", "Passwort1!", "qwertzuiop1", "1111111111", "erika@example.org1"] {
+        for weak in [
+            "password123",
+            "Passwort1!",
+            "qwertzuiop1",
+            "1111111111",
+            "erika@example.org1",
+        ] {
             let error = check(weak).unwrap_err();
             assert!(error.score < MIN_SCORE, "{weak}: {error:?}");
             assert!(
@@ -149,7 +159,11 @@ mod tests {
     fn short_strings_fail_even_when_they_look_random() {
         let error = check("q#7Zp!2x").unwrap_err();
         assert_eq!((error.chars, error.min_chars), (8, 10));
-        assert!(error.suggestions.contains(&"Use at least 10 characters.".to_owned()));
+        assert!(
+            error
+                .suggestions
+                .contains(&"Use at least 10 characters.".to_owned())
+        );
         assert_eq!(error.to_string(), "the backup password is too weak");
     }
 

@@ -79,7 +79,9 @@ impl ScryptCost {
         let too_costly = |what: String| ImportError::KdfTooCostly { format, what };
         let log_n = u8::try_from(n.trailing_zeros()).unwrap_or(u8::MAX);
         if log_n > MAX_LOG_N {
-            return Err(too_costly(format!("scrypt N = 2^{log_n}, at most 2^{MAX_LOG_N}")));
+            return Err(too_costly(format!(
+                "scrypt N = 2^{log_n}, at most 2^{MAX_LOG_N}"
+            )));
         }
         let r = u32::try_from(r)
             .ok()
@@ -146,7 +148,10 @@ mod tests {
 
     #[test]
     fn what_aegis_writes_is_accepted() {
-        assert_eq!(ScryptCost::from_file(32768, 8, 1).unwrap(), ScryptCost::AEGIS);
+        assert_eq!(
+            ScryptCost::from_file(32768, 8, 1).unwrap(),
+            ScryptCost::AEGIS
+        );
         assert_eq!(ScryptCost::from_file(1 << 20, 2, 1).unwrap().log_n, 20);
         // Exactly at the memory and the work ceiling.
         assert!(ScryptCost::from_file(1 << 17, 16, 1).is_ok());
@@ -174,9 +179,18 @@ mod tests {
 
     #[test]
     fn nonsense_parameters_are_malformed() {
-        for (n, r, p) in [(0, 8, 1), (1, 8, 1), (3000, 8, 1), (1024, 0, 1), (1024, 8, 0)] {
+        for (n, r, p) in [
+            (0, 8, 1),
+            (1, 8, 1),
+            (3000, 8, 1),
+            (1024, 0, 1),
+            (1024, 8, 0),
+        ] {
             assert!(
-                matches!(ScryptCost::from_file(n, r, p), Err(ImportError::Malformed { .. })),
+                matches!(
+                    ScryptCost::from_file(n, r, p),
+                    Err(ImportError::Malformed { .. })
+                ),
                 "N={n} r={r} p={p}"
             );
         }

@@ -39,9 +39,8 @@ impl Importer for Aegis {
         let Ok(doc) = Document::parse(FORMAT, bytes) else {
             return false;
         };
-        doc.root(FORMAT).is_ok_and(|root| {
-            root.has("version") && root.has("header") && root.has("db")
-        })
+        doc.root(FORMAT)
+            .is_ok_and(|root| root.has("version") && root.has("header") && root.has("db"))
     }
 
     fn read(

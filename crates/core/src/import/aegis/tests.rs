@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use super::Aegis;
-use crate::import::test_vectors::{AEGIS_VECTORS, assert_accounts};
+use crate::import::test_vectors::{AEGIS_VECTORS, Edit, assert_accounts};
 use crate::import::{Format, ImportError, ImportPassword, Importer};
 
 const PLAIN: &[u8] = include_bytes!("../../../tests/data/aegis/aegis_plain.json");
@@ -29,7 +29,10 @@ fn edited(bytes: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
 
 fn malformed_what(result: Result<crate::import::ImportBatch, ImportError>) -> String {
     match result {
-        Err(ImportError::Malformed { format: Format::Aegis, what }) => what,
+        Err(ImportError::Malformed {
+            format: Format::Aegis,
+            what,
+        }) => what,
         other => panic!("expected Malformed, got {other:?}"),
     }
 }
@@ -50,7 +53,9 @@ fn encrypted_sample_opens_with_its_password() {
 fn encrypted_without_password_asks_for_one() {
     assert!(matches!(
         read(ENCRYPTED, None),
-        Err(ImportError::PasswordRequired { format: Format::Aegis })
+        Err(ImportError::PasswordRequired {
+            format: Format::Aegis
+        })
     ));
 }
 
@@ -58,7 +63,12 @@ fn encrypted_without_password_asks_for_one() {
 fn wrong_password_is_wrong_password_and_nothing_else() {
     for wrong in ["", "Test", "test ", "tes"] {
         assert!(
-            matches!(read(ENCRYPTED, Some(wrong)), Err(ImportError::WrongPassword { format: Format::Aegis })),
+            matches!(
+                read(ENCRYPTED, Some(wrong)),
+                Err(ImportError::WrongPassword {
+                    format: Format::Aegis
+                })
+            ),
             "{wrong:?}"
         );
     }
@@ -97,7 +107,10 @@ fn one_flipped_byte_in_the_contents_is_malformed() {
     let bad_tag = edited(ENCRYPTED, |v| {
         v["header"]["params"]["tag"] = json!("5db2470edf2d12f82a89ae7f48ccd50d");
     });
-    assert!(matches!(read(&bad_tag, Some("test")), Err(ImportError::Malformed { .. })));
+    assert!(matches!(
+        read(&bad_tag, Some("test")),
+        Err(ImportError::Malformed { .. })
+    ));
 }
 
 /// A slot's sealed key, nonce or tag altered can no longer be told from a wrong password: GCM
@@ -108,40 +121,63 @@ fn one_flipped_byte_in_the_slot_fails_like_a_wrong_password() {
         v["header"]["slots"][0]["key"] =
             json!("591d44550430ba248986b904b8cffd3a6c5755d176ac877bd11b82c934225017");
     });
-    assert!(matches!(read(&bad_key, Some("test")), Err(ImportError::WrongPassword { .. })));
+    assert!(matches!(
+        read(&bad_key, Some("test")),
+        Err(ImportError::WrongPassword { .. })
+    ));
 }
 
 #[test]
 fn bad_base64_and_hex_are_malformed_and_named() {
-    let cases: [(&str, fn(&mut Value)); 4] = [
+    let cases: [(&str, Edit); 4] = [
         ("db is not valid base64", |v| v["db"] = json!("not*base64")),
-        ("header.params.nonce is not valid hex", |v| v["header"]["params"]["nonce"] = json!("zz")),
+        ("header.params.nonce is not valid hex", |v| {
+            v["header"]["params"]["nonce"] = json!("zz")
+        }),
         ("header.slots[0].salt has 31 bytes instead of 32", |v| {
             v["header"]["slots"][0]["salt"] = json!("00".repeat(31));
         }),
         ("header.slots[0].key_params.tag is missing", |v| {
-            v["header"]["slots"][0]["key_params"].as_object_mut().unwrap().remove("tag");
+            v["header"]["slots"][0]["key_params"]
+                .as_object_mut()
+                .unwrap()
+                .remove("tag");
         }),
     ];
     for (what, edit) in cases {
-        assert_eq!(malformed_what(read(&edited(ENCRYPTED, edit), Some("test"))), what);
+        assert_eq!(
+            malformed_what(read(&edited(ENCRYPTED, edit), Some("test"))),
+            what
+        );
     }
 }
 
 #[test]
 fn missing_fields_are_named() {
-    let cases: [(&str, fn(&mut Value)); 4] = [
+    let cases: [(&str, Edit); 4] = [
         ("db.entries[1].info.period is missing", |v| {
-            v["db"]["entries"][1]["info"].as_object_mut().unwrap().remove("period");
+            v["db"]["entries"][1]["info"]
+                .as_object_mut()
+                .unwrap()
+                .remove("period");
         }),
         ("db.entries[3].info.counter is missing", |v| {
-            v["db"]["entries"][3]["info"].as_object_mut().unwrap().remove("counter");
+            v["db"]["entries"][3]["info"]
+                .as_object_mut()
+                .unwrap()
+                .remove("counter");
         }),
         ("db.entries[0].info.secret is missing", |v| {
-            v["db"]["entries"][0]["info"].as_object_mut().unwrap().remove("secret");
+            v["db"]["entries"][0]["info"]
+                .as_object_mut()
+                .unwrap()
+                .remove("secret");
         }),
         ("db.entries[2].name is missing", |v| {
-            v["db"]["entries"][2].as_object_mut().unwrap().remove("name");
+            v["db"]["entries"][2]
+                .as_object_mut()
+                .unwrap()
+                .remove("name");
         }),
     ];
     for (what, edit) in cases {
@@ -156,7 +192,12 @@ fn missing_fields_are_named() {
 #[test]
 fn hostile_scrypt_parameters_are_refused_before_any_work() {
     // N = 2^30 with r = 8 would take 128 GiB; refused before scrypt runs (it could not run).
-    for (n, r, p) in [(1u64 << 30, 8, 1), (32768, 1 << 20, 1), (32768, 8, 1 << 20), (1 << 20, 8, 1)] {
+    for (n, r, p) in [
+        (1u64 << 30, 8, 1),
+        (32768, 1 << 20, 1),
+        (32768, 8, 1 << 20),
+        (1 << 20, 8, 1),
+    ] {
         let hostile = edited(ENCRYPTED, |v| {
             let slot = &mut v["header"]["slots"][0];
             slot["n"] = json!(n);
@@ -164,7 +205,13 @@ fn hostile_scrypt_parameters_are_refused_before_any_work() {
             slot["p"] = json!(p);
         });
         assert!(
-            matches!(read(&hostile, Some("test")), Err(ImportError::KdfTooCostly { format: Format::Aegis, .. })),
+            matches!(
+                read(&hostile, Some("test")),
+                Err(ImportError::KdfTooCostly {
+                    format: Format::Aegis,
+                    ..
+                })
+            ),
             "N={n} r={r} p={p}"
         );
     }
@@ -174,13 +221,18 @@ fn hostile_scrypt_parameters_are_refused_before_any_work() {
         slot["n"] = json!(1u64 << 40);
         v["header"]["slots"].as_array_mut().unwrap().push(slot);
     });
-    assert!(matches!(read(&second, Some("test")), Err(ImportError::KdfTooCostly { .. })));
+    assert!(matches!(
+        read(&second, Some("test")),
+        Err(ImportError::KdfTooCostly { .. })
+    ));
     let many = edited(ENCRYPTED, |v| {
         let slot = v["header"]["slots"][0].clone();
         v["header"]["slots"] = json!([slot.clone(), slot.clone(), slot]);
     });
     match read(&many, Some("test")) {
-        Err(ImportError::KdfTooCostly { what, .. }) => assert_eq!(what, "more than 2 password slots"),
+        Err(ImportError::KdfTooCostly { what, .. }) => {
+            assert_eq!(what, "more than 2 password slots")
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -192,7 +244,10 @@ fn biometric_slots_are_skipped_and_a_vault_without_password_slot_is_malformed() 
         slot["type"] = json!(2);
         v["header"]["slots"].as_array_mut().unwrap().insert(0, slot);
     });
-    assert_accounts(&read(&with_biometric, Some("test")).unwrap(), &AEGIS_VECTORS);
+    assert_accounts(
+        &read(&with_biometric, Some("test")).unwrap(),
+        &AEGIS_VECTORS,
+    );
     let only_biometric = edited(ENCRYPTED, |v| v["header"]["slots"][0]["type"] = json!(2));
     assert_eq!(
         malformed_what(read(&only_biometric, Some("test"))),
@@ -229,14 +284,24 @@ fn motp_yandex_and_unknown_types_are_listed_as_unsupported() {
         .collect();
     assert_eq!(
         listed,
-        [("Corp:Alice", "motp"), ("bob@yandex.ru", "yandex"), ("X:Carol", "future"), ("Y:Dave", "totp")]
+        [
+            ("Corp:Alice", "motp"),
+            ("bob@yandex.ru", "yandex"),
+            ("X:Carol", "future"),
+            ("Y:Dave", "totp")
+        ]
     );
     assert!(batch.unsupported.iter().all(|u| !u.reason.is_empty()));
 }
 
 #[test]
 fn other_json_is_not_aegis() {
-    for other in [&b"{}"[..], br#"{"version": 1, "header": {}}"#, b"[1]", b"otpauth://totp/x"] {
+    for other in [
+        &b"{}"[..],
+        br#"{"version": 1, "header": {}}"#,
+        b"[1]",
+        b"otpauth://totp/x",
+    ] {
         assert!(!Aegis.recognizes(other));
     }
 }

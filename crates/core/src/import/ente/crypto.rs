@@ -63,7 +63,10 @@ impl Cost {
     /// [`ImportError::KdfTooCostly`] above the ceilings; [`ImportError::Malformed`] below
     /// libsodium's minimums.
     pub(crate) fn from_file(mem_limit: u64, ops_limit: u64) -> Result<Self, ImportError> {
-        let too_costly = |what: String| ImportError::KdfTooCostly { format: FORMAT, what };
+        let too_costly = |what: String| ImportError::KdfTooCostly {
+            format: FORMAT,
+            what,
+        };
         if mem_limit > MAX_MEM_LIMIT {
             return Err(too_costly(format!(
                 "Argon2 memory of {} MiB, at most {} MiB",
@@ -118,10 +121,13 @@ pub(crate) fn open(
     ciphertext: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     if ciphertext.len() < ABYTES {
-        return Err(malformed(FORMAT, "encryptedData is shorter than one stream tag"));
+        return Err(malformed(
+            FORMAT,
+            "encryptedData is shorter than one stream tag",
+        ));
     }
-    let nonce =
-        Nonce::try_from(&header[..]).map_err(|_| malformed(FORMAT, "encryptionNonce is unusable"))?;
+    let nonce = Nonce::try_from(&header[..])
+        .map_err(|_| malformed(FORMAT, "encryptionNonce is unusable"))?;
     let mut plain = Zeroizing::new(vec![0u8; ciphertext.len() - ABYTES]);
     let tag = StreamXChaCha20Poly1305::new(key, &nonce)
         .open_chunk(ciphertext, None, &mut plain)
@@ -148,9 +154,21 @@ mod tests {
     fn costs_above_the_ceilings_are_refused_before_any_work() {
         for (mem, ops, what) in [
             (2 << 30, 1, "Argon2 memory of 2048 MiB, at most 1024 MiB"),
-            (u64::MAX, 1, "Argon2 memory of 17592186044415 MiB, at most 1024 MiB"),
-            (1 << 30, 5, "Argon2 work of 1024 MiB × 5 passes, at most 4 GiB-passes"),
-            (1 << 20, u64::MAX, "Argon2 work of 1 MiB × 18446744073709551615 passes, at most 4 GiB-passes"),
+            (
+                u64::MAX,
+                1,
+                "Argon2 memory of 17592186044415 MiB, at most 1024 MiB",
+            ),
+            (
+                1 << 30,
+                5,
+                "Argon2 work of 1024 MiB × 5 passes, at most 4 GiB-passes",
+            ),
+            (
+                1 << 20,
+                u64::MAX,
+                "Argon2 work of 1 MiB × 18446744073709551615 passes, at most 4 GiB-passes",
+            ),
         ] {
             match Cost::from_file(mem, ops) {
                 Err(ImportError::KdfTooCostly { what: got, .. }) => assert_eq!(got, what),
@@ -159,7 +177,10 @@ mod tests {
             }
         }
         for (mem, ops) in [(8191, 1), (10240, 0)] {
-            assert!(matches!(Cost::from_file(mem, ops), Err(ImportError::Malformed { .. })));
+            assert!(matches!(
+                Cost::from_file(mem, ops),
+                Err(ImportError::Malformed { .. })
+            ));
         }
     }
 }

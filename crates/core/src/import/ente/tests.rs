@@ -9,14 +9,12 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use orion::hazardous::aead::streaming::{
-    ABYTES, Nonce, StreamTag, StreamXChaCha20Poly1305,
-};
+use orion::hazardous::aead::streaming::{ABYTES, Nonce, StreamTag, StreamXChaCha20Poly1305};
 use serde_json::{Value, json};
 
 use super::Ente;
 use super::crypto::{Cost, open};
-use crate::import::test_vectors::{AEGIS_VECTORS, assert_accounts};
+use crate::import::test_vectors::{AEGIS_VECTORS, Edit, assert_accounts};
 use crate::import::{Format, ImportBatch, ImportError, ImportPassword, Importer};
 
 const REAL_ENCRYPTED: &[u8] =
@@ -35,7 +33,10 @@ fn read(bytes: &[u8], pw: Option<&str>) -> Result<ImportBatch, ImportError> {
 fn encrypt(text: &str, pw: &str, tag: StreamTag) -> Vec<u8> {
     let (mem, ops) = (8u64 << 20, 1u64);
     let salt = [7u8; 16];
-    let key = Cost::from_file(mem, ops).unwrap().derive(&password(pw), &salt).unwrap();
+    let key = Cost::from_file(mem, ops)
+        .unwrap()
+        .derive(&password(pw), &salt)
+        .unwrap();
     let header = [9u8; 24];
     let mut sealed = vec![0u8; text.len() + ABYTES];
     StreamXChaCha20Poly1305::new(&key, &Nonce::try_from(&header[..]).unwrap())
@@ -58,7 +59,10 @@ fn edited(bytes: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
 
 fn malformed_what(result: Result<ImportBatch, ImportError>) -> String {
     match result {
-        Err(ImportError::Malformed { format: Format::Ente, what }) => what,
+        Err(ImportError::Malformed {
+            format: Format::Ente,
+            what,
+        }) => what,
         other => panic!("expected Malformed, got {other:?}"),
     }
 }
@@ -70,20 +74,32 @@ fn malformed_what(result: Result<ImportBatch, ImportError>) -> String {
 fn a_real_ente_export_decrypts_to_its_text() {
     let doc: Value = serde_json::from_slice(REAL_ENCRYPTED).unwrap();
     let kdf = &doc["kdfParams"];
-    let salt: [u8; 16] = STANDARD.decode(kdf["salt"].as_str().unwrap()).unwrap().try_into().unwrap();
-    let key = Cost::from_file(kdf["memLimit"].as_u64().unwrap(), kdf["opsLimit"].as_u64().unwrap())
+    let salt: [u8; 16] = STANDARD
+        .decode(kdf["salt"].as_str().unwrap())
         .unwrap()
-        .derive(&password("password"), &salt)
+        .try_into()
         .unwrap();
+    let key = Cost::from_file(
+        kdf["memLimit"].as_u64().unwrap(),
+        kdf["opsLimit"].as_u64().unwrap(),
+    )
+    .unwrap()
+    .derive(&password("password"), &salt)
+    .unwrap();
     let header: [u8; 24] = STANDARD
         .decode(doc["encryptionNonce"].as_str().unwrap())
         .unwrap()
         .try_into()
         .unwrap();
-    let ciphertext = STANDARD.decode(doc["encryptedData"].as_str().unwrap()).unwrap();
+    let ciphertext = STANDARD
+        .decode(doc["encryptedData"].as_str().unwrap())
+        .unwrap();
     let plain = open(&key, &header, &ciphertext).unwrap();
     let text = std::str::from_utf8(&plain).unwrap();
-    let types: Vec<_> = text.lines().map(|line| line.split('/').nth(2).unwrap()).collect();
+    let types: Vec<_> = text
+        .lines()
+        .map(|line| line.split('/').nth(2).unwrap())
+        .collect();
     assert_eq!(types, ["hotp", "totp", "steam"]);
     assert!(text.lines().all(|line| line.contains("&codeDisplay=")));
 
@@ -102,31 +118,49 @@ fn plain_export_reads_every_vector() {
 fn encrypted_export_of_the_vectors_opens() {
     let file = encrypt(PLAIN, "correct password", StreamTag::Finish);
     assert!(Ente.recognizes(&file));
-    assert_accounts(&read(&file, Some("correct password")).unwrap(), &AEGIS_VECTORS);
-    assert!(matches!(read(&file, None), Err(ImportError::PasswordRequired { format: Format::Ente })));
+    assert_accounts(
+        &read(&file, Some("correct password")).unwrap(),
+        &AEGIS_VECTORS,
+    );
+    assert!(matches!(
+        read(&file, None),
+        Err(ImportError::PasswordRequired {
+            format: Format::Ente
+        })
+    ));
 }
 
 #[test]
 fn wrong_password_is_wrong_password() {
     assert!(matches!(
         read(REAL_ENCRYPTED, Some("Password")),
-        Err(ImportError::WrongPassword { format: Format::Ente })
+        Err(ImportError::WrongPassword {
+            format: Format::Ente
+        })
     ));
 }
 
 #[test]
 fn truncated_files_are_malformed() {
     for len in [1, REAL_ENCRYPTED.len() / 2, REAL_ENCRYPTED.len() - 3] {
-        assert!(malformed_what(read(&REAL_ENCRYPTED[..len], Some("password"))).starts_with("not valid JSON"));
+        assert!(
+            malformed_what(read(&REAL_ENCRYPTED[..len], Some("password")))
+                .starts_with("not valid JSON")
+        );
     }
-    let short = edited(REAL_ENCRYPTED, |v| v["encryptedData"] = json!(STANDARD.encode([0u8; 16])));
+    let short = edited(REAL_ENCRYPTED, |v| {
+        v["encryptedData"] = json!(STANDARD.encode([0u8; 16]))
+    });
     assert_eq!(
         malformed_what(read(&short, Some("password"))),
         "encryptedData is shorter than one stream tag"
     );
     // A stream cut before its FINAL message.
     let unfinished = encrypt(PLAIN, "pw", StreamTag::Message);
-    assert_eq!(malformed_what(read(&unfinished, Some("pw"))), "encryptedData is not a complete stream");
+    assert_eq!(
+        malformed_what(read(&unfinished, Some("pw"))),
+        "encryptedData is not a complete stream"
+    );
 }
 
 /// Ente's export has one authentication tag over the whole text and no check of the key, so a
@@ -134,16 +168,23 @@ fn truncated_files_are_malformed() {
 #[test]
 fn one_flipped_byte_is_refused() {
     let flipped = edited(REAL_ENCRYPTED, |v| {
-        let mut data = STANDARD.decode(v["encryptedData"].as_str().unwrap()).unwrap();
+        let mut data = STANDARD
+            .decode(v["encryptedData"].as_str().unwrap())
+            .unwrap();
         data[100] ^= 0x04;
         v["encryptedData"] = json!(STANDARD.encode(&data));
     });
-    assert!(matches!(read(&flipped, Some("password")), Err(ImportError::WrongPassword { .. })));
-    let cases: [(&str, fn(&mut Value)); 4] = [
+    assert!(matches!(
+        read(&flipped, Some("password")),
+        Err(ImportError::WrongPassword { .. })
+    ));
+    let cases: [(&str, Edit); 4] = [
         ("encryptionNonce has 23 bytes instead of 24", |v| {
             v["encryptionNonce"] = json!(STANDARD.encode([1u8; 23]));
         }),
-        ("kdfParams.salt is not valid base64", |v| v["kdfParams"]["salt"] = json!("FD9Gp/sr9DkWCt0P83maaA=")),
+        ("kdfParams.salt is not valid base64", |v| {
+            v["kdfParams"]["salt"] = json!("FD9Gp/sr9DkWCt0P83maaA=")
+        }),
         ("encryptedData is missing", |v| {
             v.as_object_mut().unwrap().remove("encryptedData");
         }),
@@ -163,7 +204,13 @@ fn hostile_argon2_parameters_are_refused_before_any_work() {
             v["kdfParams"]["opsLimit"] = json!(ops);
         });
         assert!(
-            matches!(read(&hostile, Some("password")), Err(ImportError::KdfTooCostly { format: Format::Ente, .. })),
+            matches!(
+                read(&hostile, Some("password")),
+                Err(ImportError::KdfTooCostly {
+                    format: Format::Ente,
+                    ..
+                })
+            ),
             "{mem} {ops}"
         );
     }

@@ -108,7 +108,10 @@ mod tests {
     fn parts_are_checked() {
         for (text, what) in [
             ("AAAA:AAAA", "x is not three parts ciphertext:salt:iv"),
-            ("AAAA:AAAA:AAAA:AAAA", "x is not three parts ciphertext:salt:iv"),
+            (
+                "AAAA:AAAA:AAAA:AAAA",
+                "x is not three parts ciphertext:salt:iv",
+            ),
             ("AAAA:!!!!:AAAAAAAAAAAAAAAA", "x salt is not valid base64"),
             ("AAAA:AAAA:AAAA", "x iv has 3 bytes instead of 12"),
             ("AAAA::AAAAAAAAAAAAAAAA", "x salt has 0 bytes (1 to 1024)"),

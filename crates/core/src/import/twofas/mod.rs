@@ -76,7 +76,10 @@ fn read_encrypted(
     let key = services.key(password);
     if let Some(reference) = &reference {
         if !reference.same_salt(&services) {
-            return Err(malformed(FORMAT, "reference and servicesEncrypted differ in salt"));
+            return Err(malformed(
+                FORMAT,
+                "reference and servicesEncrypted differ in salt",
+            ));
         }
         if reference.open(&key).is_none() {
             return Err(ImportError::WrongPassword { format: FORMAT });

@@ -12,7 +12,7 @@ use zweifaktor_protocol::HashAlgorithm;
 
 use super::TwoFas;
 use crate::accounts::AccountKind;
-use crate::import::test_vectors::{AEGIS_VECTORS, Vector, assert_accounts, vectors};
+use crate::import::test_vectors::{AEGIS_VECTORS, Edit, Vector, assert_accounts, vectors};
 use crate::import::{Format, ImportBatch, ImportError, ImportPassword, Importer};
 
 const SCHEMA1: &[u8] = include_bytes!("../../../tests/data/2fas/2fas_authenticator.json");
@@ -27,7 +27,10 @@ const ENCRYPTED4: &[u8] =
     include_bytes!("../../../tests/data/2fas/2fas_authenticator_encrypted_v4.2fas");
 
 fn read(bytes: &[u8], pw: Option<&str>) -> Result<ImportBatch, ImportError> {
-    TwoFas.read(bytes, pw.map(|p| ImportPassword::new(p.to_owned())).as_ref())
+    TwoFas.read(
+        bytes,
+        pw.map(|p| ImportPassword::new(p.to_owned())).as_ref(),
+    )
 }
 
 fn edited(bytes: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
@@ -38,7 +41,10 @@ fn edited(bytes: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
 
 fn malformed_what(result: Result<ImportBatch, ImportError>) -> String {
     match result {
-        Err(ImportError::Malformed { format: Format::TwoFas, what }) => what,
+        Err(ImportError::Malformed {
+            format: Format::TwoFas,
+            what,
+        }) => what,
         other => panic!("expected Malformed, got {other:?}"),
     }
 }
@@ -50,7 +56,14 @@ fn as_schema2_totp(vector: Vector) -> Vector {
         AccountKind::Totp { period } => period,
         _ => 30,
     };
-    (vector.0, vector.1, vector.2, vector.3, vector.4, AccountKind::Totp { period })
+    (
+        vector.0,
+        vector.1,
+        vector.2,
+        vector.3,
+        vector.4,
+        AccountKind::Totp { period },
+    )
 }
 
 #[test]
@@ -69,7 +82,10 @@ fn schema3_plain_and_encrypted() {
     assert!(encrypted.accounts.len() >= expected.len());
     for account in &encrypted.accounts {
         let secret = account.seed.to_base32();
-        let vector = AEGIS_VECTORS.iter().find(|v| v.2 == secret.as_str()).unwrap();
+        let vector = AEGIS_VECTORS
+            .iter()
+            .find(|v| v.2 == secret.as_str())
+            .unwrap();
         assert_eq!(crate::import::test_vectors::as_vector(account).5, vector.5);
     }
 }
@@ -85,7 +101,16 @@ fn schema2_and_schema1_use_2fas_defaults() {
     assert!(!decrypted.accounts.is_empty());
     let schema1: Vec<_> = vectors(&["Deno", "SPDX", "Airbnb", "Issuu", "Air Canada", "WWE"])
         .into_iter()
-        .map(|v| (v.0, v.1, v.2, HashAlgorithm::Sha1, 6, AccountKind::Totp { period: 30 }))
+        .map(|v| {
+            (
+                v.0,
+                v.1,
+                v.2,
+                HashAlgorithm::Sha1,
+                6,
+                AccountKind::Totp { period: 30 },
+            )
+        })
         .collect();
     assert_accounts(&read(SCHEMA1, None).unwrap(), &schema1);
 }
@@ -94,7 +119,9 @@ fn schema2_and_schema1_use_2fas_defaults() {
 fn encrypted_without_password_asks_for_one() {
     assert!(matches!(
         read(ENCRYPTED4, None),
-        Err(ImportError::PasswordRequired { format: Format::TwoFas })
+        Err(ImportError::PasswordRequired {
+            format: Format::TwoFas
+        })
     ));
 }
 
@@ -103,7 +130,9 @@ fn wrong_password_is_wrong_password() {
     for encrypted in [ENCRYPTED2, ENCRYPTED3, ENCRYPTED4] {
         assert!(matches!(
             read(encrypted, Some("Test")),
-            Err(ImportError::WrongPassword { format: Format::TwoFas })
+            Err(ImportError::WrongPassword {
+                format: Format::TwoFas
+            })
         ));
     }
     // Without `reference`, a failing services field is all there is to go on.
@@ -112,13 +141,18 @@ fn wrong_password_is_wrong_password() {
     });
     let expected = vectors(&["Deno", "Issuu", "Air Canada", "WWE", "Boeing"]);
     assert_accounts(&read(&no_reference, Some("test")).unwrap(), &expected);
-    assert!(matches!(read(&no_reference, Some("tset")), Err(ImportError::WrongPassword { .. })));
+    assert!(matches!(
+        read(&no_reference, Some("tset")),
+        Err(ImportError::WrongPassword { .. })
+    ));
 }
 
 #[test]
 fn truncated_files_are_malformed() {
     for len in [0, 10, ENCRYPTED4.len() / 2, ENCRYPTED4.len() - 1] {
-        assert!(malformed_what(read(&ENCRYPTED4[..len], Some("test"))).starts_with("not valid JSON"));
+        assert!(
+            malformed_what(read(&ENCRYPTED4[..len], Some("test"))).starts_with("not valid JSON")
+        );
     }
     let cut = edited(ENCRYPTED4, |v| {
         let text = v["servicesEncrypted"].as_str().unwrap().to_owned();
@@ -148,26 +182,36 @@ fn one_flipped_byte_in_the_services_is_malformed() {
 
 #[test]
 fn bad_parts_are_malformed_and_named() {
-    let cases: [(&str, fn(&mut Value)); 4] = [
+    let cases: [(&str, Edit); 4] = [
         ("servicesEncrypted ciphertext is not valid base64", |v| {
             let text = v["servicesEncrypted"].as_str().unwrap().to_owned();
             v["servicesEncrypted"] = json!(format!("*{text}"));
         }),
-        ("reference is not three parts ciphertext:salt:iv", |v| v["reference"] = json!("AAAA")),
+        ("reference is not three parts ciphertext:salt:iv", |v| {
+            v["reference"] = json!("AAAA")
+        }),
         ("reference and servicesEncrypted differ in salt", |v| {
             let text = v["reference"].as_str().unwrap().to_owned();
             let parts: Vec<&str> = text.split(':').collect();
             v["reference"] = json!(format!("{}:AAAA:{}", parts[0], parts[2]));
         }),
-        ("schemaVersion 5 is newer than 4", |v| v["schemaVersion"] = json!(5)),
+        ("schemaVersion 5 is newer than 4", |v| {
+            v["schemaVersion"] = json!(5)
+        }),
     ];
     for (what, edit) in cases {
-        assert_eq!(malformed_what(read(&edited(ENCRYPTED4, edit), Some("test"))), what);
+        assert_eq!(
+            malformed_what(read(&edited(ENCRYPTED4, edit), Some("test"))),
+            what
+        );
     }
     let no_secret = edited(PLAIN4, |v| {
         v["services"][2].as_object_mut().unwrap().remove("secret");
     });
-    assert_eq!(malformed_what(read(&no_secret, None)), "services[2].secret is missing");
+    assert_eq!(
+        malformed_what(read(&no_secret, None)),
+        "services[2].secret is missing"
+    );
 }
 
 /// A 2FAS file names no key-derivation cost (the rounds are 2FAS's fixed 10,000); the one size
@@ -196,7 +240,11 @@ fn other_token_types_are_listed_as_unsupported() {
     });
     let batch = read(&file, None).unwrap();
     assert_eq!(batch.accounts.len(), 3);
-    let listed: Vec<_> = batch.unsupported.iter().map(|u| (u.label.as_str(), u.kind.as_str())).collect();
+    let listed: Vec<_> = batch
+        .unsupported
+        .iter()
+        .map(|u| (u.label.as_str(), u.kind.as_str()))
+        .collect();
     assert_eq!(listed, [("Deno:Mason", "YANDEX"), ("Issuu:James", "hotp")]);
 }
 
