@@ -90,6 +90,11 @@ URIS = [
     + "&issuer=ACME+Co&algorithm=SHA256&digits=8&counter=42",
     "OTPAUTH://TOTP/Example%3A%20alice%40google.com?secret=" + SECRET.lower()
     + "&issuer=Example&algorithm=SHA512&period=60",
+    # Issue 10: an 80-bit secret (the README's), Steam in Aegis's and in KeePassXC's form.
+    "otpauth://totp/Portal:erika@example.org?secret=JBSWY3DPEHPK3PXP&issuer=Portal",
+    "otpauth://steam/Steam:gaben?period=30&digits=5&algorithm=SHA1&secret=" + SECRET
+    + "&issuer=Steam",
+    "otpauth://totp/Valve:gaben?secret=" + SECRET + "&issuer=Valve&digits=5&encoder=steam",
 ]
 
 

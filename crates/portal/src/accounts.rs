@@ -5,7 +5,7 @@
 use zeroize::Zeroizing;
 use zweifaktor_protocol::messages::EnrollToken;
 use zweifaktor_protocol::otp::HashAlgorithm;
-use zweifaktor_protocol::uri::{OtpKind, PortalEnrollment};
+use zweifaktor_protocol::uri::{OtpKind, PortalEnrollment, ZWEIFAKTOR_SEED_BYTES};
 use zweifaktor_protocol::{OtpAuthUri, Seed};
 
 use crate::codes::TOTP_PERIOD_SECS;
@@ -18,9 +18,6 @@ use crate::password::{self, PasswordError};
 use crate::state::AppState;
 use crate::storage::{StorageError, WriteTx};
 use crate::tokens::{SecretToken, new_id, random_bytes};
-
-/// Seed length for new seeds: 160 bits, the HMAC-SHA1 output size RFC 4226 §4 recommends.
-pub const SEED_BYTES: usize = 20;
 
 /// Digits of every code (RFC 4226 §5.3 minimum, what people type comfortably).
 const CODE_DIGITS: u8 = 6;
@@ -99,7 +96,7 @@ pub async fn create_user_with_password(
     }
     let id = new_id();
     let hash = password::hash(state.config.password_profile, password).await?;
-    let seed = Seed::from_bytes(random_bytes(SEED_BYTES));
+    let seed = Seed::from_bytes(random_bytes(ZWEIFAKTOR_SEED_BYTES));
     let sealed = state.keys.encrypt_seed(&id, &seed)?;
     if !state
         .db
@@ -246,7 +243,7 @@ pub async fn replace_seed_in(
 ) -> Result<(), AccountError> {
     tx.revoke_all_devices(user_id).await?;
     tx.void_enroll_tokens(user_id).await?;
-    let seed = Seed::from_bytes(random_bytes(SEED_BYTES));
+    let seed = Seed::from_bytes(random_bytes(ZWEIFAKTOR_SEED_BYTES));
     let sealed = state.keys.encrypt_seed(user_id, &seed)?;
     tx.set_seed(user_id, &sealed).await?;
     Ok(())
@@ -336,7 +333,7 @@ mod tests {
         let user = state.db.user_by_id(&id).await.unwrap().unwrap();
         let uri = OtpAuthUri::parse(&enrollment_uri(&state, &user).await.unwrap()).unwrap();
         assert_eq!(uri.account_name, "a@example.org");
-        assert_eq!(uri.seed.len(), SEED_BYTES);
+        assert_eq!(uri.seed.len(), ZWEIFAKTOR_SEED_BYTES);
         let zf = uri.zweifaktor.unwrap();
         assert_eq!(zf.portal_url, "https://portal.example/");
         assert_eq!(zf.portal_key, state.keys.signing_key().verifying_key());

@@ -160,3 +160,59 @@ fn debug_hides_seed_and_token() -> TestResult {
     assert!(shown.contains("ada@example.org"));
     Ok(())
 }
+
+/// Issue 10: the README's headless example, with the 80-bit secret most sites issue. Google
+/// Authenticator and Aegis take any non-empty secret; so does Zweifaktor outside set-up links.
+#[test]
+fn readme_example_with_an_80_bit_secret() -> TestResult {
+    let uri = OtpAuthUri::parse(
+        "otpauth://totp/Portal:erika@example.org?secret=JBSWY3DPEHPK3PXP&issuer=Portal",
+    )?;
+    assert_eq!(uri.seed.len(), 10);
+    assert_eq!(uri.issuer.as_deref(), Some("Portal"));
+    let one_byte = OtpAuthUri::parse("otpauth://totp/alice?secret=ME")?;
+    assert_eq!(one_byte.seed.as_bytes(), b"a");
+    Ok(())
+}
+
+/// Aegis's Steam form: `GoogleAuthInfo.getUri` writes `otpauth://steam/…` with `period`,
+/// `digits=5` and `algorithm=SHA1`; `parseUri` reads the `steam` host as a Steam entry
+/// (beemdevelopment/Aegis, app/src/main/java/com/beemdevelopment/aegis/otp/GoogleAuthInfo.java).
+#[test]
+fn steam_in_aegis_form_round_trips() -> TestResult {
+    let aegis = format!(
+        "otpauth://steam/Steam:gaben?period=30&digits=5&algorithm=SHA1&secret={SECRET}&issuer=Steam"
+    );
+    let uri = OtpAuthUri::parse(&aegis)?;
+    assert_eq!(uri.kind, OtpKind::Steam);
+    assert_eq!((uri.algorithm, uri.digits), (HashAlgorithm::Sha1, 5));
+    let emitted = uri.to_uri_string();
+    assert_eq!(
+        emitted.as_str(),
+        format!(
+            "otpauth://steam/Steam:gaben?secret={SECRET}&issuer=Steam&algorithm=SHA1&digits=5&period=30"
+        )
+    );
+    assert_eq!(OtpAuthUri::parse(&emitted)?, uri);
+    let bare = OtpAuthUri::parse(&format!("otpauth://STEAM/gaben?secret={SECRET}"))?;
+    assert_eq!(bare.kind, OtpKind::Steam);
+    Ok(())
+}
+
+/// KeePassXC's Steam form: a `totp` URI with `encoder=steam` (keepassxreboot/keepassxc,
+/// tests/TestTotp.cpp, `testSteamTotp`, which writes `algorithm=SHA1&digits=5&period=30`).
+#[test]
+fn steam_in_keepassxc_form() -> TestResult {
+    let uri = OtpAuthUri::parse(
+        "otpauth://totp/Valve:test@example.com?secret=63BEDWCQZKTQWPESARIERL5DTTQFCJTK\
+         &issuer=Valve&algorithm=SHA1&digits=5&period=30&encoder=steam",
+    )?;
+    assert_eq!(uri.kind, OtpKind::Steam);
+    assert_eq!(uri.digits, 5);
+    assert!(uri.to_uri_string().starts_with("otpauth://steam/Valve:"));
+    let short = OtpAuthUri::parse(&format!(
+        "otpauth://totp/Steam:gaben?secret={SECRET}&issuer=Steam&encoder=STEAM"
+    ))?;
+    assert_eq!(short.kind, OtpKind::Steam);
+    Ok(())
+}

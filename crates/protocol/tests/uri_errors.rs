@@ -196,15 +196,74 @@ fn invalid_base32_secret() {
 }
 
 #[test]
-fn secret_shorter_than_128_bits() {
-    // RFC 4226 §4 R6: at least 128 bits. 15 bytes are 24 base32 characters.
+fn padding_alone_is_no_secret() {
     assert_eq!(
-        error_of("otpauth://totp/alice?secret=GEZDGNBVGY3TQOJQGEZDGNBV"),
-        UriError::SecretTooShort {
-            bits: 120,
-            min_bits: 128
+        error_of("otpauth://totp/alice?secret========="),
+        UriError::MissingSecret
+    );
+}
+
+/// Issue 10: only a Zweifaktor set-up link must carry the portal's 160-bit seed; a shorter one
+/// (here the README's 80-bit example secret, and 152 bits) was not made by a portal.
+#[test]
+fn a_zweifaktor_set_up_link_needs_the_portals_160_bits() {
+    let key = key_text();
+    for (secret, bits) in [
+        ("JBSWY3DPEHPK3PXP", 80),
+        ("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOI", 152),
+    ] {
+        let uri = format!(
+            "otpauth://totp/ACME:alice?secret={secret}\
+             &zf_url=https://portal.example/&zf_enroll=t&zf_key={key}"
+        );
+        assert_eq!(
+            error_of(&uri),
+            UriError::SecretTooShort {
+                bits,
+                min_bits: 160
+            }
+        );
+    }
+    assert!(OtpAuthUri::parse(&zf("https://portal.example/", "t", &key)).is_ok());
+}
+
+#[test]
+fn unknown_encoder() {
+    assert_eq!(
+        error_of(&totp_with("&encoder=yandex")),
+        UriError::UnknownEncoder {
+            found: "yandex".to_owned()
         }
     );
+}
+
+#[test]
+fn steam_encoder_on_a_counter_based_uri() {
+    assert_eq!(
+        error_of(&format!(
+            "otpauth://hotp/Steam:alice?secret={SECRET}&counter=1&encoder=steam"
+        )),
+        UriError::SteamNotTimeBased
+    );
+}
+
+#[test]
+fn steam_parameters_cannot_be_changed() {
+    for (extra, name) in [
+        ("&algorithm=SHA256", "algorithm"),
+        ("&digits=6", "digits"),
+        ("&digits=five", "digits"),
+        ("&period=60", "period"),
+    ] {
+        let uri = format!("otpauth://steam/Steam:alice?secret={SECRET}{extra}");
+        assert_eq!(error_of(&uri), UriError::SteamParameter { name }, "{extra}");
+        let keepass = totp_with(&format!("&encoder=steam{extra}"));
+        assert_eq!(
+            error_of(&keepass),
+            UriError::SteamParameter { name },
+            "{extra}"
+        );
+    }
 }
 
 #[test]

@@ -40,6 +40,7 @@ impl NewAccount {
         let kind = match uri.kind {
             OtpKind::Totp { period } => AccountKind::Totp { period },
             OtpKind::Hotp { counter } => AccountKind::Hotp { counter },
+            OtpKind::Steam => AccountKind::Steam,
         };
         Self {
             issuer: uri.issuer.clone(),

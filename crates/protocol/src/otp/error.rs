@@ -14,14 +14,6 @@ pub enum OtpError {
     /// The seed has no bytes at all, so every code would be the same for everyone.
     #[error("the seed is empty")]
     EmptySeed,
-    /// The seed is shorter than the 128 bits RFC 4226 §4 (R6) requires.
-    #[error("the seed has {len} bytes; at least {min} are required")]
-    SeedTooShort {
-        /// Length of the seed in bytes.
-        len: usize,
-        /// The minimum length in bytes.
-        min: usize,
-    },
     /// A TOTP period of zero seconds, which has no time steps.
     #[error("the TOTP period must be at least one second")]
     ZeroPeriod,

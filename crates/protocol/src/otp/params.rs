@@ -12,9 +12,6 @@ pub const MIN_DIGITS: u8 = 6;
 /// the dynamic truncation yields without adding strength.
 pub const MAX_DIGITS: u8 = 8;
 
-/// Shortest seed accepted: RFC 4226 §4 (R6) requires a shared secret of at least 128 bits.
-pub const MIN_SEED_BYTES: usize = 16;
-
 /// How a HOTP or TOTP code is computed: hash function and digit count.
 ///
 /// The fields are public because `otpauth://` URIs carry them; [`OtpParams::new`] checks the
@@ -67,11 +64,10 @@ pub(crate) struct Generator {
 impl Generator {
     pub(crate) fn new(seed: &Seed, params: OtpParams) -> Result<Self, OtpError> {
         let OtpParams { algorithm, digits } = OtpParams::new(params.algorithm, params.digits)?;
-        if seed.len() < MIN_SEED_BYTES {
-            return Err(OtpError::SeedTooShort {
-                len: seed.len(),
-                min: MIN_SEED_BYTES,
-            });
+        // Short seeds are allowed: sites issue 80-bit ones, and refusing them here would
+        // only stop codes the site itself accepts. An empty one makes the same codes for all.
+        if seed.is_empty() {
+            return Err(OtpError::EmptySeed);
         }
         let totp = totp_rs::Builder::new()
             .with_algorithm(match algorithm {

@@ -22,8 +22,8 @@ pub enum UriError {
     /// The URI does not start with `otpauth://`.
     #[error("not an otpauth:// URI")]
     WrongScheme,
-    /// The type after `otpauth://` is neither `totp` nor `hotp`.
-    #[error("unknown OTP type `{found}`, expected totp or hotp")]
+    /// The type after `otpauth://` is none of `totp`, `hotp` and `steam`.
+    #[error("unknown OTP type `{found}`, expected totp, hotp or steam")]
     UnknownType {
         /// The type as found (shortened).
         found: String,
@@ -60,18 +60,20 @@ pub enum UriError {
         /// The parameter's name if it is a known one, else `an unknown parameter`.
         name: String,
     },
-    /// The `secret=` parameter is missing or empty.
+    /// The `secret=` parameter is missing or empty (or `=` padding alone).
     #[error("secret is missing")]
     MissingSecret,
     /// The secret is not base32.
     #[error("secret is not valid base32")]
     InvalidSecret(#[source] InvalidBase32),
-    /// The secret is shorter than [`MIN_SECRET_BYTES`](super::MIN_SECRET_BYTES) (RFC 4226 §4 R6).
-    #[error("secret has {bits} bits, at least {min_bits} are required")]
+    /// A Zweifaktor set-up link (with `zf_` parameters) carries a secret shorter than
+    /// [`ZWEIFAKTOR_SEED_BYTES`](super::ZWEIFAKTOR_SEED_BYTES), so it was not made by a
+    /// Zweifaktor portal. Links without `zf_` parameters take any non-empty secret.
+    #[error("a Zweifaktor set-up link's secret has {bits} bits, the portal's have {min_bits}")]
     SecretTooShort {
         /// The secret's length in bits.
         bits: usize,
-        /// The minimum, 128.
+        /// The portal's seed length, 160.
         min_bits: usize,
     },
     /// The `algorithm=` parameter names no supported hash.
@@ -104,6 +106,21 @@ pub enum UriError {
     PeriodOutOfRange {
         /// The period asked for, in seconds.
         period: u64,
+    },
+    /// The `encoder=` parameter names an encoding other than `steam`.
+    #[error("unknown encoder `{found}`, expected steam")]
+    UnknownEncoder {
+        /// The encoder as found (shortened).
+        found: String,
+    },
+    /// `encoder=steam` on an `hotp` URI: Steam codes follow the clock.
+    #[error("encoder=steam needs a time-based URI, not hotp")]
+    SteamNotTimeBased,
+    /// A Steam URI changes one of Steam's fixed parameters (SHA1, 5 digits, 30 s).
+    #[error("Steam codes use SHA1, 5 digits and 30 s; {name} differs")]
+    SteamParameter {
+        /// `algorithm`, `digits` or `period`.
+        name: &'static str,
     },
     /// An `hotp` URI has no `counter=` parameter.
     #[error("hotp URI has no counter")]

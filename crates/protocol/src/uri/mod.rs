@@ -4,6 +4,10 @@
 //! `otpauth://TYPE/ISSUER:ACCOUNT?secret=B32&issuer=ISSUER&algorithm=SHA1&digits=6&period=30`,
 //! plus DESIGN.md's `zf_url`, `zf_enroll` and `zf_key`, which other apps ignore.
 //!
+//! `TYPE` is `totp`, `hotp` or `steam`. Steam Guard accounts come in two spellings: Aegis's
+//! `otpauth://steam/…` (its `GoogleAuthInfo`, which also writes `digits=5`), and KeePassXC's
+//! `otpauth://totp/…&encoder=steam` (its `Totp::parseSettings`, tested in `TestTotp.cpp`).
+//!
 //! # Parsing rules
 //! - The length limit [`MAX_URI_LEN`] is checked before anything else.
 //! - Scheme and type are case-insensitive. The label is `ISSUER:ACCOUNT` or `ACCOUNT`; the colon
@@ -14,13 +18,21 @@
 //!   guessed at. Every parameter may appear once. Unknown parameters are ignored, and so are
 //!   `period` on an `hotp` URI and `counter` on a `totp` URI.
 //! - The secret follows [`Seed::from_base32`]: case and `=` padding are free, spaces are refused.
+//!   Any non-empty secret is accepted, as Google Authenticator and Aegis accept them: sites
+//!   issue 80-bit secrets, below the 128 bits RFC 4226 §4 asks for. Only a Zweifaktor set-up
+//!   link (with `zf_` parameters) must carry at least [`ZWEIFAKTOR_SEED_BYTES`], because the
+//!   portal makes every seed that long; a shorter one is not the portal's.
+//! - `encoder=steam` on a `totp` URI means Steam; any other encoder is refused, since its codes
+//!   could not be shown. A Steam URI may repeat Steam's fixed parameters (`algorithm=SHA1`,
+//!   `digits=5`, `period=30`) but not change them.
 //!
 //! # Round trip
 //! [`OtpAuthUri::to_uri_string`] writes every parameter explicitly. Parsing its output gives an
 //! equal value whenever the value itself obeys the parsing rules: issuer (if any) non-empty
 //! without `:`, account name non-empty, not starting with a space, and containing `:` only
-//! when there is an issuer; secret at least [`MIN_SECRET_BYTES`] long; digits and period in
-//! range.
+//! when there is an issuer; secret non-empty, and at least [`ZWEIFAKTOR_SEED_BYTES`] long
+//! with `zf_` parameters; digits and period in range, or Steam's fixed ones for Steam. Steam is
+//! written in Aegis's form, `otpauth://steam/…`, which Aegis reads back.
 //!
 //! # Layout
 //! - [`error`]: [`UriError`], one variant per mistake.
@@ -45,8 +57,11 @@ pub use error::UriError;
 /// holds at most about 3 KiB; anything longer is refused before it is parsed.
 pub const MAX_URI_LEN: usize = 4096;
 
-/// Shortest secret accepted, in bytes: RFC 4226 §4 requirement R6 demands at least 128 bits.
-pub const MIN_SECRET_BYTES: usize = 16;
+/// Secret length of a Zweifaktor set-up link, in bytes: 160 bits, the HMAC-SHA1 output size
+/// RFC 4226 §4 recommends. The portal makes every seed this long, so a set-up link (one with
+/// `zf_` parameters) with a shorter secret did not come from a Zweifaktor portal and is
+/// refused. Links without `zf_` parameters take any non-empty secret.
+pub const ZWEIFAKTOR_SEED_BYTES: usize = 20;
 
 /// Fewest digits accepted: RFC 4226 §5.3 requires at least 6.
 pub const MIN_DIGITS: u8 = 6;
@@ -66,7 +81,7 @@ pub const DEFAULT_PERIOD_SECS: u64 = 30;
 /// password, and larger values are mistakes or an attempt at codes that never change.
 pub const MAX_PERIOD_SECS: u64 = 3600;
 
-/// Time-based or counter-based, with the parameter that drives the moving factor.
+/// Time-based, counter-based or Steam, with the parameter that drives the moving factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OtpKind {
     /// TOTP (RFC 6238) with its time step in seconds.
@@ -79,6 +94,9 @@ pub enum OtpKind {
         /// The next counter value.
         counter: u64,
     },
+    /// Steam Guard: TOTP with SHA-1 and 30 s steps, shown as five characters
+    /// ([`otp::steam`](crate::otp::steam())).
+    Steam,
 }
 
 /// Zweifaktor's push enrollment: where to register and which portal key to trust.
@@ -99,7 +117,7 @@ pub struct PortalEnrollment {
 /// `Debug` is written by hand and hides the seed; `Clone` is not derived, as for [`Seed`].
 #[derive(PartialEq, Eq)]
 pub struct OtpAuthUri {
-    /// TOTP with period or HOTP with counter.
+    /// TOTP with period, HOTP with counter, or Steam.
     pub kind: OtpKind,
     /// Who issued the account, e.g. the portal's name.
     pub issuer: Option<String>,
@@ -107,9 +125,9 @@ pub struct OtpAuthUri {
     pub account_name: String,
     /// The shared secret.
     pub seed: Seed,
-    /// The HMAC hash.
+    /// The HMAC hash (SHA-1 for Steam).
     pub algorithm: HashAlgorithm,
-    /// Code length, 6 to 8.
+    /// Code length, 6 to 8 (five characters for Steam).
     pub digits: u8,
     /// Zweifaktor's `zf_` parameters, when present.
     pub zweifaktor: Option<PortalEnrollment>,

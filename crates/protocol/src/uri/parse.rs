@@ -6,25 +6,37 @@ use zeroize::Zeroizing;
 use super::error::excerpt;
 use super::{
     DEFAULT_DIGITS, DEFAULT_PERIOD_SECS, MAX_DIGITS, MAX_PERIOD_SECS, MAX_URI_LEN, MIN_DIGITS,
-    MIN_SECRET_BYTES, OtpAuthUri, OtpKind, PortalEnrollment, UriError,
+    OtpAuthUri, OtpKind, PortalEnrollment, UriError, ZWEIFAKTOR_SEED_BYTES,
 };
 use crate::envelope::decode_public_key;
 use crate::messages::EnrollToken;
-use crate::otp::HashAlgorithm;
+use crate::otp::{HashAlgorithm, STEAM_CODE_LEN, STEAM_PERIOD_SECS};
 use crate::secret::Seed;
 
 /// The scheme and authority separator every URI starts with.
 const SCHEME: &str = "otpauth://";
 
+/// The value of KeePassXC's `encoder=` parameter that marks a Steam account.
+const STEAM_ENCODER: &str = "steam";
+
+/// The three types after `otpauth://`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UriType {
+    Totp,
+    Hotp,
+    Steam,
+}
+
 /// Names of the parameters this parser reads; only these names appear in errors, since an
 /// unknown "name" could be a secret pasted in the wrong place.
-const KNOWN_PARAMETERS: [&str; 9] = [
+const KNOWN_PARAMETERS: [&str; 10] = [
     "secret",
     "issuer",
     "algorithm",
     "digits",
     "period",
     "counter",
+    "encoder",
     "zf_url",
     "zf_enroll",
     "zf_key",
@@ -39,6 +51,7 @@ struct Params {
     digits: Option<String>,
     period: Option<String>,
     counter: Option<String>,
+    encoder: Option<String>,
     zf_url: Option<String>,
     zf_enroll: Option<Zeroizing<String>>,
     zf_key: Option<String>,
@@ -55,15 +68,17 @@ pub(super) fn parse(input: &str) -> Result<OtpAuthUri, UriError> {
     let rest = strip_prefix_ignore_case(input, SCHEME).ok_or(UriError::WrongScheme)?;
     let type_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let (type_text, rest) = rest.split_at(type_end);
-    let is_totp = if type_text.eq_ignore_ascii_case("totp") {
-        true
-    } else if type_text.eq_ignore_ascii_case("hotp") {
-        false
-    } else {
-        return Err(UriError::UnknownType {
-            found: excerpt(type_text),
-        });
-    };
+    let uri_type = [
+        ("totp", UriType::Totp),
+        ("hotp", UriType::Hotp),
+        ("steam", UriType::Steam),
+    ]
+    .into_iter()
+    .find(|(name, _)| type_text.eq_ignore_ascii_case(name))
+    .map(|(_, uri_type)| uri_type)
+    .ok_or_else(|| UriError::UnknownType {
+        found: excerpt(type_text),
+    })?;
     let (raw_label, query) = match rest.split_once('?') {
         Some((path, query)) => (path, query),
         None => (rest, ""),
@@ -74,27 +89,44 @@ pub(super) fn parse(input: &str) -> Result<OtpAuthUri, UriError> {
 
     let seed = parse_secret(params.secret.as_ref().map(|s| s.as_str()))?;
     let issuer = merge_issuer(label_issuer, params.issuer)?;
-    let algorithm = match params.algorithm {
+    let algorithm = match &params.algorithm {
         None => HashAlgorithm::Sha1,
         Some(text) => text
             .parse::<HashAlgorithm>()
             .map_err(|_| UriError::UnknownAlgorithm {
-                found: excerpt(&text),
+                found: excerpt(text),
             })?,
     };
-    let digits = parse_digits(params.digits.as_deref())?;
-    let kind = if is_totp {
-        OtpKind::Totp {
-            period: parse_period(params.period.as_deref())?,
+    let (kind, algorithm, digits) = match steam_or(uri_type, params.encoder.as_deref())? {
+        UriType::Steam => {
+            check_steam(
+                params.digits.as_deref(),
+                params.period.as_deref(),
+                algorithm,
+            )?;
+            (OtpKind::Steam, HashAlgorithm::Sha1, STEAM_CODE_LEN)
         }
-    } else {
-        let text = params.counter.ok_or(UriError::MissingCounter)?;
-        let counter = parse_number(&text).ok_or_else(|| UriError::CounterNotANumber {
-            found: excerpt(&text),
-        })?;
-        OtpKind::Hotp { counter }
+        UriType::Totp => {
+            let period = parse_period(params.period.as_deref())?;
+            let digits = parse_digits(params.digits.as_deref())?;
+            (OtpKind::Totp { period }, algorithm, digits)
+        }
+        UriType::Hotp => {
+            let digits = parse_digits(params.digits.as_deref())?;
+            let text = params.counter.ok_or(UriError::MissingCounter)?;
+            let counter = parse_number(&text).ok_or_else(|| UriError::CounterNotANumber {
+                found: excerpt(&text),
+            })?;
+            (OtpKind::Hotp { counter }, algorithm, digits)
+        }
     };
     let zweifaktor = parse_enrollment(params.zf_url, params.zf_enroll, params.zf_key)?;
+    if zweifaktor.is_some() && seed.len() < ZWEIFAKTOR_SEED_BYTES {
+        return Err(UriError::SecretTooShort {
+            bits: seed.len() * 8,
+            min_bits: ZWEIFAKTOR_SEED_BYTES * 8,
+        });
+    }
     Ok(OtpAuthUri {
         kind,
         issuer,
@@ -104,6 +136,42 @@ pub(super) fn parse(input: &str) -> Result<OtpAuthUri, UriError> {
         digits,
         zweifaktor,
     })
+}
+
+/// The type the URI means once KeePassXC's `encoder=steam` is taken into account.
+fn steam_or(uri_type: UriType, encoder: Option<&str>) -> Result<UriType, UriError> {
+    match encoder {
+        None => Ok(uri_type),
+        Some(encoder) if encoder.eq_ignore_ascii_case(STEAM_ENCODER) => match uri_type {
+            UriType::Totp | UriType::Steam => Ok(UriType::Steam),
+            UriType::Hotp => Err(UriError::SteamNotTimeBased),
+        },
+        Some(encoder) => Err(UriError::UnknownEncoder {
+            found: excerpt(encoder),
+        }),
+    }
+}
+
+/// A Steam URI may spell out Steam's fixed parameters, as Aegis and KeePassXC write them, but
+/// not change them: other values would show codes Steam does not accept.
+fn check_steam(
+    digits: Option<&str>,
+    period: Option<&str>,
+    algorithm: HashAlgorithm,
+) -> Result<(), UriError> {
+    if algorithm != HashAlgorithm::Sha1 {
+        return Err(UriError::SteamParameter { name: "algorithm" });
+    }
+    let fixed = |value: Option<&str>, expected: u64| {
+        value.is_none_or(|text| parse_number(text) == Some(expected))
+    };
+    if !fixed(digits, u64::from(STEAM_CODE_LEN)) {
+        return Err(UriError::SteamParameter { name: "digits" });
+    }
+    if !fixed(period, STEAM_PERIOD_SECS) {
+        return Err(UriError::SteamParameter { name: "period" });
+    }
+    Ok(())
 }
 
 /// `input` without `prefix`, compared ignoring ASCII case.
@@ -152,6 +220,7 @@ fn read_params(query: &str) -> Result<Params, UriError> {
             "digits" => params.digits = Some(value.as_str().to_owned()),
             "period" => params.period = Some(value.as_str().to_owned()),
             "counter" => params.counter = Some(value.as_str().to_owned()),
+            "encoder" => params.encoder = Some(value.as_str().to_owned()),
             "zf_url" => params.zf_url = Some(value.as_str().to_owned()),
             "zf_enroll" => params.zf_enroll = Some(value),
             "zf_key" => params.zf_key = Some(value.as_str().to_owned()),
@@ -199,17 +268,14 @@ fn percent_decode(raw: &str, part: &str) -> Result<Zeroizing<String>, UriError> 
     Ok(Zeroizing::new(text.to_owned()))
 }
 
-/// Decodes the base32 secret and enforces RFC 4226's minimum length.
+/// Decodes the base32 secret, which must not be empty (nor padding alone).
 fn parse_secret(text: Option<&str>) -> Result<Seed, UriError> {
     let text = text
         .filter(|t| !t.is_empty())
         .ok_or(UriError::MissingSecret)?;
     let seed = Seed::from_base32(text).map_err(UriError::InvalidSecret)?;
-    if seed.len() < MIN_SECRET_BYTES {
-        return Err(UriError::SecretTooShort {
-            bits: seed.len() * 8,
-            min_bits: MIN_SECRET_BYTES * 8,
-        });
+    if seed.is_empty() {
+        return Err(UriError::MissingSecret);
     }
     Ok(seed)
 }
