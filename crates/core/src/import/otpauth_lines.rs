@@ -1,8 +1,9 @@
 //! A text of `otpauth://` links, one a line: what Ente Auth exports (plain, and inside its
 //! encrypted export), and the plain list other apps write.
 //!
-//! Each line is read by the one `otpauth://` parser ([`OtpAuthUri::parse`]), so a link
-//! imports exactly as it would when pasted; parameters the parser does not know (Ente's
+//! Each line is read by the one `otpauth://` parser ([`OtpAuthUri::parse`]) and checked by
+//! the rules of every new account ([`NewAccount::check`]), so a link imports exactly as it
+//! would when pasted; parameters the parser does not know (Ente's
 //! `codeDisplay`) are ignored. A line that is a link the app cannot use (an unknown type such
 //! as `motp`, or a parameter out of range) is listed as unsupported with the parser's reason;
 //! a line that is no `otpauth://` link at all means the file is not such a list.
@@ -49,12 +50,19 @@ pub(crate) fn read(format: Format, text: &str) -> Result<ImportBatch, ImportErro
                 format!("line {number} is not an otpauth:// link"),
             ));
         }
-        match OtpAuthUri::parse(line) {
-            Ok(uri) => batch.accounts.push(NewAccount::from_uri(&uri)),
-            Err(error) => batch.unsupported.push(Unsupported {
+        let account = OtpAuthUri::parse(line)
+            .map_err(|error| error.to_string())
+            .map(|uri| NewAccount::from_uri(&uri))
+            .and_then(|account| match account.check() {
+                Ok(()) => Ok(account),
+                Err(error) => Err(error.to_string()),
+            });
+        match account {
+            Ok(account) => batch.accounts.push(account),
+            Err(reason) => batch.unsupported.push(Unsupported {
                 label: format!("line {number}"),
                 kind: link_type(line),
-                reason: error.to_string(),
+                reason,
             }),
         }
     }
@@ -111,7 +119,7 @@ mod tests {
                 (
                     "line 1",
                     "motp",
-                    "unknown OTP type `motp`, expected totp or hotp"
+                    "unknown OTP type `motp`, expected totp, hotp or steam"
                 ),
                 (
                     "line 2",
