@@ -97,8 +97,11 @@ fn add_portal_account(auth: &mut Authenticator) {
 
 /// Every account's label, parameters and counter, with its codes at a few moments (TOTP and
 /// Steam; HOTP codes would use up the counter).
+/// Each account's label and parameters with its codes, as [`codes`] lists them.
+type Codes = Vec<(String, Vec<String>)>;
+
 /// With `only`, just the accounts with those ids.
-fn codes_of(auth: &Authenticator, only: Option<&[AccountId]>) -> Vec<(String, Vec<String>)> {
+fn codes_of(auth: &Authenticator, only: Option<&[AccountId]>) -> Codes {
     let mut all: Vec<(AccountId, String, Vec<String>)> = auth
         .accounts()
         .into_iter()
@@ -125,7 +128,7 @@ fn codes_of(auth: &Authenticator, only: Option<&[AccountId]>) -> Vec<(String, Ve
         .collect()
 }
 
-fn codes(auth: &Authenticator) -> Vec<(String, Vec<String>)> {
+fn codes(auth: &Authenticator) -> Codes {
     codes_of(auth, None)
 }
 
@@ -410,14 +413,7 @@ fn format_detection_and_its_limits() {
 }
 
 /// Exports `format`, imports the file into a fresh vault and returns both vaults' codes.
-fn round_trip(
-    accounts: Vec<NewAccount>,
-    request: fn() -> ExportRequest,
-) -> (
-    Vec<(String, Vec<String>)>,
-    Vec<(String, Vec<String>)>,
-    usize,
-) {
+fn round_trip(accounts: Vec<NewAccount>, request: fn() -> ExportRequest) -> (Codes, Codes, usize) {
     let (_fx, mut auth) = fixture();
     auth.add_accounts(accounts).unwrap();
     let export = auth.export(&pin(), request()).unwrap();

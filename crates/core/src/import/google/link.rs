@@ -55,10 +55,10 @@ pub(crate) fn decode(link: &str) -> Result<Zeroizing<Vec<u8>>, LinkError> {
     let query = strip_prefix_ignore_case(link, PREFIX).ok_or(LinkError::NotMigrationLink)?;
     let mut data = None;
     for pair in query.split('&') {
-        if let Some(value) = pair.strip_prefix("data=") {
-            if data.replace(value).is_some() {
-                return Err(LinkError::DuplicateData);
-            }
+        if let Some(value) = pair.strip_prefix("data=")
+            && data.replace(value).is_some()
+        {
+            return Err(LinkError::DuplicateData);
         }
     }
     let raw = data.ok_or(LinkError::NoData)?;
