@@ -11,3 +11,5 @@ mod no_secrets_logged;
 mod oathtool;
 #[cfg(unix)]
 mod private_files;
+#[cfg(unix)]
+mod readme;
