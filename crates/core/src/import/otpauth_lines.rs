@@ -13,6 +13,7 @@
 use zweifaktor_protocol::OtpAuthUri;
 
 use super::json::malformed;
+use super::read::strip_prefix_ignore_case;
 use super::{Format, ImportBatch, ImportError, Unsupported};
 use crate::accounts::NewAccount;
 
@@ -21,8 +22,7 @@ const SCHEME: &str = "otpauth://";
 
 /// Whether `line` starts with `otpauth://` (any letter case).
 pub(crate) fn is_link(line: &str) -> bool {
-    line.get(..SCHEME.len())
-        .is_some_and(|head| head.eq_ignore_ascii_case(SCHEME))
+    strip_prefix_ignore_case(line, SCHEME).is_some()
 }
 
 /// The lines of `text` that are neither blank nor comments, trimmed, with their 1-based

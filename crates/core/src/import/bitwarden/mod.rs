@@ -133,7 +133,10 @@ fn account(
         Some(secret) => (AccountKind::Steam, secret, "steam"),
         None => (AccountKind::Totp { period: 30 }, totp, "totp"),
     };
-    let seed = bare_secret(secret).ok_or((kind_name, "the secret is not base32".to_owned()))?;
+    let seed = Seed::from_typed_base32(secret)
+        .ok()
+        .filter(|seed| !seed.is_empty())
+        .ok_or((kind_name, "the secret is not base32".to_owned()))?;
     let username = username.map(str::trim).filter(|u| !u.is_empty());
     let (issuer, name) = match (item_name, username) {
         (issuer, Some(user)) => (issuer.map(str::to_owned), user.to_owned()),
@@ -151,15 +154,6 @@ fn account(
         },
         kind,
     })
-}
-
-/// A secret as people type it: base32 in any case, spaces ignored. `None` if empty or not
-/// base32.
-fn bare_secret(text: &str) -> Option<Seed> {
-    let compact = Zeroizing::new(text.split_whitespace().collect::<String>());
-    Seed::from_base32(&compact)
-        .ok()
-        .filter(|seed| !seed.is_empty())
 }
 
 #[cfg(test)]
