@@ -1,4 +1,4 @@
-//! Reading other authenticators' export files into [`NewAccount`](crate::accounts::NewAccount)s.
+//! Reading other authenticators' export files into [`NewAccount`]s.
 //!
 //! One folder per format, as proton-pass-common keeps its importers. Each format implements
 //! `Importer`: it says whether a file looks like its own (from the content, never the file
