@@ -5,6 +5,7 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 use zweifaktor_core::Authenticator;
+use zweifaktor_core::export::aegis::BackupPassword;
 use zweifaktor_core::export::{ExportRequest, NotExported, NotExportedReason};
 use zweifaktor_core::import::{self, ImportError, ImportPassword, MAX_IMPORT_BYTES};
 use zweifaktor_core::pin::Pin;
@@ -12,7 +13,9 @@ use zweifaktor_core::pin::Pin;
 use crate::cli::ExportFormatArg;
 use crate::exit::DeviceError;
 use crate::run::Output;
-use crate::secret_input::{IMPORT_PASSWORD_VAR, SecretInput, password_from_env};
+use crate::secret_input::{
+    EXPORT_PASSWORD_VAR, IMPORT_PASSWORD_VAR, SecretInput, password_from_env,
+};
 
 /// Reads `file`, asks for its password if it is encrypted, and previews (`dry_run`) or
 /// imports its accounts.
@@ -42,14 +45,24 @@ pub fn import<R: BufRead>(
     })
 }
 
-/// Exports the accounts in `format` into the new file `file`, after checking `pin` again.
-pub fn export(
+/// Exports the accounts in `format` into the new file `file`, after checking `pin` again; the
+/// backup password (for `aegis`) comes from its variable or the next input line and must
+/// pass the core's strength rule.
+pub fn export<R: BufRead>(
     auth: &mut Authenticator,
     pin: &Pin,
     format: ExportFormatArg,
     file: &Path,
+    input: &mut SecretInput<R>,
 ) -> Result<Output, DeviceError> {
     let request = match format {
+        ExportFormatArg::Aegis => {
+            let typed = input.read_password(EXPORT_PASSWORD_VAR)?;
+            let email = auth.vault().email().to_owned();
+            ExportRequest::Aegis {
+                password: BackupPassword::new(typed, &[&email])?,
+            }
+        }
         ExportFormatArg::Uris => ExportRequest::Uris,
         ExportFormatArg::Google => ExportRequest::GoogleMigration,
     };

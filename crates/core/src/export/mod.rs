@@ -1,7 +1,7 @@
 //! Exports of the vault's accounts into files other authenticators read.
 //!
 //! [`Authenticator::export`](crate::Authenticator::export) checks the PIN again and calls
-//! [`export`] here. The rule of what is exported lives here once: plain TOTP, HOTP and Steam
+//! `export` here. The rule of what is exported lives here once: plain TOTP, HOTP and Steam
 //! accounts are; accounts bound to a portal for push are not, because their device key
 //! belongs to this phone (the portal's "Neues Gerät einrichten" or a recovery code moves
 //! them). A format that cannot hold an account (Google's transfer codes know neither Steam

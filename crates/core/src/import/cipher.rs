@@ -17,12 +17,23 @@ pub(crate) const NONCE_LEN: usize = 12;
 /// Tag length: 128 bits, the full GCM tag (NIST SP 800-38D §5.2.1.2).
 pub(crate) const TAG_LEN: usize = 16;
 
+/// What [`AesKey::seal_detached`] gives: nonce, ciphertext and detached tag.
+pub(crate) struct Sealed {
+    /// The fresh random nonce.
+    pub(crate) nonce: [u8; NONCE_LEN],
+    /// The ciphertext, as long as the plaintext.
+    pub(crate) ciphertext: Vec<u8>,
+    /// The tag.
+    pub(crate) tag: [u8; TAG_LEN],
+}
+
 /// An AES-256 key (a derived key or a vault's master key), wiped on drop.
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub(crate) struct AesKey([u8; KEY_LEN]);
 
 impl AesKey {
-    /// Wraps key bytes; the caller's copy should be a zeroizing buffer.
+    /// Wraps known key bytes, for test vectors.
+    #[cfg(test)]
     pub(crate) fn from_bytes(bytes: [u8; KEY_LEN]) -> Self {
         Self(bytes)
     }
@@ -83,12 +94,8 @@ impl AesKey {
         self.open_detached(nonce, ciphertext, &<[u8; TAG_LEN]>::try_from(tag).ok()?)
     }
 
-    /// Seals `plaintext` under a fresh random nonce; returns the nonce, the ciphertext and the
-    /// detached tag.
-    pub(crate) fn seal_detached(
-        &self,
-        plaintext: &[u8],
-    ) -> Result<([u8; NONCE_LEN], Vec<u8>, [u8; TAG_LEN]), aes_gcm::Error> {
+    /// Seals `plaintext` under a fresh random nonce, the tag detached.
+    pub(crate) fn seal_detached(&self, plaintext: &[u8]) -> Result<Sealed, aes_gcm::Error> {
         let mut nonce = [0; NONCE_LEN];
         rand::fill(&mut nonce[..]);
         let mut buffer = plaintext.to_vec();
@@ -97,7 +104,11 @@ impl AesKey {
             &[],
             buffer.as_mut_slice().into(),
         )?;
-        Ok((nonce, buffer, tag.into()))
+        Ok(Sealed {
+            nonce,
+            ciphertext: buffer,
+            tag: tag.into(),
+        })
     }
 }
 
@@ -133,7 +144,11 @@ mod tests {
     #[test]
     fn seal_then_open_and_every_flip_fails() {
         let key = AesKey::generate();
-        let (nonce, ciphertext, tag) = key.seal_detached(b"contents").unwrap();
+        let Sealed {
+            nonce,
+            ciphertext,
+            tag,
+        } = key.seal_detached(b"contents").unwrap();
         assert_eq!(
             &*key.open_detached(&nonce, &ciphertext, &tag).unwrap(),
             b"contents"

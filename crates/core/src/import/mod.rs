@@ -1,7 +1,7 @@
 //! Reading other authenticators' export files into [`NewAccount`]s.
 //!
 //! One folder per format, as proton-pass-common keeps its importers. Each format implements
-//! [`Importer`]: it says whether a file looks like its own (from the content, never the file
+//! `Importer`: it says whether a file looks like its own (from the content, never the file
 //! name) and reads it into an [`ImportBatch`]. Nothing here touches the vault; the
 //! authenticator turns a batch into a preview and, after the user confirms, into one save.
 //!

@@ -1,8 +1,9 @@
 //! A text of `otpauth://` links, one a line: what Ente Auth exports (plain, and inside its
 //! encrypted export), and the plain list other apps write.
 //!
-//! Each line is read by the one `otpauth://` parser ([`OtpAuthUri::parse`]), so a link
-//! imports exactly as it would when pasted; parameters the parser does not know (Ente's
+//! Each line is read by the one `otpauth://` parser ([`OtpAuthUri::parse`]) and checked by
+//! the rules of every new account ([`NewAccount::check`]), so a link imports exactly as it
+//! would when pasted; parameters the parser does not know (Ente's
 //! `codeDisplay`) are ignored. A line that is a link the app cannot use (an unknown type such
 //! as `motp`, or a parameter out of range) is listed as unsupported with the parser's reason;
 //! a line that is no `otpauth://` link at all means the file is not such a list. Blank lines
@@ -12,6 +13,7 @@
 use zweifaktor_protocol::OtpAuthUri;
 
 use super::json::malformed;
+use super::read::strip_prefix_ignore_case;
 use super::{Format, ImportBatch, ImportError, Unsupported};
 use crate::accounts::NewAccount;
 
@@ -20,8 +22,7 @@ const SCHEME: &str = "otpauth://";
 
 /// Whether `line` starts with `otpauth://` (any letter case).
 pub(crate) fn is_link(line: &str) -> bool {
-    line.get(..SCHEME.len())
-        .is_some_and(|head| head.eq_ignore_ascii_case(SCHEME))
+    strip_prefix_ignore_case(line, SCHEME).is_some()
 }
 
 /// The lines of `text` that are neither blank nor comments, trimmed, with their 1-based
@@ -40,13 +41,15 @@ pub(crate) const SET_UP_LINK: &str =
     "a Zweifaktor set-up link: add it as a new account so that it registers with its portal";
 
 /// The account of one `otpauth://` link inside a file, or why it cannot be imported (the
-/// parser's reason, or [`SET_UP_LINK`]).
+/// parser's reason, [`NewAccount::check`]'s, or [`SET_UP_LINK`]).
 pub(crate) fn read_link(link: &str) -> Result<NewAccount, String> {
     let uri = OtpAuthUri::parse(link.trim()).map_err(|err| err.to_string())?;
     if uri.zweifaktor.is_some() {
         return Err(SET_UP_LINK.to_owned());
     }
-    Ok(NewAccount::from_uri(&uri))
+    let account = NewAccount::from_uri(&uri);
+    account.check().map_err(|err| err.to_string())?;
+    Ok(account)
 }
 
 /// Reads every link of `text` into a batch of `format`.

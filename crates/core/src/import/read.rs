@@ -32,6 +32,19 @@ pub(crate) fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Optio
         .then(|| &text[prefix.len()..])
 }
 
+/// Whether `text` looks like a JSON object with a member named `key`: it starts with `{` and
+/// somewhere holds `"key"` followed by a colon. A sniff for recognizing a format, which works
+/// on truncated files too, so that they are reported as damaged files of their format rather
+/// than as files of no format; the real parse decides the rest.
+pub(crate) fn has_json_key(text: &str, key: &str) -> bool {
+    if !text.trim_start().starts_with('{') {
+        return false;
+    }
+    let quoted = format!("\"{key}\"");
+    text.match_indices(&quoted)
+        .any(|(at, _)| text[at + quoted.len()..].trim_start().starts_with(':'))
+}
+
 /// A JSON parse error as [`ImportError::Malformed`], with its position but none of the text.
 pub(crate) fn json_error(format: Format, err: &serde_json::Error) -> ImportError {
     ImportError::Malformed {
@@ -60,6 +73,15 @@ mod tests {
             matches!(&err, ImportError::Malformed { what, .. } if what.contains("byte 2")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn json_keys_are_found_in_truncated_objects_only_as_keys() {
+        let text = "{ \"encrypted\" : false, \"items\": [ {\"name\": \"items\"";
+        assert!(has_json_key(text, "encrypted") && has_json_key(text, "items"));
+        assert!(!has_json_key(text, "version"));
+        assert!(!has_json_key("[{\"items\": 1}]", "items"));
+        assert!(!has_json_key("{\"name\": \"items\"}", "items"));
     }
 
     #[test]

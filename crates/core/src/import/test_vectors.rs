@@ -8,6 +8,9 @@ use zweifaktor_protocol::HashAlgorithm;
 use super::ImportBatch;
 use crate::accounts::{AccountKind, NewAccount};
 
+/// An edit of a sample file's JSON, for the damaged-file cases.
+pub(crate) type Edit = fn(&mut serde_json::Value);
+
 /// One expected account: issuer, name, base32 secret, hash, digits, kind.
 pub(crate) type Vector = (
     &'static str,

@@ -89,7 +89,7 @@ fn write_with_cost(
 ) -> Result<Vec<u8>, AegisWriteError> {
     let master = AesKey::generate();
     let contents = contents_json(accounts)?;
-    let (db_nonce, db, db_tag) = master
+    let db = master
         .seal_detached(&contents)
         .map_err(|_| AegisWriteError::Encrypt)?;
 
@@ -98,7 +98,7 @@ fn write_with_cost(
     let kek = cost
         .derive(password.as_bytes(), &salt)
         .ok_or(AegisWriteError::Kdf)?;
-    let (key_nonce, wrapped, key_tag) = kek
+    let slot_key = kek
         .seal_detached(master.as_bytes())
         .map_err(|_| AegisWriteError::Encrypt)?;
 
@@ -108,8 +108,8 @@ fn write_with_cost(
             slots: [Slot {
                 r#type: PASSWORD_SLOT,
                 uuid: uuid_v4(),
-                key: hex::encode(wrapped),
-                key_params: Params::new(&key_nonce, &key_tag),
+                key: hex::encode(&slot_key.ciphertext),
+                key_params: Params::new(&slot_key.nonce, &slot_key.tag),
                 n: cost.n(),
                 r: cost.r,
                 p: cost.p,
@@ -117,9 +117,9 @@ fn write_with_cost(
                 repaired: true,
                 is_backup: false,
             }],
-            params: Params::new(&db_nonce, &db_tag),
+            params: Params::new(&db.nonce, &db.tag),
         },
-        db: STANDARD.encode(db),
+        db: STANDARD.encode(&db.ciphertext),
     };
     // Pretty-printed with four spaces, as Aegis's `VaultFile.toBytes` writes its files.
     let mut out = Vec::new();

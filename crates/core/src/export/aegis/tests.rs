@@ -194,7 +194,8 @@ fn account() -> impl Strategy<Value = NewAccount> {
     ];
     (
         proptest::option::of("\\PC{1,24}"),
-        "\\PC{0,24}",
+        // A name has something besides white space (`NewAccount::check`).
+        "\\PC{0,23}".prop_map(|name| format!("{name}n")),
         proptest::collection::vec(any::<u8>(), 1..=64),
         algorithm(),
         6u8..=8,

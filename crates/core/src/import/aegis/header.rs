@@ -92,9 +92,12 @@ pub(crate) fn master_key(
             .derive(password.as_bytes(), &slot.salt)
             .ok_or_else(|| malformed(FORMAT, "scrypt parameters out of range"))?;
         if let Some(key) = kek.open_detached(&slot.params.nonce, &slot.wrapped, &slot.params.tag) {
-            let bytes = <[u8; KEY_LEN]>::try_from(key.as_slice())
-                .map_err(|_| malformed(FORMAT, "a slot's key is not 256 bits"))?;
-            return Ok(AesKey::from_bytes(bytes));
+            if key.len() != KEY_LEN {
+                return Err(malformed(FORMAT, "a slot's key is not 256 bits"));
+            }
+            let mut master = AesKey::zeroed();
+            master.bytes_mut().copy_from_slice(&key);
+            return Ok(master);
         }
     }
     Err(ImportError::WrongPassword { format: FORMAT })

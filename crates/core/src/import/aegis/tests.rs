@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use super::Aegis;
-use crate::import::test_vectors::{AEGIS_VECTORS, assert_accounts};
+use crate::import::test_vectors::{AEGIS_VECTORS, Edit, assert_accounts};
 use crate::import::{Format, ImportError, ImportPassword, Importer};
 
 const PLAIN: &[u8] = include_bytes!("../../../tests/data/aegis/aegis_plain.json");
@@ -129,7 +129,7 @@ fn one_flipped_byte_in_the_slot_fails_like_a_wrong_password() {
 
 #[test]
 fn bad_base64_and_hex_are_malformed_and_named() {
-    let cases: [(&str, fn(&mut Value)); 4] = [
+    let cases: [(&str, Edit); 4] = [
         ("db is not valid base64", |v| v["db"] = json!("not*base64")),
         ("header.params.nonce is not valid hex", |v| {
             v["header"]["params"]["nonce"] = json!("zz")
@@ -154,7 +154,7 @@ fn bad_base64_and_hex_are_malformed_and_named() {
 
 #[test]
 fn missing_fields_are_named() {
-    let cases: [(&str, fn(&mut Value)); 4] = [
+    let cases: [(&str, Edit); 4] = [
         ("db.entries[1].info.period is missing", |v| {
             v["db"]["entries"][1]["info"]
                 .as_object_mut()

@@ -15,12 +15,11 @@
 //! [`ImportError::EncryptionNotSupported`].
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use zeroize::Zeroizing;
 use zweifaktor_protocol::{HashAlgorithm, Seed};
 
 use super::otpauth_lines::read_link;
-use super::read::{json_error, strip_prefix_ignore_case};
+use super::read::{has_json_key, json_error, strip_prefix_ignore_case};
 use super::{Format, ImportBatch, ImportError, ImportPassword, Importer, Unsupported, text};
 use crate::accounts::{AccountKind, NewAccount};
 
@@ -36,10 +35,10 @@ pub(crate) struct Bitwarden;
 #[derive(Deserialize)]
 struct Probe {
     encrypted: Option<bool>,
-    items: Option<IgnoredAny>,
-    #[serde(rename = "encKeyValidation_DO_NOT_EDIT")]
-    key_validation: Option<IgnoredAny>,
 }
+
+/// The member every encrypted Bitwarden export has.
+const KEY_VALIDATION: &str = "encKeyValidation_DO_NOT_EDIT";
 
 #[derive(Deserialize)]
 struct Export {
@@ -68,8 +67,9 @@ impl Importer for Bitwarden {
     }
 
     fn recognizes(&self, bytes: &[u8]) -> bool {
-        probe(bytes).is_some_and(|probe| {
-            probe.key_validation.is_some() || (probe.items.is_some() && probe.encrypted.is_some())
+        text(bytes, Format::Bitwarden).is_ok_and(|text| {
+            has_json_key(text, KEY_VALIDATION)
+                || (has_json_key(text, "encrypted") && has_json_key(text, "items"))
         })
     }
 
@@ -133,7 +133,10 @@ fn account(
         Some(secret) => (AccountKind::Steam, secret, "steam"),
         None => (AccountKind::Totp { period: 30 }, totp, "totp"),
     };
-    let seed = bare_secret(secret).ok_or((kind_name, "the secret is not base32".to_owned()))?;
+    let seed = Seed::from_typed_base32(secret)
+        .ok()
+        .filter(|seed| !seed.is_empty())
+        .ok_or((kind_name, "the secret is not base32".to_owned()))?;
     let username = username.map(str::trim).filter(|u| !u.is_empty());
     let (issuer, name) = match (item_name, username) {
         (issuer, Some(user)) => (issuer.map(str::to_owned), user.to_owned()),
@@ -151,15 +154,6 @@ fn account(
         },
         kind,
     })
-}
-
-/// A secret as people type it: base32 in any case, spaces ignored. `None` if empty or not
-/// base32.
-fn bare_secret(text: &str) -> Option<Seed> {
-    let compact = Zeroizing::new(text.split_whitespace().collect::<String>());
-    Seed::from_base32(&compact)
-        .ok()
-        .filter(|seed| !seed.is_empty())
 }
 
 #[cfg(test)]

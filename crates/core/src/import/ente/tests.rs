@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::Ente;
 use super::crypto::{Cost, open};
-use crate::import::test_vectors::{AEGIS_VECTORS, assert_accounts};
+use crate::import::test_vectors::{AEGIS_VECTORS, Edit, assert_accounts};
 use crate::import::{Format, ImportBatch, ImportError, ImportPassword, Importer};
 
 const REAL_ENCRYPTED: &[u8] =
@@ -178,7 +178,7 @@ fn one_flipped_byte_is_refused() {
         read(&flipped, Some("password")),
         Err(ImportError::WrongPassword { .. })
     ));
-    let cases: [(&str, fn(&mut Value)); 4] = [
+    let cases: [(&str, Edit); 4] = [
         ("encryptionNonce has 23 bytes instead of 24", |v| {
             v["encryptionNonce"] = json!(STANDARD.encode([1u8; 23]));
         }),

@@ -204,7 +204,8 @@ mod tests {
 
     #[test]
     fn unknown_and_unsupported_values_are_listed_with_a_reason() {
-        let cases: [(fn(&mut OtpParameters), &str, &str); 7] = [
+        type Change = fn(&mut OtpParameters);
+        let cases: [(Change, &str, &str); 7] = [
             (|e| e.algorithm = 4, "totp", "MD5 codes are not supported"),
             (|e| e.algorithm = 9, "totp", "unknown algorithm 9"),
             (|e| e.digits = 3, "totp", "unknown digit count 3"),

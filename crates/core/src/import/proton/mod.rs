@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 use zweifaktor_protocol::{HashAlgorithm, Seed};
 
 use super::otpauth_lines::read_link;
-use super::read::{BASE64, json_error, strip_prefix_ignore_case};
+use super::read::{BASE64, has_json_key, json_error, strip_prefix_ignore_case};
 use super::{Format, ImportBatch, ImportError, ImportPassword, Importer, Unsupported, text};
 use crate::accounts::{AccountKind, NewAccount};
 
@@ -31,13 +31,11 @@ const STEAM_ISSUER: &str = "Steam";
 /// Reads Proton Authenticator exports.
 pub(crate) struct Proton;
 
-/// The top level, enough to tell the plain export from the encrypted one and from other JSON.
+/// The top level, enough to tell the plain export from the encrypted one.
 #[derive(Deserialize)]
 struct Probe {
-    version: Option<IgnoredAny>,
     entries: Option<IgnoredAny>,
     salt: Option<IgnoredAny>,
-    content: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -65,9 +63,10 @@ impl Importer for Proton {
     }
 
     fn recognizes(&self, bytes: &[u8]) -> bool {
-        probe(bytes).is_some_and(|probe| {
-            probe.version.is_some()
-                && (probe.entries.is_some() || (probe.salt.is_some() && probe.content.is_some()))
+        text(bytes, Format::Proton).is_ok_and(|text| {
+            has_json_key(text, "version")
+                && (has_json_key(text, "entries")
+                    || (has_json_key(text, "salt") && has_json_key(text, "content")))
         })
     }
 

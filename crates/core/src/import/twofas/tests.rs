@@ -12,7 +12,7 @@ use zweifaktor_protocol::HashAlgorithm;
 
 use super::TwoFas;
 use crate::accounts::AccountKind;
-use crate::import::test_vectors::{AEGIS_VECTORS, Vector, assert_accounts, vectors};
+use crate::import::test_vectors::{AEGIS_VECTORS, Edit, Vector, assert_accounts, vectors};
 use crate::import::{Format, ImportBatch, ImportError, ImportPassword, Importer};
 
 const SCHEMA1: &[u8] = include_bytes!("../../../tests/data/2fas/2fas_authenticator.json");
@@ -182,7 +182,7 @@ fn one_flipped_byte_in_the_services_is_malformed() {
 
 #[test]
 fn bad_parts_are_malformed_and_named() {
-    let cases: [(&str, fn(&mut Value)); 4] = [
+    let cases: [(&str, Edit); 4] = [
         ("servicesEncrypted ciphertext is not valid base64", |v| {
             let text = v["servicesEncrypted"].as_str().unwrap().to_owned();
             v["servicesEncrypted"] = json!(format!("*{text}"));
