@@ -15,6 +15,10 @@ const GITHUB: &str =
 /// The README's example secret: 80 bits, as many sites issue, typed as sites print it.
 const SHORT: &str = "jbsw y3dp ehpk 3pxp";
 
+/// The README's example link with that secret.
+const SHORT_LINK: &str =
+    "otpauth://totp/Portal:erika@example.org?secret=JBSWY3DPEHPK3PXP&issuer=Portal";
+
 /// A manual entry as the window sends it.
 fn entry(issuer: &str, name: &str, secret: &str, kind: Value) -> Value {
     let mut entry =
@@ -87,6 +91,11 @@ fn a_short_secret_is_accepted_with_a_note() {
     assert_eq!(preview["weak_secret"], true);
     let added = app.ok("confirm_add", json!({}));
     assert_eq!(added["weak_secret"], true);
+    let outcome = app.ok("read_link", json!({ "uri": SHORT_LINK }));
+    assert_eq!(outcome["preview"]["account"]["weak_secret"], true);
+    assert_eq!(outcome["preview"]["account"]["duplicate"], false);
+    app.ok("confirm_add", json!({}));
+    assert_eq!(labels(&app).len(), 3);
 }
 
 #[test]
