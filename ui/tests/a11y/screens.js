@@ -426,7 +426,7 @@ export const SCREENS = [
     async steps(ui) {
       await ui.shown("#codes-search");
       await ui.type("#codes-search", "steam");
-      await ui.shown("#codes-list li");
+      await ui.shown('#codes-list li[data-id="steam"]');
     },
   },
   {
