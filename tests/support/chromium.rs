@@ -1,5 +1,6 @@
 //! Headless Chromium for the portal's pages: a chromedriver process on a free loopback port
-//! (Debian packages `chromium` and `chromium-driver`) and sessions on it.
+//! (Debian packages `chromium` and `chromium-driver`), sessions on it, and the DevTools
+//! commands that emulate a colour scheme and a viewport width.
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt as _;
@@ -7,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::webdriver::{Session, WAIT_LIMIT};
 
@@ -57,6 +58,31 @@ impl ChromeDriver {
                 ]}
             }),
         )
+    }
+}
+
+impl Session {
+    /// Sends a Chrome DevTools Protocol command through chromedriver's own endpoint.
+    pub fn cdp(&self, command: &str, params: Value) -> Value {
+        self.command(
+            "/goog/cdp/execute",
+            json!({ "cmd": command, "params": params }),
+        )
+    }
+
+    /// Makes the page see `prefers-color-scheme: dark` (or light) and a viewport of `width`
+    /// × `height` CSS pixels, as a phone or a narrow window would show it; the page lays
+    /// itself out again at once.
+    pub fn emulate(&self, dark: bool, width: u32, height: u32) {
+        let scheme = if dark { "dark" } else { "light" };
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+        );
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
+        );
     }
 }
 

@@ -62,8 +62,8 @@ impl Session {
         post(&self.agent, &format!("{}{path}", self.base), &body)
     }
 
-    /// Sends a command that must succeed.
-    fn command(&self, path: &str, body: Value) -> Value {
+    /// Sends a command that must succeed (also a driver's own commands, see `chromium`).
+    pub(crate) fn command(&self, path: &str, body: Value) -> Value {
         let value = self.query(path, body);
         assert!(value.get("error").is_none(), "{path}: {value}");
         value
@@ -86,6 +86,29 @@ impl Session {
             json!({"using": "css selector", "value": selector}),
         );
         value[ELEMENT_KEY].as_str().map(|id| Element(id.to_owned()))
+    }
+
+    /// Every element matching the CSS `selector` now.
+    pub fn find_all(&self, selector: &str) -> Vec<Element> {
+        let value = self.command(
+            "/elements",
+            json!({"using": "css selector", "value": selector}),
+        );
+        value
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e[ELEMENT_KEY].as_str())
+            .map(|id| Element(id.to_owned()))
+            .collect()
+    }
+
+    /// The accessible name the browser gives `element`: what a screen reader says for it.
+    pub fn accessible_name(&self, element: &Element) -> String {
+        self.get(&format!("/element/{}/computedlabel", element.0))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// Whether `element` is shown.
@@ -161,6 +184,15 @@ impl Session {
         self.command("/url", json!({ "url": url }));
     }
 
+    /// Forgets every cookie of the page's site, as a new browser would have none.
+    pub fn delete_cookies(&self) {
+        let _ = self
+            .agent
+            .delete(&format!("{}/cookie", self.base))
+            .call()
+            .unwrap();
+    }
+
     /// The path of the page shown now (`/login/code`), without query or fragment.
     pub fn path(&self) -> String {
         let url = self.get("/url");
@@ -189,6 +221,22 @@ impl Session {
         self.wait_for(&format!("the page to show {text:?}"), |s| {
             s.source().contains(text).then_some(())
         });
+    }
+
+    /// Runs the JavaScript function body `script` in the page with `args` (as `arguments`)
+    /// and returns what it returns; a script that throws fails the test.
+    pub fn execute(&self, script: &str, args: Value) -> Value {
+        self.command("/execute/sync", json!({ "script": script, "args": args }))
+    }
+
+    /// Runs `script` like [`Session::execute`], but waits for it to call its last argument
+    /// (the callback) and returns the value passed to it, for work that takes promises.
+    pub fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.command(
+            "/timeouts",
+            json!({ "script": u64::try_from(WAIT_LIMIT.as_millis()).unwrap_or(u64::MAX) }),
+        );
+        self.command("/execute/async", json!({ "script": script, "args": args }))
     }
 
     /// Saves a PNG of the viewport as `path` (chromedriver; WebKitWebDriver's screenshot does

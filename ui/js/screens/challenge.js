@@ -31,7 +31,7 @@ function updateLeft() {
     show("codes");
     return;
   }
-  $("challenge-left").textContent = t("codes.secondsLeft", { seconds: secondsUntil(challenge.expiresAt) });
+  $("challenge-left").textContent = t("challenge.validFor", { seconds: secondsUntil(challenge.expiresAt) });
 }
 
 /** Wires the challenge screen. */

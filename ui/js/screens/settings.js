@@ -17,6 +17,7 @@ function accountRow(account, reload) {
   remove.type = "button";
   remove.className = "link danger-text";
   remove.textContent = t("settings.remove");
+  remove.setAttribute("aria-label", t("settings.removeNamed", { label: account.label }));
   const confirm = document.createElement("div");
   confirm.className = "confirm";
   confirm.hidden = true;

@@ -66,15 +66,19 @@ struct LoginPage<'a> {
     csrf: &'a str,
     email: &'a str,
     error: Option<&'static str>,
+    /// Whether the error is about what was typed, so both fields are marked invalid.
+    invalid: bool,
 }
 
-/// The login form with a fresh CSRF token, optionally with the e-mail and an error.
+/// The login form with a fresh CSRF token, optionally with the e-mail and an error;
+/// `invalid` when the error says the typed e-mail or password is wrong.
 fn login_page(
     state: &AppState,
     headers: &HeaderMap,
     lang: Lang,
     email: &str,
     error: Option<&'static str>,
+    invalid: bool,
 ) -> Result<Response, AppError> {
     let token = login_form_token(state, headers);
     let page = render(&LoginPage {
@@ -83,6 +87,7 @@ fn login_page(
         csrf: &token.field,
         email,
         error,
+        invalid,
     })?;
     Ok(with_cookie(page, &token.cookie))
 }
@@ -100,7 +105,7 @@ async fn login_form(
     {
         return Ok(Redirect::to("/dashboard").into_response());
     }
-    login_page(&state, &headers, lang, "", None)
+    login_page(&state, &headers, lang, "", None, false)
 }
 
 /// The login form's fields; missing fields arrive empty.
@@ -135,12 +140,22 @@ async fn login_submit(
     .await?;
     let t = lang.texts();
     match outcome {
-        PasswordOutcome::BadCredentials => {
-            login_page(&state, &headers, lang, &form.email, Some(t.bad_credentials))
-        }
-        PasswordOutcome::Locked => {
-            login_page(&state, &headers, lang, &form.email, Some(t.account_locked))
-        }
+        PasswordOutcome::BadCredentials => login_page(
+            &state,
+            &headers,
+            lang,
+            &form.email,
+            Some(t.bad_credentials),
+            true,
+        ),
+        PasswordOutcome::Locked => login_page(
+            &state,
+            &headers,
+            lang,
+            &form.email,
+            Some(t.account_locked),
+            false,
+        ),
         PasswordOutcome::Accepted(started) => {
             let next = super::page_of(started.session.stage);
             Ok(redirect_with_cookie(

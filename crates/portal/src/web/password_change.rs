@@ -33,19 +33,30 @@ struct PasswordPage<'a> {
     csrf: &'a str,
     forced: bool,
     error: Option<&'static str>,
+    /// The id of the field the error is about, marked invalid and described by the error.
+    invalid_field: Option<&'static str>,
 }
 
+impl PasswordPage<'_> {
+    /// Whether the field with this id is the one the error is about.
+    fn invalid(&self, field: &str) -> bool {
+        self.invalid_field == Some(field)
+    }
+}
+
+/// The form; `error` is a message and the id of the field it is about.
 fn page(
     auth: &Authenticated,
     lang: Lang,
-    error: Option<&'static str>,
+    error: Option<(&'static str, &'static str)>,
 ) -> Result<Response, AppError> {
     render(&PasswordPage {
         t: lang.texts(),
         lang: lang.code(),
         csrf: &auth.session.csrf,
         forced: auth.user.must_change_password,
-        error,
+        error: error.map(|(message, _)| message),
+        invalid_field: error.map(|(_, field)| field),
     })
 }
 
@@ -82,9 +93,11 @@ async fn submit(
             "/dashboard",
             &session_cookie(&state, &started),
         )),
-        ChangeOutcome::Mismatch => page(&auth, lang, Some(t.password_mismatch)),
-        ChangeOutcome::BadLength => page(&auth, lang, Some(t.password_too_short)),
-        ChangeOutcome::Same => page(&auth, lang, Some(t.password_same)),
-        ChangeOutcome::WrongCurrent => page(&auth, lang, Some(t.password_wrong_current)),
+        ChangeOutcome::Mismatch => page(&auth, lang, Some((t.password_mismatch, "repeat"))),
+        ChangeOutcome::BadLength => page(&auth, lang, Some((t.password_too_short, "new"))),
+        ChangeOutcome::Same => page(&auth, lang, Some((t.password_same, "new"))),
+        ChangeOutcome::WrongCurrent => {
+            page(&auth, lang, Some((t.password_wrong_current, "current")))
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod a11y;
 mod backoff;
 mod binary;
 mod browser;
