@@ -168,3 +168,51 @@ fn the_totp_code_of_an_offline_device_is_accepted() {
             .contains("<h1>Startseite</h1>")
     );
 }
+
+/// Issue 10: a second portal's set-up link, added to a vault that holds the first portal's
+/// account, registers with that portal too: one vault, one PIN, each portal's logins answered
+/// with that portal's code. Both demo users share a label, which is no duplicate since their
+/// secrets differ; the same link again is refused as a duplicate before its spent token is
+/// sent anywhere.
+#[test]
+fn a_second_portal_registers_into_the_same_vault() {
+    let first = Portal::demo();
+    let second = Portal::demo();
+    let device = Device::new();
+    device.add(&first.enrollment_uri);
+    let added = device.add(&second.enrollment_uri);
+    assert_eq!(
+        added[0]["account"]["portal_url"],
+        format!("{}/", second.base)
+    );
+    let accounts = device.json_lines(&["list"]);
+    let accounts = accounts[0]["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 2);
+    assert_eq!(accounts[0]["label"], accounts[1]["label"]);
+
+    for portal in [&second, &first] {
+        let browser = Browser::new();
+        let code_page = browser.login(portal, &portal.email, &portal.password);
+        let lines = device.json_lines(&["poll"]);
+        let challenges: Vec<_> = lines
+            .iter()
+            .filter(|l| l["result"] == "challenge")
+            .map(|l| &l["challenge"])
+            .collect();
+        assert_eq!(challenges.len(), 1, "one open login: {lines:?}");
+        assert_eq!(challenges[0]["portal"], portal.base);
+        let code = challenges[0]["code"].as_str().unwrap();
+        browser.enter_code(portal, &code_page, code);
+        let dashboard = browser.page(&portal.at("/dashboard"));
+        assert!(
+            dashboard.contains("<h1>Startseite</h1>") && dashboard.contains("zweifaktor-device"),
+            "{} has no dashboard with the device",
+            portal.base
+        );
+    }
+
+    let again = device.try_add(&second.enrollment_uri);
+    assert_eq!(again.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(error["error"]["kind"], "duplicate_account", "{error}");
+}

@@ -358,3 +358,34 @@ fn the_order_is_the_users_and_survives_a_reopen() {
         .collect();
     assert_eq!(labels, ["C:erika", "B:erika", "A:erika"]);
 }
+
+/// Issue 10: the README's link with its 80-bit secret is added (with the weak-secret note) and
+/// shows oathtool's code (`oathtool --totp -b JBSWY3DPEHPK3PXP -N @1700000000` → 324550).
+#[test]
+fn the_readmes_80_bit_link_is_added_and_shows_oathtools_code() {
+    let (_fx, mut auth) = fixture();
+    let summary = auth
+        .add_account(
+            "otpauth://totp/Portal:erika@example.org?secret=JBSWY3DPEHPK3PXP&issuer=Portal",
+        )
+        .unwrap();
+    assert!(summary.weak_secret);
+    let shown = auth.code(&summary.id, Some(1_700_000_000)).unwrap();
+    assert_eq!(shown.code.as_str(), "324550");
+}
+
+/// Steam through a link, with the code the Steam app showed for KeePassXC's test account
+/// (keepassxreboot/keepassxc, tests/TestTotp.cpp, `testSteamTotp`: FR8RV at 1511200518).
+#[test]
+fn a_steam_link_shows_steams_code() {
+    let (_fx, mut auth) = fixture();
+    let summary = auth
+        .add_account(
+            "otpauth://steam/Steam:gaben?secret=63BEDWCQZKTQWPESARIERL5DTTQFCJTK&issuer=Steam",
+        )
+        .unwrap();
+    assert_eq!(summary.kind, AccountKind::Steam);
+    let shown = auth.code(&summary.id, Some(1_511_200_518)).unwrap();
+    assert_eq!(shown.code.as_str(), "FR8RV");
+    assert_eq!(shown.seconds_left, Some(12));
+}

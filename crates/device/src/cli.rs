@@ -2,12 +2,24 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
+use zweifaktor_protocol::HashAlgorithm;
+
+/// What `--help` prints after the commands: the exit codes scripts branch on.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  any other failure (portal unreachable or refusing, unknown or duplicate account, bad link)
+  2  usage: bad arguments, a PIN that breaks the PIN rules, a set-up link on the command line,
+     a typed secret that is not base32, digits or period out of range, a missing input line
+  3  wrong PIN, or locked after too many wrong PINs
+  4  the vault is missing, damaged or unreadable
+With --json, every error is one JSON object with a stable `kind`.";
 
 /// Headless Zweifaktor authenticator. The PIN comes from `ZF_PIN` or one line of standard input,
-/// a set-up link from the next line.
+/// a set-up link or a typed secret from the next line.
 #[derive(Debug, Parser)]
-#[command(name = "zweifaktor-device", version, about)]
+#[command(name = "zweifaktor-device", version, about, after_help = EXIT_CODES)]
 pub struct Cli {
     /// Vault file (default: the user's data folder, e.g. ~/.local/share/zweifaktor/vault.json).
     #[arg(long, global = true, env = "ZF_VAULT")]
@@ -46,9 +58,57 @@ pub enum Command {
         #[arg(value_name = "-")]
         source: String,
     },
-    /// List the accounts.
+    /// Add an account typed in by hand; the secret (base32, as the site prints it: spaces and
+    /// lower case are fine) is the line after the PIN, or the first line when ZF_PIN is set.
+    ///
+    /// The secret is never taken from the command line, where `ps` and the shell history
+    /// would show it.
+    #[command(group(ArgGroup::new("moving").args(["period", "counter"])))]
+    AddManual {
+        /// Who issued the account (the site's name); leave out for none.
+        #[arg(long)]
+        issuer: Option<String>,
+        /// The account name, usually the e-mail address or user name.
+        #[arg(long)]
+        name: String,
+        /// How codes are made.
+        #[arg(long = "type", value_enum, default_value_t = OtpType::Totp)]
+        otp_type: OtpType,
+        /// The HMAC hash: SHA1, SHA256 or SHA512 (default SHA1; not for Steam).
+        #[arg(long, value_parser = parse_algorithm)]
+        algorithm: Option<HashAlgorithm>,
+        /// Digits per code, 6 to 8 (default 6; not for Steam).
+        #[arg(long)]
+        digits: Option<u8>,
+        /// Seconds per TOTP code (default 30; totp only).
+        #[arg(long)]
+        period: Option<u64>,
+        /// The HOTP counter of the next code (default 0; hotp only).
+        #[arg(long)]
+        counter: Option<u64>,
+    },
+    /// Give an account a new issuer or name (`--issuer ''` removes the issuer).
+    #[command(group(ArgGroup::new("new_label").args(["issuer", "name"]).required(true).multiple(true)))]
+    Rename {
+        /// ISSUER:NAME, the name alone when unique, or the account's id.
+        account: String,
+        /// The new issuer; empty for none.
+        #[arg(long)]
+        issuer: Option<String>,
+        /// The new account name.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Remove an account from the vault. A portal still lists the device until it is removed
+    /// on the portal's dashboard.
+    Remove {
+        /// ISSUER:NAME, the name alone when unique, or the account's id.
+        account: String,
+    },
+    /// List the accounts (Steam accounts and secrets under 128 bits are marked).
     List,
-    /// Show the current code (TOTP) or the next code (HOTP) of an account.
+    /// Show the current code (TOTP, Steam as Steam shows it) or the next code (HOTP) of an
+    /// account.
     Code {
         /// ISSUER:NAME, the name alone when unique, or nothing when there is one account.
         account: Option<String>,
@@ -97,4 +157,33 @@ pub enum Command {
         #[arg(long, hide = true)]
         insecure_test_kdf: bool,
     },
+}
+
+/// The kinds of account `add-manual` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OtpType {
+    /// Time-based (RFC 6238).
+    Totp,
+    /// Counter-based (RFC 4226).
+    Hotp,
+    /// Steam Guard: five characters, SHA-1, 30 s.
+    Steam,
+}
+
+impl OtpType {
+    /// The name as typed after `--type`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Totp => "totp",
+            Self::Hotp => "hotp",
+            Self::Steam => "steam",
+        }
+    }
+}
+
+/// `--algorithm` in any letter case.
+fn parse_algorithm(
+    text: &str,
+) -> Result<HashAlgorithm, zweifaktor_protocol::otp::UnknownHashAlgorithm> {
+    text.parse()
 }

@@ -48,6 +48,24 @@ pub enum DeviceError {
         #[source]
         source: Option<std::io::Error>,
     },
+    /// `add-manual` found no secret: standard input ended before it (or could not be read).
+    #[error(
+        "no secret given: write it as one line to standard input, after the PIN line unless ZF_PIN is set"
+    )]
+    SecretInput {
+        /// Why standard input could not be read, if it failed rather than ended.
+        #[source]
+        source: Option<std::io::Error>,
+    },
+    /// An `add-manual` option that the chosen `--type` does not have (`--counter` is HOTP's,
+    /// `--period` TOTP's, and Steam's parameters are fixed).
+    #[error("{option} does not apply to --type {otp_type}")]
+    OptionForOtherType {
+        /// The option given.
+        option: &'static str,
+        /// The type chosen.
+        otp_type: &'static str,
+    },
     /// The OCRA suite string is malformed.
     #[error(transparent)]
     Suite(#[from] zweifaktor_protocol::otp::ocra::OcraSuiteError),
@@ -92,10 +110,21 @@ impl DeviceError {
                 | VaultError::Io { .. } => VAULT_UNREADABLE,
                 _ => OTHER,
             },
+            // A typed entry that breaks the rules is the caller's input error, like a bad PIN.
+            Self::Core(
+                CoreError::EmptyName
+                | CoreError::ColonInIssuer
+                | CoreError::EmptySecret
+                | CoreError::InvalidSecret(_)
+                | CoreError::InvalidDigits { .. }
+                | CoreError::InvalidPeriod { .. },
+            ) => USAGE,
             Self::Pin(_)
             | Self::PinInput { .. }
             | Self::LinkOnCommandLine
             | Self::LinkInput { .. }
+            | Self::SecretInput { .. }
+            | Self::OptionForOtherType { .. }
             | Self::Suite(_) => USAGE,
             Self::Core(_)
             | Self::NoDataDir
@@ -125,6 +154,12 @@ impl DeviceError {
             Self::Core(CoreError::NoAccounts) => "no_accounts",
             Self::Core(CoreError::DuplicateAccount { .. }) => "duplicate_account",
             Self::Core(CoreError::Ocra(_)) => "invalid_ocra_input",
+            Self::Core(CoreError::EmptyName) => "empty_name",
+            Self::Core(CoreError::ColonInIssuer) => "invalid_issuer",
+            Self::Core(CoreError::EmptySecret) => "empty_secret",
+            Self::Core(CoreError::InvalidSecret(_)) => "invalid_secret",
+            Self::Core(CoreError::InvalidDigits { .. }) => "invalid_digits",
+            Self::Core(CoreError::InvalidPeriod { .. }) => "invalid_period",
             Self::Core(CoreError::Push(push)) => match push {
                 PushError::Network(_) => "portal_unreachable",
                 // The device's scripts know one kind for every refusal by the portal.
@@ -140,6 +175,8 @@ impl DeviceError {
             Self::PinInput { .. } => "no_pin",
             Self::LinkOnCommandLine => "link_on_command_line",
             Self::LinkInput { .. } => "no_link",
+            Self::SecretInput { .. } => "no_secret",
+            Self::OptionForOtherType { .. } => "option_for_other_type",
             Self::Suite(_) => "invalid_suite",
             Self::NoDataDir => "no_data_dir",
             Self::Runtime(_) => "runtime",

@@ -2,18 +2,20 @@
 //! window.
 //!
 //! PINs are read from `ZF_PIN` or from standard input, and set-up links (which carry the
-//! account's secret and a portal's enroll token) from standard input, never from the
-//! arguments, because arguments are visible to every user of the machine (`ps`).
+//! account's secret and a portal's enroll token) and typed secrets from standard input, never
+//! from the arguments, because arguments are visible to every user of the machine (`ps`).
 //!
 //! # Layout
 //! - [`cli`]: the command-line grammar.
 //! - [`secret_input`]: where PINs and set-up links come from.
 //! - [`run`]: one function per command, calling the core.
+//! - [`manual`]: `add-manual`'s options as the core's manual entry.
 //! - [`online`]: the commands that talk to a portal (registration, poll, listen, deny).
 //! - [`exit`]: errors and the exit codes scripts rely on.
 
 pub mod cli;
 pub mod exit;
+pub mod manual;
 pub mod online;
 pub mod run;
 pub mod secret_input;

@@ -15,6 +15,7 @@ use zweifaktor_protocol::otp::ocra::OcraSuite;
 
 use crate::cli::{Cli, Command};
 use crate::exit::DeviceError;
+use crate::manual::{self, CodeOptions};
 use crate::online;
 use crate::secret_input::{NEW_PIN_VAR, PIN_VAR, STDIN_ARG, SecretInput};
 
@@ -29,9 +30,19 @@ pub enum Output {
         /// The e-mail address it belongs to.
         email: String,
     },
-    /// `add`: the new account.
+    /// `add` and `add-manual`: the new account.
     Added {
         /// The account, without its seed.
+        account: AccountSummary,
+    },
+    /// `rename`: the account under its new label.
+    Renamed {
+        /// The account, without its seed.
+        account: AccountSummary,
+    },
+    /// `remove`: the account that is gone.
+    Removed {
+        /// The account as it was, without its seed.
         account: AccountSummary,
     },
     /// `list`: all accounts.
@@ -75,10 +86,36 @@ impl Output {
             Self::Created { vault, email } => {
                 println!("Vault for {email} created at {}", vault.display())
             }
-            Self::Added { account } => println!("Added {} ({})", account.label, account.id),
+            Self::Added { account } => {
+                println!("Added {} ({})", account.label, account.id);
+                if account.weak_secret {
+                    println!("{WEAK_SECRET_NOTE}");
+                }
+            }
+            Self::Renamed { account } => {
+                println!("Renamed {} to {}", account.id, account.label)
+            }
+            Self::Removed { account } => {
+                println!("Removed {} ({})", account.label, account.id);
+                if let Some(portal) = &account.portal_url {
+                    println!(
+                        "The portal {portal} still lists this device: remove it on the portal's dashboard."
+                    );
+                }
+            }
             Self::Accounts { accounts } => {
                 for account in accounts {
-                    println!("{}  {}  {}", account.id, describe(account), account.label);
+                    let weak = if account.weak_secret {
+                        "  (weak secret)"
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "{}  {}  {}{weak}",
+                        account.id,
+                        describe(account),
+                        account.label
+                    );
                 }
             }
             Self::Code { code, .. } => println!("{code}"),
@@ -93,6 +130,10 @@ impl Output {
     }
 }
 
+/// Printed after adding an account whose secret is under 128 bits: a note, not a refusal.
+const WEAK_SECRET_NOTE: &str = "Note: this secret is shorter than 128 bits (RFC 4226 asks for at least 128). It works, but a longer one, if the site offers it, is harder to guess.";
+
+/// The kind column of `list`: `totp/SHA1/6d/30s`, `hotp/SHA1/6d/#3` or `steam`.
 fn describe(account: &AccountSummary) -> String {
     match account.kind {
         AccountKind::Totp { period } => {
@@ -135,6 +176,52 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
             let link = input.read_link()?;
             let account = online::add(&mut auth, &link)?;
             Ok(Output::Added { account })
+        }
+        Command::AddManual {
+            issuer,
+            name,
+            otp_type,
+            algorithm,
+            digits,
+            period,
+            counter,
+        } => {
+            let options = CodeOptions {
+                otp_type,
+                algorithm,
+                digits,
+                period,
+                counter,
+            };
+            // Checked before the PIN is read, so a wrong option costs no unlock.
+            options.kind()?;
+            let mut auth = unlock(&vault, &mut input, clock)?;
+            let secret = input.read_secret()?;
+            let entry = manual::entry(issuer, name, secret, options)?;
+            Ok(Output::Added {
+                account: auth.add_manual(&entry)?,
+            })
+        }
+        Command::Rename {
+            account,
+            issuer,
+            name,
+        } => {
+            let mut auth = unlock(&vault, &mut input, clock)?;
+            let id = auth.find(&AccountQuery::Named(account))?;
+            let current = auth.account(&id)?;
+            let issuer = issuer.or(current.issuer);
+            let name = name.unwrap_or(current.name);
+            Ok(Output::Renamed {
+                account: auth.rename(&id, issuer.as_deref(), &name)?,
+            })
+        }
+        Command::Remove { account } => {
+            let mut auth = unlock(&vault, &mut input, clock)?;
+            let id = auth.find(&AccountQuery::Named(account))?;
+            let account = auth.account(&id)?;
+            auth.delete(&id)?;
+            Ok(Output::Removed { account })
         }
         Command::List => {
             let auth = unlock(&vault, &mut input, clock)?;

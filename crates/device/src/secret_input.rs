@@ -1,8 +1,9 @@
-//! Where PINs and set-up links come from: an environment variable or lines of standard input.
+//! Where PINs, set-up links and typed secrets come from: an environment variable or lines of
+//! standard input.
 //!
 //! Never from argv: arguments are readable by every user through `ps` and land in shell
 //! history. A PIN is read from its variable, or else from the next line of standard input; a
-//! set-up link (`add -`) always from the next line. So the lines come in the order the command
+//! set-up link (`add -`) and a typed secret (`add-manual`) always from the next line. So the lines come in the order the command
 //! needs them: `printf '%s\n%s\n' "$PIN" "$LINK" | zweifaktor-device add -`, or, with `ZF_PIN`
 //! set, the link alone: `zweifaktor-device add - < link.txt`.
 
@@ -47,6 +48,12 @@ impl<R: BufRead> SecretInput<R> {
     pub fn read_link(&mut self) -> Result<Zeroizing<String>, DeviceError> {
         self.next_line()
             .map_err(|source| DeviceError::LinkInput { source })
+    }
+
+    /// The typed secret of `add-manual` on the next input line.
+    pub fn read_secret(&mut self) -> Result<Zeroizing<String>, DeviceError> {
+        self.next_line()
+            .map_err(|source| DeviceError::SecretInput { source })
     }
 
     /// The next line without its line break; `Err(None)` at the end of the input.

@@ -4,9 +4,12 @@
 // Helpers outside `#[test]` functions fail the test by panicking, like the tests themselves.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod accounts;
 mod commands;
 mod common;
 mod no_secrets_logged;
 mod oathtool;
 #[cfg(unix)]
 mod private_files;
+#[cfg(unix)]
+mod readme;

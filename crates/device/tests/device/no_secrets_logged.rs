@@ -34,8 +34,28 @@ fn trace_log_of_the_whole_flow_holds_no_secret() {
         ],
     );
     run(&format!("{PIN}\n{uri}\n"), &["add", "-"]);
-    codes.push(run(&pin_line, &["code", "--at", "1700000000"]));
-    codes.push(run(&pin_line, &["ocra", "--challenge", &"ab".repeat(32)]));
+    let typed = "mfrg gzdf mztw q2lk";
+    run(
+        &format!("{PIN}\n{typed}\n"),
+        &["add-manual", "--issuer", "Shop", "--name", "erika"],
+    );
+    codes.push(run(
+        &pin_line,
+        &["code", "Portal:erika@example.org", "--at", "1700000000"],
+    ));
+    codes.push(run(
+        &pin_line,
+        &["code", "Shop:erika", "--at", "1700000000"],
+    ));
+    codes.push(run(
+        &pin_line,
+        &[
+            "ocra",
+            "--challenge",
+            &"ab".repeat(32),
+            "Portal:erika@example.org",
+        ],
+    ));
     run(
         &format!("{PIN}\n{new_pin}\n"),
         &["change-pin", "--insecure-test-kdf"],
@@ -46,7 +66,17 @@ fn trace_log_of_the_whole_flow_holds_no_secret() {
         log.contains("vault created"),
         "debug log was not captured: {log}"
     );
-    for secret in [seed_b32, &seed_hex, PIN, new_pin, &uri] {
+    let typed_compact = typed.replace(' ', "");
+    for secret in [
+        seed_b32,
+        &seed_hex,
+        PIN,
+        new_pin,
+        &uri,
+        typed,
+        &typed_compact,
+        &typed_compact.to_ascii_uppercase(),
+    ] {
         assert!(!log.contains(secret), "secret {secret:?} in log:\n{log}");
     }
     for code in &codes {
