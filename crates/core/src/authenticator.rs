@@ -15,6 +15,7 @@ use zweifaktor_protocol::uri::OtpAuthUri;
 use crate::accounts::{Account, AccountId, AccountKind, AccountQuery, AccountSummary, Keyring};
 
 mod editing;
+mod transfer;
 use crate::clock::Clock;
 use crate::error::CoreError;
 use crate::pin::Pin;
@@ -334,9 +335,17 @@ impl Authenticator {
         new_pin: &Pin,
         profile: KdfProfile,
     ) -> Result<(), CoreError> {
-        let path = self.vault.path().to_owned();
-        *self = Self::unlock(&path, current, Arc::clone(&self.clock))?;
+        self.reauthenticate(current)?;
         self.change_pin(new_pin, profile)
+    }
+
+    /// Checks the PIN again before a sensitive step (a new PIN, an export): the vault file is
+    /// opened anew with `pin`, so a wrong PIN counts towards the lock-out exactly like one on
+    /// the login screen, and waits are kept.
+    fn reauthenticate(&mut self, pin: &Pin) -> Result<(), CoreError> {
+        let path = self.vault.path().to_owned();
+        *self = Self::unlock(&path, pin, Arc::clone(&self.clock))?;
+        Ok(())
     }
 
     fn keyring(&self) -> &Keyring {

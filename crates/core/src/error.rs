@@ -24,6 +24,13 @@ pub enum CoreError {
     /// OCRA suite or input is unusable.
     #[error(transparent)]
     Ocra(#[from] OcraError),
+    /// An export file could not be read (wrong password, damaged, unknown format).
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+    /// The encrypted backup could not be written (boxed: the writer's error can hold a
+    /// [`CoreError`] itself).
+    #[error(transparent)]
+    Backup(Box<crate::export::aegis::AegisWriteError>),
     /// Talking to the portal failed, or a challenge did not verify.
     #[error(transparent)]
     Push(#[from] crate::push::PushError),

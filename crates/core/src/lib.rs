@@ -11,8 +11,8 @@
 //! - [`pin`]: PIN rules.
 //! - [`push`]: enrollment with a portal, its signed challenges and the answers.
 //! - [`error`]: the core's error type.
-//! - [`export`]: the encrypted backup in Aegis's vault format.
-//! - [`import`]: reading other authenticators' export files.
+//! - [`import`]: other authenticators' export files, read into accounts to preview and add.
+//! - [`export`]: the vault's accounts written for other authenticators.
 //! - [`vault`]: the encrypted, atomically written vault file with key slots and lock-out.
 
 pub mod accounts;

@@ -11,9 +11,11 @@ Exit codes:
   0  success
   1  any other failure (portal unreachable or refusing, unknown or duplicate account, bad link)
   2  usage: bad arguments, a PIN that breaks the PIN rules, a set-up link on the command line,
-     a typed secret that is not base32, digits or period out of range, a missing input line
-  3  wrong PIN, or locked after too many wrong PINs
-  4  the vault is missing, damaged or unreadable
+     a typed secret that is not base32, digits or period out of range, a missing input line,
+     a missing file password, a weak backup password
+  3  wrong PIN, or locked after too many wrong PINs; a wrong password for a file to import
+  4  the vault is missing, damaged or unreadable; a file to import is missing, damaged or in
+     no known format
 With --json, every error is one JSON object with a stable `kind`.";
 
 /// Headless Zweifaktor authenticator. The PIN comes from `ZF_PIN` or one line of standard input,
@@ -150,6 +152,30 @@ pub enum Command {
         /// Only look at this account's portal.
         account: Option<String>,
     },
+    /// Import the accounts of another app's export file (format detected from the content).
+    ///
+    /// An encrypted file's password comes from ZF_IMPORT_PASSWORD or the line after the PIN.
+    /// Accounts the vault holds already are skipped; nothing is saved with --dry-run.
+    Import {
+        /// The export file.
+        file: PathBuf,
+        /// Only print what would be imported.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the accounts (except those bound to a portal) into a new file, after the PIN.
+    ///
+    /// aegis: the encrypted backup (an Aegis vault file), its password from ZF_EXPORT_PASSWORD
+    /// or the line after the PIN; uris: otpauth:// links, one a line; google: Google
+    /// Authenticator transfer links (otpauth-migration://), one per QR code, one a line. The
+    /// last two are plain text: whoever reads the file has every secret.
+    Export {
+        /// The file format.
+        #[arg(long, value_enum)]
+        format: ExportFormatArg,
+        /// The file to create; an existing file is not overwritten.
+        file: PathBuf,
+    },
     /// Change the PIN: the current PIN comes from ZF_PIN or the first line of standard input,
     /// the new one from ZF_NEW_PIN or the next line.
     ChangePin {
@@ -157,6 +183,17 @@ pub enum Command {
         #[arg(long, hide = true)]
         insecure_test_kdf: bool,
     },
+}
+
+/// The formats `export --format` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    /// The encrypted backup in Aegis's vault format.
+    Aegis,
+    /// `otpauth://` links, one a line.
+    Uris,
+    /// Google Authenticator transfer links, one a line.
+    Google,
 }
 
 /// The kinds of account `add-manual` makes.

@@ -1,7 +1,10 @@
 //! Errors of the headless device and the exit codes scripts branch on.
 
 use serde_json::json;
+use std::path::PathBuf;
+
 use zweifaktor_core::CoreError;
+use zweifaktor_core::import::ImportError;
 use zweifaktor_core::pin::PinError;
 use zweifaktor_core::push::PushError;
 use zweifaktor_core::vault::VaultError;
@@ -10,9 +13,12 @@ use zweifaktor_core::vault::VaultError;
 pub const USAGE: u8 = 2;
 /// Any failure without a more specific code.
 pub const OTHER: u8 = 1;
-/// Wrong PIN, or the vault is locked after too many wrong PINs.
+/// Wrong PIN, the vault is locked after too many wrong PINs, or a wrong password for a file
+/// to import.
 pub const WRONG_PIN: u8 = 3;
-/// The vault file is missing, corrupt, of an unknown version or cannot be read.
+/// The vault file is missing, corrupt, of an unknown version or cannot be read; or a file to
+/// import is missing, damaged, too large, in no known format or asks for hostile key
+/// derivation.
 pub const VAULT_UNREADABLE: u8 = 4;
 
 /// Everything that can go wrong in a command.
@@ -87,6 +93,37 @@ pub enum DeviceError {
         /// The id given.
         id: String,
     },
+    /// No password for an encrypted file: neither the variable is set nor a line could be
+    /// read.
+    #[error("no password given: set {var} or write it as the line after the PIN")]
+    PasswordInput {
+        /// The variable that was not set.
+        var: String,
+        /// Why standard input could not be read, if it failed rather than ended.
+        #[source]
+        source: Option<std::io::Error>,
+    },
+    /// The backup password breaks the strength rule; the fields say why.
+    #[error(transparent)]
+    WeakPassword(#[from] zweifaktor_core::export::aegis::BackupPasswordTooWeak),
+    /// The file to import could not be read.
+    #[error("cannot read {}", path.display())]
+    ReadFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The export file could not be written (it exists already, or the folder is missing).
+    #[error("cannot write {}", path.display())]
+    WriteFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// No vault path was given and the platform has no user data folder.
     #[error("no data folder for the vault on this system: pass --vault FILE")]
     NoDataDir,
@@ -110,6 +147,17 @@ impl DeviceError {
                 | VaultError::Io { .. } => VAULT_UNREADABLE,
                 _ => OTHER,
             },
+            Self::Core(CoreError::Import(import)) => match import {
+                ImportError::WrongPassword { .. } => WRONG_PIN,
+                ImportError::PasswordRequired { .. } => USAGE,
+                ImportError::TooLarge { .. }
+                | ImportError::UnknownFormat
+                | ImportError::KdfTooCostly { .. }
+                | ImportError::Malformed { .. } => VAULT_UNREADABLE,
+                ImportError::EncryptionNotSupported { .. } => OTHER,
+            },
+            Self::ReadFile { .. } => VAULT_UNREADABLE,
+            Self::PasswordInput { .. } | Self::WeakPassword(_) => USAGE,
             // A typed entry that breaks the rules is the caller's input error, like a bad PIN.
             Self::Core(
                 CoreError::EmptyName
@@ -128,6 +176,7 @@ impl DeviceError {
             | Self::Suite(_) => USAGE,
             Self::Core(_)
             | Self::NoDataDir
+            | Self::WriteFile { .. }
             | Self::Runtime(_)
             | Self::NoPortalAccounts
             | Self::Revoked { .. }
@@ -147,6 +196,15 @@ impl DeviceError {
                 VaultError::AlreadyExists { .. } => "vault_exists",
                 VaultError::Io { .. } => "io",
                 _ => "vault",
+            },
+            Self::Core(CoreError::Import(import)) => match import {
+                ImportError::TooLarge { .. } => "file_too_large",
+                ImportError::UnknownFormat => "unknown_format",
+                ImportError::PasswordRequired { .. } => "password_required",
+                ImportError::EncryptionNotSupported { .. } => "encryption_not_supported",
+                ImportError::WrongPassword { .. } => "wrong_file_password",
+                ImportError::KdfTooCostly { .. } => "kdf_too_costly",
+                ImportError::Malformed { .. } => "file_damaged",
             },
             Self::Core(CoreError::Uri(_)) => "invalid_uri",
             Self::Core(CoreError::UnknownAccount { .. }) => "unknown_account",
@@ -179,6 +237,10 @@ impl DeviceError {
             Self::OptionForOtherType { .. } => "option_for_other_type",
             Self::Suite(_) => "invalid_suite",
             Self::NoDataDir => "no_data_dir",
+            Self::PasswordInput { .. } => "no_password",
+            Self::WeakPassword(_) => "weak_password",
+            Self::ReadFile { .. } => "file_unreadable",
+            Self::WriteFile { .. } => "file_not_written",
             Self::Runtime(_) => "runtime",
             Self::NoPortalAccounts => "no_portal_accounts",
             Self::Revoked { .. } => "revoked",

@@ -11,6 +11,7 @@
 //! - [`run`]: one function per command, calling the core.
 //! - [`manual`]: `add-manual`'s options as the core's manual entry.
 //! - [`online`]: the commands that talk to a portal (registration, poll, listen, deny).
+//! - [`transfer`]: `import` and `export`.
 //! - [`exit`]: errors and the exit codes scripts rely on.
 
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod manual;
 pub mod online;
 pub mod run;
 pub mod secret_input;
+pub mod transfer;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

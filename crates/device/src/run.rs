@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::json;
-use zweifaktor_core::accounts::{AccountKind, AccountQuery, AccountSummary};
+use zweifaktor_core::accounts::{AccountKind, AccountPreview, AccountQuery, AccountSummary};
 use zweifaktor_core::clock::{Clock, SystemClock};
+use zweifaktor_core::export::{ExportFormat, NotExported};
+use zweifaktor_core::import::{ImportPreview, ImportReport, MissingPart, Unsupported};
 use zweifaktor_core::vault::KdfProfile;
 use zweifaktor_core::{Authenticator, ShownCode};
 use zweifaktor_protocol::otp::ocra::OcraSuite;
@@ -18,6 +20,7 @@ use crate::exit::DeviceError;
 use crate::manual::{self, CodeOptions};
 use crate::online;
 use crate::secret_input::{NEW_PIN_VAR, PIN_VAR, STDIN_ARG, SecretInput};
+use crate::transfer;
 
 /// What a command produced, printed as text or JSON.
 #[derive(Debug, Serialize)]
@@ -73,6 +76,29 @@ pub enum Output {
     },
     /// `change-pin`.
     PinChanged,
+    /// `import --dry-run`: what an import would do.
+    ImportPreview {
+        /// The preview.
+        preview: ImportPreview,
+    },
+    /// `import`: what was imported.
+    Imported {
+        /// The report.
+        report: ImportReport,
+    },
+    /// `export`: the file written.
+    Exported {
+        /// The file.
+        file: PathBuf,
+        /// Its format.
+        format: ExportFormat,
+        /// How many accounts it holds.
+        exported: usize,
+        /// How many QR codes its links make (Google's format; 0 for the others).
+        qr_codes: usize,
+        /// The accounts left out, with why.
+        not_exported: Vec<NotExported>,
+    },
 }
 
 impl Output {
@@ -126,7 +152,83 @@ impl Output {
                 challenge_id,
             } => println!("Login {challenge_id} for {account} denied"),
             Self::PinChanged => println!("PIN changed"),
+            Self::ImportPreview { preview } => {
+                println!("{} file, nothing imported yet (dry run)", preview.format);
+                print_previews("To add", &preview.to_add);
+                print_previews("Already in the vault", &preview.already_present);
+                print_unsupported(&preview.unsupported);
+                print_missing(&preview.missing_parts);
+            }
+            Self::Imported { report } => {
+                println!(
+                    "Imported {} account(s) from the {} file",
+                    report.added.len(),
+                    report.format
+                );
+                for account in &report.added {
+                    println!("  {}  {}  {}", account.id, describe(account), account.label);
+                }
+                print_previews("Already in the vault, skipped", &report.already_present);
+                print_unsupported(&report.unsupported);
+                print_missing(&report.missing_parts);
+            }
+            Self::Exported {
+                file,
+                exported,
+                qr_codes,
+                not_exported,
+                ..
+            } => {
+                println!("Exported {exported} account(s) to {}", file.display());
+                if *qr_codes > 0 {
+                    println!("  {qr_codes} QR code(s), one link a line");
+                }
+                if !not_exported.is_empty() {
+                    println!("Not exported ({}):", not_exported.len());
+                    for left_out in not_exported {
+                        println!("  {}: {}", left_out.label, transfer::advice(left_out));
+                    }
+                }
+            }
         }
+    }
+}
+
+fn print_previews(title: &str, accounts: &[AccountPreview]) {
+    if accounts.is_empty() {
+        return;
+    }
+    println!("{title} ({}):", accounts.len());
+    for account in accounts {
+        let weak = if account.weak_secret {
+            "  (secret under 128 bits)"
+        } else {
+            ""
+        };
+        println!(
+            "  {}  {}{weak}",
+            describe_kind(account.kind, account.algorithm, account.digits),
+            account.label
+        );
+    }
+}
+
+fn print_unsupported(entries: &[Unsupported]) {
+    if entries.is_empty() {
+        return;
+    }
+    println!("Not supported ({}):", entries.len());
+    for entry in entries {
+        println!("  {} [{}]: {}", entry.label, entry.kind, entry.reason);
+    }
+}
+
+fn print_missing(parts: &[MissingPart]) {
+    for part in parts {
+        println!(
+            "Missing QR code {} of {}: scan it too",
+            part.number, part.of
+        );
     }
 }
 
@@ -135,14 +237,13 @@ const WEAK_SECRET_NOTE: &str = "Note: this secret is shorter than 128 bits (RFC 
 
 /// The kind column of `list`: `totp/SHA1/6d/30s`, `hotp/SHA1/6d/#3` or `steam`.
 fn describe(account: &AccountSummary) -> String {
-    match account.kind {
-        AccountKind::Totp { period } => {
-            format!("totp/{}/{}d/{}s", account.algorithm, account.digits, period)
-        }
-        AccountKind::Hotp { counter } => format!(
-            "hotp/{}/{}d/#{}",
-            account.algorithm, account.digits, counter
-        ),
+    describe_kind(account.kind, account.algorithm, account.digits)
+}
+
+fn describe_kind(kind: AccountKind, algorithm: &str, digits: u8) -> String {
+    match kind {
+        AccountKind::Totp { period } => format!("totp/{algorithm}/{digits}d/{period}s"),
+        AccountKind::Hotp { counter } => format!("hotp/{algorithm}/{digits}d/#{counter}"),
         AccountKind::Steam => "steam".to_owned(),
     }
 }
@@ -277,6 +378,15 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
                 challenge_id: id,
             })
         }
+        Command::Import { file, dry_run } => {
+            let mut auth = unlock(&vault, &mut input, clock)?;
+            transfer::import(&mut auth, &file, dry_run, &mut input)
+        }
+        Command::Export { format, file } => {
+            let pin = input.read_pin(PIN_VAR)?;
+            let mut auth = open(&vault, &pin, clock)?;
+            transfer::export(&mut auth, &pin, format, &file, &mut input)
+        }
         Command::ChangePin { insecure_test_kdf } => {
             let mut auth = unlock(&vault, &mut input, clock)?;
             let new_pin = input.read_pin(NEW_PIN_VAR)?;
@@ -292,7 +402,16 @@ fn unlock<R: BufRead>(
     clock: Arc<dyn Clock>,
 ) -> Result<Authenticator, DeviceError> {
     let pin = input.read_pin(PIN_VAR)?;
-    let auth = Authenticator::unlock(vault, &pin, clock)?;
+    open(vault, &pin, clock)
+}
+
+/// Unlocks the vault with a PIN already read, warning when the backup stood in.
+fn open(
+    vault: &std::path::Path,
+    pin: &zweifaktor_core::pin::Pin,
+    clock: Arc<dyn Clock>,
+) -> Result<Authenticator, DeviceError> {
+    let auth = Authenticator::unlock(vault, pin, clock)?;
     if let Some(corrupt) = auth.vault().opened_from_backup() {
         eprintln!("zweifaktor-device: warning: {corrupt}; opened the backup instead");
     }

@@ -18,6 +18,10 @@ use crate::exit::DeviceError;
 pub const PIN_VAR: &str = "ZF_PIN";
 /// Environment variable holding the new PIN for `change-pin`.
 pub const NEW_PIN_VAR: &str = "ZF_NEW_PIN";
+/// Environment variable holding the password of an encrypted file to import.
+pub const IMPORT_PASSWORD_VAR: &str = "ZF_IMPORT_PASSWORD";
+/// Environment variable holding the password of an encrypted backup to export.
+pub const EXPORT_PASSWORD_VAR: &str = "ZF_EXPORT_PASSWORD";
 /// The argument of `add` that names standard input as the link's source.
 pub const STDIN_ARG: &str = "-";
 
@@ -44,6 +48,19 @@ impl<R: BufRead> SecretInput<R> {
         Ok(Pin::new(raw)?)
     }
 
+    /// The file password in `var`, or the next input line.
+    pub fn read_password(&mut self, var: &str) -> Result<Zeroizing<String>, DeviceError> {
+        match std::env::var(var) {
+            Ok(value) => Ok(Zeroizing::new(value)),
+            Err(_) => self
+                .next_line()
+                .map_err(|source| DeviceError::PasswordInput {
+                    var: var.to_owned(),
+                    source,
+                }),
+        }
+    }
+
     /// The set-up link on the next input line.
     pub fn read_link(&mut self) -> Result<Zeroizing<String>, DeviceError> {
         self.next_line()
@@ -67,6 +84,11 @@ impl<R: BufRead> SecretInput<R> {
             line.trim_end_matches(['\r', '\n']).to_owned(),
         ))
     }
+}
+
+/// The password in `var`, if it is set.
+pub fn password_from_env(var: &str) -> Option<Zeroizing<String>> {
+    std::env::var(var).ok().map(Zeroizing::new)
 }
 
 #[cfg(test)]

@@ -56,6 +56,16 @@ pub struct Unsupported {
     pub reason: String,
 }
 
+/// A QR code of a transfer split over several codes that the file did not hold (Google
+/// Authenticator's batches), so the preview can ask for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MissingPart {
+    /// The code's number, from 1, as the exporting app counts them on screen.
+    pub number: u32,
+    /// How many codes the transfer has.
+    pub of: u32,
+}
+
 /// Everything read from one file.
 #[derive(Debug)]
 pub struct ImportBatch {
@@ -65,4 +75,19 @@ pub struct ImportBatch {
     pub accounts: Vec<NewAccount>,
     /// The entries it cannot, in the file's order.
     pub unsupported: Vec<Unsupported>,
+    /// Codes of a multi-code transfer that were not in the file; empty for formats that are
+    /// one file.
+    pub missing_parts: Vec<MissingPart>,
+}
+
+impl ImportBatch {
+    /// An empty batch of `format`, for an importer to fill.
+    pub fn new(format: Format) -> Self {
+        Self {
+            format,
+            accounts: Vec::new(),
+            unsupported: Vec::new(),
+            missing_parts: Vec::new(),
+        }
+    }
 }

@@ -22,6 +22,15 @@ pub enum ImportError {
         /// The file's format.
         format: Format,
     },
+    /// The file is encrypted in a way Zweifaktor does not read (Bitwarden's and Proton
+    /// Authenticator's encrypted exports); an unencrypted export of the same app is read.
+    #[error(
+        "the {format} file is encrypted, which Zweifaktor cannot read; export it without encryption"
+    )]
+    EncryptionNotSupported {
+        /// The file's format.
+        format: Format,
+    },
     /// The password does not open the file.
     #[error("wrong password for the {format} file")]
     WrongPassword {

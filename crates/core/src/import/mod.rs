@@ -1,4 +1,4 @@
-//! Reading other authenticators' export files into [`NewAccount`](crate::accounts::NewAccount)s.
+//! Reading other authenticators' export files into [`NewAccount`]s.
 //!
 //! One folder per format, as proton-pass-common keeps its importers. Each format implements
 //! `Importer`: it says whether a file looks like its own (from the content, never the file
@@ -12,21 +12,31 @@
 
 pub(crate) mod aegis;
 mod batch;
+mod bitwarden;
 pub(crate) mod cipher;
 mod decode;
 mod ente;
 mod entry;
 mod error;
+pub(crate) mod google;
 mod json;
 pub(crate) mod otpauth_lines;
 mod password;
+pub(crate) mod preview;
+mod proton;
+mod read;
 #[cfg(test)]
 pub(crate) mod test_vectors;
 mod twofas;
+mod uri_list;
 
-pub use batch::{Format, ImportBatch, Unsupported};
+pub use batch::{Format, ImportBatch, MissingPart, Unsupported};
 pub use error::ImportError;
 pub use password::ImportPassword;
+pub use preview::{ImportPreview, ImportReport};
+use read::text;
+
+use crate::accounts::NewAccount;
 
 /// Largest import file read: 4 MiB, the vault's own ceiling. Exports of thousands of accounts
 /// are a few hundred KiB; anything larger is refused before it is parsed.
@@ -49,7 +59,17 @@ pub(crate) trait Importer: Sync {
 }
 
 /// Every importer, most specific first: detection takes the first that recognizes the file.
-const IMPORTERS: &[&dyn Importer] = &[&aegis::Aegis, &twofas::TwoFas, &ente::Ente];
+/// The otpauth list comes last: Ente's plain export is such a list too, told apart by its
+/// `codeDisplay` parameter.
+const IMPORTERS: &[&dyn Importer] = &[
+    &aegis::Aegis,
+    &twofas::TwoFas,
+    &ente::Ente,
+    &google::GoogleMigration,
+    &bitwarden::Bitwarden,
+    &proton::Proton,
+    &uri_list::UriList,
+];
 
 /// Which format `bytes` are in.
 ///
@@ -65,7 +85,12 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
 /// # Errors
 /// Those of [`detect`], and the format's own ([`ImportError`]).
 pub fn read(bytes: &[u8], password: Option<&ImportPassword>) -> Result<ImportBatch, ImportError> {
-    importer_for(bytes)?.read(bytes, password)
+    let mut batch = importer_for(bytes)?.read(bytes, password)?;
+    batch.accounts = std::mem::take(&mut batch.accounts)
+        .into_iter()
+        .map(NewAccount::normalized)
+        .collect();
+    Ok(batch)
 }
 
 fn importer_for(bytes: &[u8]) -> Result<&'static dyn Importer, ImportError> {

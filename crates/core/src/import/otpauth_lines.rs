@@ -6,11 +6,14 @@
 //! would when pasted; parameters the parser does not know (Ente's
 //! `codeDisplay`) are ignored. A line that is a link the app cannot use (an unknown type such
 //! as `motp`, or a parameter out of range) is listed as unsupported with the parser's reason;
-//! a line that is no `otpauth://` link at all means the file is not such a list.
+//! a line that is no `otpauth://` link at all means the file is not such a list. Blank lines
+//! and lines starting with `#` (comments) are skipped. A Zweifaktor set-up link (with `zf_`
+//! parameters) is listed as unsupported: imported, it would lose its portal registration.
 
 use zweifaktor_protocol::OtpAuthUri;
 
 use super::json::malformed;
+use super::read::strip_prefix_ignore_case;
 use super::{Format, ImportBatch, ImportError, Unsupported};
 use crate::accounts::NewAccount;
 
@@ -19,17 +22,34 @@ const SCHEME: &str = "otpauth://";
 
 /// Whether `line` starts with `otpauth://` (any letter case).
 pub(crate) fn is_link(line: &str) -> bool {
-    line.get(..SCHEME.len())
-        .is_some_and(|head| head.eq_ignore_ascii_case(SCHEME))
+    strip_prefix_ignore_case(line, SCHEME).is_some()
 }
 
-/// The non-empty lines of `text`, trimmed, with their 1-based numbers.
+/// The lines of `text` that are neither blank nor comments, trimmed, with their 1-based
+/// numbers.
 pub(crate) fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines()
         .map(str::trim)
         .enumerate()
-        .filter(|(_, line)| !line.is_empty())
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
         .map(|(i, line)| (i + 1, line))
+}
+
+/// The reason given for a Zweifaktor set-up link found in a file: importing it would add the
+/// account without registering with its portal, and its one-time token would be lost.
+pub(crate) const SET_UP_LINK: &str =
+    "a Zweifaktor set-up link: add it as a new account so that it registers with its portal";
+
+/// The account of one `otpauth://` link inside a file, or why it cannot be imported (the
+/// parser's reason, [`NewAccount::check`]'s, or [`SET_UP_LINK`]).
+pub(crate) fn read_link(link: &str) -> Result<NewAccount, String> {
+    let uri = OtpAuthUri::parse(link.trim()).map_err(|err| err.to_string())?;
+    if uri.zweifaktor.is_some() {
+        return Err(SET_UP_LINK.to_owned());
+    }
+    let account = NewAccount::from_uri(&uri);
+    account.check().map_err(|err| err.to_string())?;
+    Ok(account)
 }
 
 /// Reads every link of `text` into a batch of `format`.
@@ -38,11 +58,7 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// [`ImportError::Malformed`] naming the first line that is not an `otpauth://` link, or when
 /// there is no line at all.
 pub(crate) fn read(format: Format, text: &str) -> Result<ImportBatch, ImportError> {
-    let mut batch = ImportBatch {
-        format,
-        accounts: Vec::new(),
-        unsupported: Vec::new(),
-    };
+    let mut batch = ImportBatch::new(format);
     for (number, line) in lines(text) {
         if !is_link(line) {
             return Err(malformed(
@@ -50,14 +66,7 @@ pub(crate) fn read(format: Format, text: &str) -> Result<ImportBatch, ImportErro
                 format!("line {number} is not an otpauth:// link"),
             ));
         }
-        let account = OtpAuthUri::parse(line)
-            .map_err(|error| error.to_string())
-            .map(|uri| NewAccount::from_uri(&uri))
-            .and_then(|account| match account.check() {
-                Ok(()) => Ok(account),
-                Err(error) => Err(error.to_string()),
-            });
-        match account {
+        match read_link(line) {
             Ok(account) => batch.accounts.push(account),
             Err(reason) => batch.unsupported.push(Unsupported {
                 label: format!("line {number}"),
@@ -140,5 +149,20 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn comments_are_skipped_and_set_up_links_are_listed_not_imported() {
+        let text = "# exported by Zweifaktor\n\n\
+                    otpauth://totp/Deno:Mason?secret=4SJHB4GSD43FZBAI7C2HLRJGPQ&issuer=Deno\n\
+                    otpauth://totp/Portal:erika?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\
+                    &zf_url=https%3A%2F%2Fportal.example%2F&zf_enroll=TOKEN\
+                    &zf_key=11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\n";
+        let batch = read(Format::UriList, text).unwrap();
+        let labels: Vec<_> = batch.accounts.iter().map(NewAccount::label).collect();
+        assert_eq!(labels, ["Deno:Mason"]);
+        assert_eq!(batch.unsupported.len(), 1);
+        assert_eq!(batch.unsupported[0].label, "line 4");
+        assert_eq!(batch.unsupported[0].reason, SET_UP_LINK);
     }
 }

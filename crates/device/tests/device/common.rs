@@ -76,13 +76,20 @@ impl Device {
         stdout(&out).trim().to_owned()
     }
 
+    /// The folder holding the vault, for files a test writes beside it.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// The binary with `--vault` and `args`, and no PIN or vault variables inherited.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_zweifaktor-device"));
         cmd.arg("--vault").arg(&self.vault).args(args);
         cmd.env_remove("ZF_PIN")
             .env_remove("ZF_NEW_PIN")
-            .env_remove("ZF_VAULT");
+            .env_remove("ZF_VAULT")
+            .env_remove("ZF_IMPORT_PASSWORD")
+            .env_remove("ZF_EXPORT_PASSWORD");
         cmd
     }
 }

@@ -13,3 +13,4 @@ mod oathtool;
 mod private_files;
 #[cfg(unix)]
 mod readme;
+mod transfer;

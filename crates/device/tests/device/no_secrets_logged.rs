@@ -1,4 +1,5 @@
-//! Regression guard: the whole offline flow at trace level never writes a secret to the log.
+//! Regression guard: the whole offline flow at trace level (import and export included) never
+//! writes a secret to the log.
 
 use crate::common::{Device, PIN, assert_success, stderr};
 
@@ -61,6 +62,28 @@ fn trace_log_of_the_whole_flow_holds_no_secret() {
         &["change-pin", "--insecure-test-kdf"],
     );
     run(&format!("{new_pin}\n"), &["list"]);
+    let backup_password = "correct horse battery staple 42";
+    let plain = device.dir().join("accounts.txt");
+    let backup = device.dir().join("backup.json");
+    let plain_arg = plain.to_str().expect("path");
+    let backup_arg = backup.to_str().expect("path");
+    run(
+        &format!("{new_pin}\n"),
+        &["export", "--format", "uris", plain_arg],
+    );
+    run(
+        &format!("{new_pin}\n{backup_password}\n"),
+        &["export", "--format", "aegis", backup_arg],
+    );
+    run(&format!("{new_pin}\n"), &["import", plain_arg]);
+    run(
+        &format!("{new_pin}\n{backup_password}\n"),
+        &["import", backup_arg, "--dry-run"],
+    );
+    assert!(
+        log.contains("accounts exported") && log.contains("import finished"),
+        "{log}"
+    );
 
     assert!(
         log.contains("vault created"),
@@ -76,6 +99,7 @@ fn trace_log_of_the_whole_flow_holds_no_secret() {
         typed,
         &typed_compact,
         &typed_compact.to_ascii_uppercase(),
+        backup_password,
     ] {
         assert!(!log.contains(secret), "secret {secret:?} in log:\n{log}");
     }

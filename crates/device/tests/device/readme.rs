@@ -20,15 +20,24 @@ const SHOWN_CODE: &str = "# → ";
 
 /// The example block, with `\`-continued lines joined.
 fn example() -> Vec<String> {
-    let section = README
+    block(0)
+}
+
+/// The `index`-th `sh` block of the headless section, with `\`-continued lines joined.
+fn block(index: usize) -> Vec<String> {
+    let mut section = README
         .split_once("## The headless device")
         .expect("README has the headless section")
         .1;
-    let block = section
-        .split_once("```sh\n")
-        .and_then(|(_, rest)| rest.split_once("\n```"))
-        .expect("the section starts with an sh block")
-        .0;
+    let mut block = "";
+    for _ in 0..=index {
+        let (text, rest) = section
+            .split_once("```sh\n")
+            .and_then(|(_, rest)| rest.split_once("\n```"))
+            .expect("the section has that many sh blocks");
+        block = text;
+        section = rest;
+    }
     let mut commands = Vec::new();
     let mut pending = String::new();
     for line in block.lines() {
@@ -121,6 +130,7 @@ fn run(exports: &str, command: &str, home: &Path) -> std::process::Output {
     let out = Command::new("sh")
         .arg("-c")
         .arg(format!("set -e\n{exports}{command}"))
+        .current_dir(home)
         .env("HOME", home)
         .env("PATH", path)
         .env_remove("ZF_PIN")
@@ -191,4 +201,39 @@ fn the_readmes_headless_example_runs_as_printed() {
     assert_eq!(codes_checked, 3, "the example's code lines");
     let promised = commands.iter().filter(|c| c.contains(SHOWN_CODE)).count();
     assert_eq!(promised, 2, "codes the README prints");
+}
+
+/// The second block, import and export, runs after the first as printed: both exports are
+/// written, the preview of the plain one finds its account already in the vault, and the
+/// backup imports with its password.
+#[test]
+fn the_readmes_import_and_export_example_runs_as_printed() {
+    let home = tempfile::tempdir().expect("temp home");
+    let mut exports = String::new();
+    let mut last = None;
+    for command in example().iter().chain(&block(1)) {
+        if command.starts_with("export ") {
+            exports.push_str(command);
+            exports.push('\n');
+            continue;
+        }
+        last = Some(run(&exports, command, home.path()));
+    }
+    for file in ["accounts.txt", "backup.json"] {
+        assert!(home.path().join(file).exists(), "{file} not written");
+    }
+    let plain = std::fs::read_to_string(home.path().join("accounts.txt")).expect("export");
+    assert!(
+        plain.starts_with("otpauth://totp/Portal:erika@example.org?"),
+        "{plain}"
+    );
+    let report = stdout(&last.expect("the block ran"));
+    assert!(
+        report.contains("Imported 0 account(s) from the Aegis file"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Already in the vault, skipped (1)"),
+        "{report}"
+    );
 }

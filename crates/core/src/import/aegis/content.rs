@@ -26,11 +26,7 @@ pub(crate) fn read(db: &Obj<'_>) -> Result<ImportBatch, ImportError> {
             format!("db.version {version} is newer than {CONTENT_VERSION}"),
         ));
     }
-    let mut batch = ImportBatch {
-        format: FORMAT,
-        accounts: Vec::new(),
-        unsupported: Vec::new(),
-    };
+    let mut batch = ImportBatch::new(FORMAT);
     for entry in db.objects("entries")? {
         let kind_name = entry.str("type")?;
         let name = entry.str("name")?;

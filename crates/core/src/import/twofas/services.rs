@@ -24,11 +24,7 @@ const DEFAULT_ALGORITHM: &str = "SHA1";
 /// # Errors
 /// [`ImportError::Malformed`] naming the first missing or mistyped field.
 pub(crate) fn read(services: &[Obj<'_>]) -> Result<ImportBatch, ImportError> {
-    let mut batch = ImportBatch {
-        format: Format::TwoFas,
-        accounts: Vec::new(),
-        unsupported: Vec::new(),
-    };
+    let mut batch = ImportBatch::new(Format::TwoFas);
     for service in services {
         let otp = service.opt_obj("otp")?;
         let field = |key: &str| -> Result<Option<&str>, ImportError> {
