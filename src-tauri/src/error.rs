@@ -6,11 +6,15 @@
 
 use serde::Serialize;
 use zweifaktor_core::CoreError;
+use zweifaktor_core::export::aegis::BackupPasswordTooWeak;
+use zweifaktor_core::import::ImportError;
 use zweifaktor_core::pin::PinError;
 use zweifaktor_core::push::PushError;
 use zweifaktor_core::vault::VaultError;
 use zweifaktor_protocol::uri::UriError;
 
+use crate::clipboard::ClipboardError;
+use crate::files::FileError;
 use crate::qr::QrError;
 use crate::settings::SettingsError;
 
@@ -24,6 +28,9 @@ pub struct CommandError {
     tries_left: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     wait_until: Option<u64>,
+    /// The format of the file an import error is about, by the name users know it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
 }
 
 impl CommandError {
@@ -34,6 +41,15 @@ impl CommandError {
             message,
             tries_left: None,
             wait_until: None,
+            format: None,
+        }
+    }
+
+    /// The same error, naming the format of the file it is about.
+    const fn about(self, format: zweifaktor_core::import::Format) -> Self {
+        Self {
+            format: Some(format.display_name()),
+            ..self
         }
     }
 
@@ -59,6 +75,27 @@ impl CommandError {
     pub const UNKNOWN_CHALLENGE: Self =
         Self::new("unknown_challenge", "this login is no longer waiting");
 
+    /// Something the desktop offers that this platform does not have yet (file dialogs on
+    /// phones).
+    pub const NOT_ON_THIS_DEVICE: Self = Self::new(
+        "not_on_this_device",
+        "this is not possible on this platform yet",
+    );
+
+    /// A confirmation came without a preview waiting for it (or after the app locked).
+    pub const NOTHING_PENDING: Self =
+        Self::new("nothing_pending", "nothing is waiting to be saved");
+
+    /// The form named a hash algorithm the app does not know.
+    pub const INVALID_ALGORITHM: Self = Self::new(
+        "invalid_algorithm",
+        "the algorithm is SHA1, SHA256 or SHA512",
+    );
+
+    /// A transfer link too long for a QR code (the core keeps each link within a QR code's
+    /// capacity, so this means a bug, not a user's mistake).
+    pub const QR_TOO_LARGE: Self = Self::new("qr_too_large", "the link does not fit a QR code");
+
     /// The stable code the UI branches on.
     pub fn code(&self) -> &'static str {
         self.code
@@ -70,6 +107,66 @@ impl From<QrError> for CommandError {
         match err {
             QrError::NotAnImage(_) => Self::NOT_AN_IMAGE,
             QrError::NoCode => Self::new("no_qr_code", "no QR code found in the picture"),
+            QrError::File(file) => file.into(),
+        }
+    }
+}
+
+impl From<ImportError> for CommandError {
+    fn from(err: ImportError) -> Self {
+        match err {
+            ImportError::TooLarge { .. } => Self::new("file_too_large", "the file is too large"),
+            ImportError::UnknownFormat => Self::new(
+                "unknown_format",
+                "the file is in no format Zweifaktor can import",
+            ),
+            ImportError::PasswordRequired { format } => {
+                Self::new("password_required", "the file is encrypted").about(format)
+            }
+            ImportError::EncryptionNotSupported { format } => Self::new(
+                "encryption_not_supported",
+                "this app's encrypted exports cannot be read; export without encryption",
+            )
+            .about(format),
+            ImportError::WrongPassword { format } => {
+                Self::new("wrong_password", "wrong password for the file").about(format)
+            }
+            ImportError::KdfTooCostly { format, .. } => Self::new(
+                "import_too_costly",
+                "the file asks for key derivation beyond sane bounds",
+            )
+            .about(format),
+            ImportError::Malformed { format, .. } => {
+                Self::new("import_damaged", "the file is damaged").about(format)
+            }
+        }
+    }
+}
+
+impl From<BackupPasswordTooWeak> for CommandError {
+    fn from(_: BackupPasswordTooWeak) -> Self {
+        Self::new("weak_password", "the backup password is too weak")
+    }
+}
+
+impl From<FileError> for CommandError {
+    fn from(err: FileError) -> Self {
+        match err {
+            FileError::TooLarge { .. } => Self::new("file_too_large", "the file is too large"),
+            FileError::Read(_) => Self::new("file_unreadable", "the file could not be read"),
+            FileError::Write(_) => Self::new("file_not_saved", "the file could not be saved"),
+            FileError::NoDialog => Self::NOT_ON_THIS_DEVICE,
+        }
+    }
+}
+
+impl From<ClipboardError> for CommandError {
+    fn from(err: ClipboardError) -> Self {
+        match err {
+            ClipboardError::Unavailable | ClipboardError::System(_) => {
+                Self::new("clipboard_unavailable", "the clipboard is not available")
+            }
+            ClipboardError::NotACode => Self::new("not_a_code", "only codes are copied"),
         }
     }
 }
@@ -97,6 +194,8 @@ impl From<CoreError> for CommandError {
                 Self::new("code_failed", "no code can be computed for this account")
             }
             CoreError::Push(push) => push.into(),
+            CoreError::Import(import) => import.into(),
+            CoreError::Backup(_) => Self::new("file_not_saved", "the backup could not be written"),
             CoreError::UnknownAccount { .. } | CoreError::AmbiguousAccount { .. } => {
                 Self::new("unknown_account", "no such account")
             }

@@ -6,17 +6,27 @@
 //!
 //! # Layout
 //! - [`commands`]: the commands the UI invokes, one module per domain.
+//! - [`adding`]: an account kept between its preview and its save.
+//! - [`importing`]: an import file kept from the dialog to the confirmation.
+//! - [`exporting`]: the export behind the PIN, saved or drawn as QR codes.
 //! - [`autolock`]: locks the app after the configured time in the background.
 //! - [`error`]: [`CommandError`], the typed error the UI branches on.
 //! - [`portal`]: registration with the portal, the push listeners, the code screen's data.
 //! - [`state`]: the managed state (data folder, preferences, the opened vault).
 //! - [`settings`]: the preferences file (auto-lock time, language).
-//! - [`qr`]: reading an enrollment QR code from a picked picture (desktop).
+//! - [`qr`]: reading a QR code from a picked picture (desktop).
+//! - [`files`]: the desktop's file dialogs and the one file each command reads or writes.
+//! - [`clipboard`]: copying a code, and clearing it again after a minute.
 //! - [`mobile`]: plugins registered on Android and iOS only.
 
+pub mod adding;
 pub mod autolock;
+pub mod clipboard;
 pub mod commands;
 pub mod error;
+pub mod exporting;
+pub mod files;
+pub mod importing;
 pub mod mobile;
 pub mod portal;
 pub mod qr;
@@ -24,6 +34,7 @@ pub mod settings;
 pub mod state;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tauri::{Manager, Runtime};
 
@@ -38,7 +49,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         .invoke_handler(tauri::generate_handler![
             commands::vault::vault_status,
             commands::vault::start_enrollment,
-            commands::vault::start_enrollment_from_image,
+            commands::vault::start_enrollment_from_picture,
             commands::vault::finish_enrollment,
             commands::vault::unlock,
             commands::vault::lock,
@@ -47,13 +58,27 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             commands::accounts::list_codes,
             commands::accounts::next_code,
             commands::accounts::remove_account,
+            commands::accounts::copy_code,
+            commands::accounts::read_link,
+            commands::accounts::read_link_from_picture,
+            commands::accounts::preview_manual,
+            commands::accounts::confirm_add,
+            commands::accounts::discard_add,
+            commands::accounts::rename_account,
+            commands::accounts::move_account,
+            commands::transfer::pick_import_file,
+            commands::transfer::open_import,
+            commands::transfer::confirm_import,
+            commands::transfer::discard_import,
+            commands::transfer::export_accounts,
             commands::push::latest_challenge,
             commands::push::deny_challenge,
             commands::settings::get_settings,
             commands::settings::set_settings,
             commands::settings::app_info,
-        ]);
-    mobile::plugins(builder)
+        ])
+        .plugin(tauri_plugin_clipboard_manager::init());
+    mobile::plugins(files::plugins(builder))
 }
 
 /// Starts the app (desktop `main` and the mobile entry point).
@@ -71,7 +96,9 @@ pub fn run() {
             if let Err(err) = zweifaktor_private_fs::ensure_own_dir(&data_dir) {
                 tracing::warn!(path = %data_dir.display(), %err, "could not make the data folder private");
             }
-            app.manage(AppState::new(data_dir));
+            let clipboard = clipboard::SystemClipboard::new(app.handle().clone());
+            let state = AppState::new(data_dir).with_clipboard(Arc::new(clipboard));
+            app.manage(scripted_dialogs(state));
             Ok(())
         })
         .run(tauri::generate_context!());
@@ -79,6 +106,25 @@ pub fn run() {
         tracing::error!(error = %err, "the app could not start");
         std::process::exit(1);
     }
+}
+
+/// With the `e2e-dialogs` feature (the app walk's build), the folder in
+/// [`files::DIALOG_DIR_VAR`] stands in for the file dialogs.
+#[cfg(feature = "e2e-dialogs")]
+fn scripted_dialogs(state: AppState) -> AppState {
+    match std::env::var_os(files::DIALOG_DIR_VAR) {
+        Some(dir) if !dir.is_empty() => {
+            tracing::warn!("file dialogs replaced by a folder (test build)");
+            state.with_dialog_dir(PathBuf::from(dir))
+        }
+        _ => state,
+    }
+}
+
+/// Release and ordinary builds always show the platform's dialogs.
+#[cfg(not(feature = "e2e-dialogs"))]
+fn scripted_dialogs(state: AppState) -> AppState {
+    state
 }
 
 /// The folder for the vault: [`state::DATA_DIR_VAR`] when set, else the platform's app data

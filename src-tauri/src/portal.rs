@@ -306,3 +306,27 @@ pub async fn deny(state: &AppState, id: &str) -> Result<(), CommandError> {
     tracing::info!(challenge = %challenge.challenge.id, "login denied");
     Ok(())
 }
+
+/// Adds the account of an `otpauth://` link to the open vault. A Zweifaktor set-up link of a
+/// portal (its `zf_` parameters) registers this device with that portal first, through the
+/// same core steps as the first set-up ([`enroll`]): the same vault, the same PIN. If the
+/// registration fails nothing is saved. Returns the account and whether it is portal-bound.
+///
+/// The vault lock is not held during the registration's network wait; if the app locks
+/// meanwhile, the save fails with `app_locked` and the portal's link is spent.
+pub async fn add_link(state: &AppState, uri: &str) -> Result<(AccountSummary, bool), CommandError> {
+    let enrollment = state.with_session(|auth| {
+        match auth.prepare_enrollment(uri, DEVICE_LABEL, platform()) {
+            Ok(enrollment) => Ok(Some(enrollment)),
+            Err(CoreError::Push(PushError::NoPortal)) => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    })?;
+    let Some(enrollment) = enrollment else {
+        return state.with_session(|auth| Ok((auth.add_account(uri)?, false)));
+    };
+    let registered = push::register(&enrollment).await.map_err(CoreError::from)?;
+    let summary = state.with_session(|auth| Ok(auth.finish_enrollment(enrollment, registered)?))?;
+    tracing::info!(account = %summary.id, "registered with another portal");
+    Ok((summary, true))
+}

@@ -1,10 +1,18 @@
-//! Reads an enrollment QR code from a picture the user picked (desktop; phones scan with the
-//! camera through tauri-plugin-barcode-scanner instead).
+//! Reads a QR code (a set-up link, an `otpauth://` link, a Google Authenticator transfer
+//! code) from a picture the user picked (desktop; phones scan with the camera through
+//! tauri-plugin-barcode-scanner instead).
 
 use std::io::Cursor;
 
 use image::{ImageReader, Limits};
+use tauri::Runtime;
 use zeroize::Zeroizing;
+
+use crate::files::{Dialogs, FileError, FileKind};
+
+/// Largest picture file read (16 MiB): a screenshot of a QR code is a few hundred KiB, and the
+/// decoder's own limits below bound what the pixels may unpack to.
+pub const MAX_PICTURE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Largest picture side accepted, in pixels: a screenshot of a 4K screen fits, a crafted
 /// picture that would unpack to gigabytes does not.
@@ -22,6 +30,22 @@ pub enum QrError {
     /// The picture holds no QR code that could be decoded.
     #[error("no QR code found in the picture")]
     NoCode,
+    /// The chosen file could not be read.
+    #[error("the chosen picture could not be read")]
+    File(#[from] FileError),
+}
+
+/// Lets the user choose a picture in the dialog titled `title` and decodes its QR code;
+/// `None` if they cancelled.
+pub fn pick_and_decode<R: Runtime>(
+    dialogs: &Dialogs<'_, R>,
+    title: &str,
+) -> Result<Option<Zeroizing<String>>, QrError> {
+    let Some(path) = dialogs.pick(title, FileKind::Picture)? else {
+        return Ok(None);
+    };
+    let bytes = crate::files::read_chosen(&path, MAX_PICTURE_BYTES)?;
+    decode(&bytes).map(Some)
 }
 
 /// The text of the first readable QR code in a PNG or JPEG picture.

@@ -1,5 +1,5 @@
 //! What the app keeps between commands: where its files are, the user's preferences, the
-//! opened vault and a set-up link waiting for its PIN.
+//! opened vault, a set-up link waiting for its PIN, the clipboard and the file dialogs.
 //!
 //! The app is locked exactly when no [`Authenticator`] is held: locking drops it, which wipes
 //! the vault's keys and seeds from memory.
@@ -13,7 +13,13 @@ use zweifaktor_core::Authenticator;
 use zweifaktor_core::clock::{Clock, SystemClock};
 use zweifaktor_core::vault::KdfProfile;
 
+use tauri::{AppHandle, Runtime};
+
+use crate::adding::PendingAdd;
+use crate::clipboard::{Clipboard, NoClipboard};
 use crate::error::CommandError;
+use crate::files::Dialogs;
+use crate::importing::PendingImport;
 use crate::portal::Listeners;
 use crate::settings::Settings;
 
@@ -48,8 +54,12 @@ pub struct AppState {
     settings: Mutex<Settings>,
     session: Mutex<Option<Authenticator>>,
     pending: Mutex<Option<PendingEnrollment>>,
+    pending_add: Mutex<Option<PendingAdd>>,
+    pending_import: Mutex<Option<PendingImport>>,
     listeners: Mutex<Option<Listeners>>,
     focus_changes: AtomicU64,
+    clipboard: Arc<dyn Clipboard>,
+    dialog_dir: Option<PathBuf>,
 }
 
 impl AppState {
@@ -70,8 +80,41 @@ impl AppState {
             settings: Mutex::new(settings),
             session: Mutex::new(None),
             pending: Mutex::new(None),
+            pending_add: Mutex::new(None),
+            pending_import: Mutex::new(None),
             listeners: Mutex::new(None),
             focus_changes: AtomicU64::new(0),
+            clipboard: Arc::new(NoClipboard),
+            dialog_dir: None,
+        }
+    }
+
+    /// The same state copying codes into `clipboard` (the system's in the app, a test's own
+    /// in tests); without one, copying fails with `clipboard_unavailable`.
+    pub fn with_clipboard(self, clipboard: Arc<dyn Clipboard>) -> Self {
+        Self { clipboard, ..self }
+    }
+
+    /// The same state with the folder `dir` standing in for the file dialogs
+    /// ([`Dialogs::Scripted`]): for the command tests and the app walk, which cannot drive a
+    /// native dialog.
+    pub fn with_dialog_dir(self, dir: PathBuf) -> Self {
+        Self {
+            dialog_dir: Some(dir),
+            ..self
+        }
+    }
+
+    /// The clipboard codes are copied into.
+    pub fn clipboard(&self) -> Arc<dyn Clipboard> {
+        Arc::clone(&self.clipboard)
+    }
+
+    /// The file dialogs: the platform's, or the scripted folder if one was set.
+    pub fn dialogs<'a, R: Runtime>(&'a self, app: &'a AppHandle<R>) -> Dialogs<'a, R> {
+        match &self.dialog_dir {
+            Some(dir) => Dialogs::Scripted(dir),
+            None => Dialogs::Native(app),
         }
     }
 
@@ -116,10 +159,14 @@ impl AppState {
         }
     }
 
-    /// Locks the app and stops the push listeners; `true` if it was open.
+    /// Locks the app and stops the push listeners; `true` if it was open. An account
+    /// waiting for its save and an import waiting for its confirmation are forgotten too:
+    /// they hold seeds.
     pub fn lock(&self) -> bool {
         let mut session = self.session();
         *relock(&self.listeners) = None;
+        *relock(&self.pending_add) = None;
+        *relock(&self.pending_import) = None;
         session.take().is_some()
     }
 
@@ -138,6 +185,16 @@ impl AppState {
     /// The set-up link waiting for its PIN.
     pub fn pending(&self) -> MutexGuard<'_, Option<PendingEnrollment>> {
         relock(&self.pending)
+    }
+
+    /// The account waiting between its preview and its save ([`crate::adding`]).
+    pub fn pending_add(&self) -> MutexGuard<'_, Option<PendingAdd>> {
+        relock(&self.pending_add)
+    }
+
+    /// The import waiting for its password or its confirmation ([`crate::importing`]).
+    pub fn pending_import(&self) -> MutexGuard<'_, Option<PendingImport>> {
+        relock(&self.pending_import)
     }
 
     /// Counts a change of the window's focus and returns the new count: a lock timer started

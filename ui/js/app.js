@@ -15,6 +15,10 @@ import * as codes from "./screens/codes.js";
 import * as challenge from "./screens/challenge.js";
 import * as reset from "./screens/reset.js";
 import * as settingsScreen from "./screens/settings.js";
+import * as add from "./screens/add.js";
+import * as account from "./screens/account.js";
+import * as importScreen from "./screens/import.js";
+import * as exportScreen from "./screens/export.js";
 
 /** The first screen for the vault's state: set-up, login or the codes. */
 async function route() {
@@ -51,6 +55,10 @@ async function boot() {
     return from === "settings" ? show("settings") : route();
   });
   settingsScreen.init();
+  add.init();
+  account.init();
+  importScreen.init();
+  exportScreen.init();
   on("locked", () => route());
   on("challenge", (next) => {
     if (inbox.challengeArrived(next, current())) {

@@ -21,6 +21,6 @@ export function describe(err) {
     return t("error.locked", { seconds: secondsUntil(err.waitUntil) });
   }
   const key = `error.${code}`;
-  const text = t(key);
+  const text = t(key, err);
   return text === key ? t("error.generic") : text;
 }

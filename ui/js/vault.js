@@ -8,8 +8,11 @@ export const status = () => call("vault_status");
 /** Checks a pasted set-up link and keeps it in the shell: {issuer, accountName}. */
 export const startEnrollment = (uri) => call("start_enrollment", { uri });
 
-/** Reads a picked QR picture in the shell (the link never comes back): {issuer, accountName}. */
-export const startEnrollmentFromImage = (bytes) => call("start_enrollment_from_image", bytes);
+/**
+ * Opens the file dialog (titled `title`) for a picture of the set-up QR code and reads it in
+ * the shell (the link never comes back): {issuer, accountName}, or null if cancelled.
+ */
+export const startEnrollmentFromPicture = (title) => call("start_enrollment_from_picture", { title });
 
 /** Creates the vault with the PIN and the account from the set-up link. */
 export const finishEnrollment = (pin) => call("finish_enrollment", { pin });

@@ -1,12 +1,18 @@
-//! Accounts and their codes.
+//! Accounts and their codes: the list, adding one (link, picture, by hand) with a preview,
+//! renaming, moving, removing, copying a code.
 
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+use zeroize::Zeroizing;
 use zweifaktor_core::ShownCode;
-use zweifaktor_core::accounts::{AccountId, AccountSummary};
+use zweifaktor_core::accounts::{AccountId, AccountPreview, AccountSummary, LinkPreview};
+use zweifaktor_core::import::{self, Format};
 
+use crate::adding::{self, ManualForm, PendingAdd};
 use crate::error::CommandError;
+use crate::importing::{self, ImportStep};
 use crate::state::AppState;
+use crate::{portal, qr};
 
 /// An account with the code to show: the only secret-derived value that reaches the window.
 #[derive(Debug, Serialize)]
@@ -53,4 +59,120 @@ pub fn next_code(state: State<'_, AppState>, id: AccountId) -> Result<AccountCod
 #[tauri::command]
 pub fn remove_account(state: State<'_, AppState>, id: AccountId) -> Result<(), CommandError> {
     state.with_session(|auth| Ok(auth.delete(&id)?))
+}
+
+/// Copies a shown code to the clipboard; it is cleared again after
+/// [`CLEAR_AFTER`](crate::clipboard::CLEAR_AFTER) if the clipboard still holds it. The code
+/// comes from the window, which shows it already, so copying a HOTP code does not use up the
+/// next one; a locked app copies nothing.
+#[tauri::command]
+pub fn copy_code(state: State<'_, AppState>, code: Zeroizing<String>) -> Result<(), CommandError> {
+    state.with_session(|_| Ok(()))?;
+    Ok(crate::clipboard::copy(state.clipboard(), code)?)
+}
+
+/// What a pasted, scanned or pictured link leads to.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum LinkOutcome {
+    /// An `otpauth://` link: the account it would add (kept for [`confirm_add`]).
+    Account {
+        /// The core's preview: the account, duplicate, weak secret, the portal of a set-up link.
+        preview: LinkPreview,
+    },
+    /// A Google Authenticator transfer link: an import (kept for the import's confirmation).
+    Import {
+        /// The import's preview.
+        step: ImportStep,
+    },
+}
+
+/// Reads a link and keeps it: a transfer link (as the core detects it) for the import, any
+/// other for [`confirm_add`] with the preview of the account it would add.
+fn read(state: &AppState, uri: Zeroizing<String>) -> Result<LinkOutcome, CommandError> {
+    if import::detect(uri.as_bytes()).ok() == Some(Format::GoogleMigration) {
+        let bytes = Zeroizing::new(uri.as_bytes().to_vec());
+        let step = importing::open(state, bytes, None)?;
+        return Ok(LinkOutcome::Import { step });
+    }
+    let preview = state.with_session(|auth| Ok(auth.preview_link(&uri)?))?;
+    adding::keep(state, PendingAdd::Link(uri));
+    Ok(LinkOutcome::Account { preview })
+}
+
+/// A pasted or scanned link.
+#[tauri::command]
+pub fn read_link(
+    state: State<'_, AppState>,
+    uri: Zeroizing<String>,
+) -> Result<LinkOutcome, CommandError> {
+    read(&state, Zeroizing::new(uri.trim().to_owned()))
+}
+
+/// A picture of a QR code, chosen in the file dialog titled `title`, read like
+/// [`read_link`]; `None` if the user cancelled. The link never reaches the window.
+#[tauri::command(async)]
+pub fn read_link_from_picture<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    title: String,
+) -> Result<Option<LinkOutcome>, CommandError> {
+    state.with_session(|_| Ok(()))?;
+    match qr::pick_and_decode(&state.dialogs(&app), &title)? {
+        Some(uri) => read(&state, uri).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// An account typed in by hand: checked by the core and kept for [`confirm_add`].
+#[tauri::command]
+pub fn preview_manual(
+    state: State<'_, AppState>,
+    entry: ManualForm,
+) -> Result<AccountPreview, CommandError> {
+    let entry = entry.into_entry()?;
+    let preview = state.with_session(|auth| Ok(auth.preview_manual(&entry)?))?;
+    adding::keep(&state, PendingAdd::Manual(entry));
+    Ok(preview)
+}
+
+/// Saves the account of the last preview; a Zweifaktor set-up link registers with its portal
+/// first, and the app then listens for that portal's logins too.
+#[tauri::command]
+pub async fn confirm_add<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<AccountSummary, CommandError> {
+    let (summary, bound) = adding::confirm(&state).await?;
+    if bound {
+        portal::start_listening(&app);
+    }
+    Ok(summary)
+}
+
+/// Forgets the account of the last preview.
+#[tauri::command]
+pub fn discard_add(state: State<'_, AppState>) {
+    *state.pending_add() = None;
+}
+
+/// Gives an account a new issuer (none when blank) and name.
+#[tauri::command]
+pub fn rename_account(
+    state: State<'_, AppState>,
+    id: AccountId,
+    issuer: Option<String>,
+    name: String,
+) -> Result<AccountSummary, CommandError> {
+    state.with_session(|auth| Ok(auth.rename(&id, issuer.as_deref(), &name)?))
+}
+
+/// Moves an account to position `to_index` (0 is the top); the accounts in their new order.
+#[tauri::command]
+pub fn move_account(
+    state: State<'_, AppState>,
+    id: AccountId,
+    to_index: usize,
+) -> Result<Vec<AccountSummary>, CommandError> {
+    state.with_session(|auth| Ok(auth.move_account(&id, to_index)?))
 }

@@ -4,4 +4,5 @@
 pub mod accounts;
 pub mod push;
 pub mod settings;
+pub mod transfer;
 pub mod vault;

@@ -1,7 +1,6 @@
 //! The vault: its state for the first screen, enrollment, unlock and lock, PIN change, reset.
 
 use serde::Serialize;
-use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
 use zweifaktor_core::Authenticator;
@@ -86,17 +85,18 @@ pub fn start_enrollment(
     keep_enrollment(&state, uri)
 }
 
-/// A picked picture of the set-up QR code (raw bytes): decoded here, so the link never
-/// reaches the window.
-#[tauri::command]
-pub fn start_enrollment_from_image(
+/// A picture of the set-up QR code, chosen in the file dialog titled `title`: read and
+/// decoded here, so the link never reaches the window. `None` if the user cancelled.
+#[tauri::command(async)]
+pub fn start_enrollment_from_picture<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
-    request: Request<'_>,
-) -> Result<EnrollmentPreview, CommandError> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(CommandError::NOT_AN_IMAGE);
-    };
-    keep_enrollment(&state, qr::decode(bytes)?)
+    title: String,
+) -> Result<Option<EnrollmentPreview>, CommandError> {
+    match qr::pick_and_decode(&state.dialogs(&app), &title)? {
+        Some(uri) => keep_enrollment(&state, uri).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Creates the vault with `pin` and the kept set-up link (registering with the portal the

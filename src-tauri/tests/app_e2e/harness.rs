@@ -10,6 +10,7 @@ use std::thread::sleep;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
+use zweifaktor_app_lib::files::SCRIPTED_OPEN_FILE;
 use zweifaktor_e2e::webdriver::{Session, WAIT_LIMIT};
 
 /// A process group started for the test and ended with it.
@@ -92,14 +93,18 @@ pub struct Driver {
     _process: Group,
     /// The driver's base URL.
     url: String,
+    /// The folder standing in for the app's file dialogs (see `zweifaktor_app_lib::files`).
+    dialogs: tempfile::TempDir,
 }
 
 impl Driver {
-    /// Starts tauri-driver; the app it starts later inherits `DISPLAY`, the data folder and
-    /// `WEBKIT_DISABLE_COMPOSITING_MODE=1` (WebKitGTK cannot composite under Xvfb).
+    /// Starts tauri-driver; the app it starts later inherits `DISPLAY`, the data folder,
+    /// `WEBKIT_DISABLE_COMPOSITING_MODE=1` (WebKitGTK cannot composite under Xvfb) and the
+    /// folder that replaces its file dialogs (the walk's build has the `e2e-dialogs` feature).
     pub fn start(xvfb: &Xvfb, data_dir: &Path, theme: Theme) -> Self {
         let port = free_port();
         let native_port = free_port();
+        let dialogs = tempfile::tempdir().unwrap();
         let gtk_theme = match theme {
             Theme::Light => "Adwaita",
             Theme::Dark => "Adwaita:dark",
@@ -110,6 +115,7 @@ impl Driver {
             .env("DISPLAY", &xvfb.display)
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .env("ZF_APP_DATA_DIR", data_dir)
+            .env(zweifaktor_app_lib::files::DIALOG_DIR_VAR, dialogs.path())
             .env("GTK_THEME", gtk_theme)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
@@ -125,7 +131,23 @@ impl Driver {
         Self {
             _process: Group(process),
             url,
+            dialogs,
         }
+    }
+
+    /// Makes the app's next open dialog "choose" a copy of `file`.
+    pub fn choose_file(&self, file: &Path) {
+        std::fs::copy(file, self.dialogs.path().join(SCRIPTED_OPEN_FILE)).unwrap();
+    }
+
+    /// Makes the app's next open dialog "choose" a file holding `bytes`.
+    pub fn choose_bytes(&self, bytes: &[u8]) {
+        std::fs::write(self.dialogs.path().join(SCRIPTED_OPEN_FILE), bytes).unwrap();
+    }
+
+    /// Where the app's save dialog puts a file it suggests as `name`.
+    pub fn saved(&self, name: &str) -> PathBuf {
+        self.dialogs.path().join(name)
     }
 }
 
@@ -185,6 +207,16 @@ pub fn unix_now() -> u64 {
         .duration_since(UNIX_EPOCH)
         .expect("clock before 1970")
         .as_secs()
+}
+
+/// What the X clipboard (`CLIPBOARD` selection) of the display holds now, read by xclip as
+/// another program on the desktop would.
+pub fn clipboard(xvfb: &Xvfb) -> String {
+    let output = Command::new("xclip")
+        .args(["-display", &xvfb.display, "-selection", "clipboard", "-o"])
+        .output()
+        .expect("xclip not found: run scripts/app-e2e.sh, which installs it");
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// The RFC 6238 code (SHA-1, 6 digits, 30 s) of base-32 `secret` at `unix_time`, computed by

@@ -2,33 +2,11 @@
 //! PIN, the TOTP code checked against oathtool, lock and unlock, wrong PINs up to the
 //! lock-out, "Code (PIN) vergessen" → reset; and the settings in dark mode.
 
-use zweifaktor_e2e::webdriver::Session;
-
 use crate::harness::{Driver, Screens, Theme, Xvfb, oathtool_totp, unix_now};
 use crate::steps::{
-    PIN, Shots, WRONG_PIN, digits, forgot_pin_and_reset, wrong_pins_until_locked_out,
+    PIN, SECRET, Shots, URI, WRONG_PIN, digits, enroll, forgot_pin_and_reset,
+    wrong_pins_until_locked_out,
 };
-
-/// The base-32 seed of the test account: RFC 6238 Appendix B's SHA-1 seed
-/// ("12345678901234567890", 160 bits; the app refuses seeds under RFC 4226's 128 bits).
-const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-
-/// An enrollment URI as the portal's dashboard shows it (without the push parameters).
-const URI: &str = "otpauth://totp/Portal:erika@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Portal&algorithm=SHA1&digits=6&period=30";
-
-/// Sets the app up from [`URI`] with `pin` and goes on to the codes.
-fn enroll(s: &Session, pin: &str) {
-    s.screen("enroll");
-    s.type_into("#enroll-uri", URI);
-    s.click("#enroll-submit");
-    s.screen("pin-setup");
-    s.type_into("#pin-new", pin);
-    s.type_into("#pin-repeat", pin);
-    s.click("#pin-setup-submit");
-    s.screen("done");
-    s.click("#done-continue");
-    s.screen("codes");
-}
 
 #[test]
 #[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver and oathtool: run scripts/app-e2e.sh"]

@@ -1,5 +1,5 @@
-//! Steps and helpers both walks share: the PINs, numbered screenshots, the wrong PINs up to
-//! the lock-out, and "Code (PIN) vergessen" → reset.
+//! Steps and helpers the walks share: the PINs, the offline set-up, numbered screenshots, the
+//! wrong PINs up to the lock-out, and "Code (PIN) vergessen" → reset.
 
 use std::path::Path;
 
@@ -12,6 +12,27 @@ pub const PIN: &str = "274951";
 
 /// A PIN that is valid but wrong.
 pub const WRONG_PIN: &str = "580316";
+
+/// The base-32 seed of the test account: RFC 6238 Appendix B's SHA-1 seed
+/// ("12345678901234567890", 160 bits).
+pub const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+/// An enrollment URI as the portal's dashboard shows it (without the push parameters).
+pub const URI: &str = "otpauth://totp/Portal:erika@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Portal&algorithm=SHA1&digits=6&period=30";
+
+/// Sets the app up from [`URI`] with `pin` and goes on to the codes.
+pub fn enroll(s: &Session, pin: &str) {
+    s.screen("enroll");
+    s.type_into("#enroll-uri", URI);
+    s.click("#enroll-submit");
+    s.screen("pin-setup");
+    s.type_into("#pin-new", pin);
+    s.type_into("#pin-repeat", pin);
+    s.click("#pin-setup-submit");
+    s.screen("done");
+    s.click("#done-continue");
+    s.screen("codes");
+}
 
 /// Numbers the screenshots of one walk in the order a user sees the screens.
 pub struct Shots<'a> {

@@ -57,3 +57,18 @@ fn account_commands_need_the_app_unlocked() {
         assert_eq!(err["code"], "app_locked", "{command}");
     }
 }
+
+#[test]
+fn copy_code_puts_the_shown_code_into_the_clipboard() {
+    let app = App::enrolled();
+    let code = app.ok("list_codes", json!({}))[0]["code"].clone();
+    app.ok("copy_code", json!({ "code": code }));
+    assert_eq!(app.clipboard(), "94287082");
+    let err = app.err("copy_code", json!({"code": "otpauth://totp/x?secret=AAAA"}));
+    assert_eq!(err["code"], "not_a_code");
+    assert_eq!(app.clipboard(), "94287082", "refused text is not copied");
+    app.ok("lock", json!({}));
+    let err = app.err("copy_code", json!({"code": "12345678"}));
+    assert_eq!(err["code"], "app_locked");
+    assert_eq!(app.clipboard(), "94287082");
+}

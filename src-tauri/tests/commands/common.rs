@@ -1,7 +1,7 @@
 //! A real app on Tauri's mock runtime with its own data folder, and calls through the IPC path.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -11,6 +11,7 @@ use tauri::test::{
 use tauri::webview::InvokeRequest;
 use tauri::{WebviewWindow, WebviewWindowBuilder};
 use zweifaktor_app_lib::AppState;
+use zweifaktor_app_lib::clipboard::{Clipboard, ClipboardError};
 use zweifaktor_core::clock::FixedClock;
 use zweifaktor_core::vault::KdfProfile;
 
@@ -29,11 +30,33 @@ pub const WRONG_PIN: &str = "580316";
 /// The time the app's clock starts at: RFC 6238 Appendix B's first test time.
 pub const START: u64 = 59;
 
+/// A clipboard in memory, so that tests read back what the app copied.
+#[derive(Default)]
+pub struct MemoryClipboard(Mutex<String>);
+
+impl Clipboard for MemoryClipboard {
+    fn write_text(&self, text: &str) -> Result<(), ClipboardError> {
+        *self.0.lock().unwrap() = text.to_owned();
+        Ok(())
+    }
+
+    fn read_text(&self) -> Result<zeroize::Zeroizing<String>, ClipboardError> {
+        Ok(zeroize::Zeroizing::new(self.0.lock().unwrap().clone()))
+    }
+
+    fn clear(&self) -> Result<(), ClipboardError> {
+        self.0.lock().unwrap().clear();
+        Ok(())
+    }
+}
+
 /// The app under test, its window and its data folder.
 pub struct App {
     window: WebviewWindow<MockRuntime>,
     app: tauri::App<MockRuntime>,
     dir: tempfile::TempDir,
+    dialogs: tempfile::TempDir,
+    clipboard: Arc<MemoryClipboard>,
     /// The app's clock, to move time on.
     pub clock: Arc<FixedClock>,
 }
@@ -59,6 +82,7 @@ impl App {
             app,
             dir,
             clock,
+            ..
         } = self;
         drop(window);
         drop(app);
@@ -74,7 +98,11 @@ impl App {
     }
 
     fn in_dir(dir: tempfile::TempDir, clock: Arc<FixedClock>) -> Self {
-        let state = AppState::with(dir.path().to_path_buf(), KdfProfile::TESTING, clock.clone());
+        let dialogs = tempfile::tempdir().unwrap();
+        let clipboard = Arc::new(MemoryClipboard::default());
+        let state = AppState::with(dir.path().to_path_buf(), KdfProfile::TESTING, clock.clone())
+            .with_clipboard(clipboard.clone())
+            .with_dialog_dir(dialogs.path().to_path_buf());
         let app = zweifaktor_app_lib::with_commands(mock_builder())
             .manage(state)
             .build(mock_context(noop_assets()))
@@ -86,6 +114,8 @@ impl App {
             window,
             app,
             dir,
+            dialogs,
+            clipboard,
             clock,
         }
     }
@@ -93,6 +123,30 @@ impl App {
     /// The data folder.
     pub fn dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// Makes the next open dialog "choose" a file holding `bytes`.
+    pub fn choose_file(&self, bytes: &[u8]) {
+        let path = self
+            .dialogs
+            .path()
+            .join(zweifaktor_app_lib::files::SCRIPTED_OPEN_FILE);
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// The file a save dialog wrote under the suggested `name`.
+    pub fn saved_file(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.dialogs.path().join(name)).unwrap()
+    }
+
+    /// Where a save dialog puts the file it suggests as `name`.
+    pub fn saved_path(&self, name: &str) -> std::path::PathBuf {
+        self.dialogs.path().join(name)
+    }
+
+    /// What the app last put into the clipboard.
+    pub fn clipboard(&self) -> String {
+        self.clipboard.read_text().unwrap().to_string()
     }
 
     /// Tells the app that its window lost (`false`) or gained (`true`) the focus, as the

@@ -5,9 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod adding;
 mod autolock;
 mod common;
 mod portal;
 mod push;
 mod settings;
+mod transfer;
 mod vault;

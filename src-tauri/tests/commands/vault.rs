@@ -3,7 +3,6 @@
 use std::io::Cursor;
 
 use serde_json::json;
-use tauri::ipc::InvokeBody;
 
 use crate::common::{App, PIN, START, URI, WRONG_PIN};
 
@@ -66,7 +65,7 @@ fn enrollment_over_an_existing_vault_is_refused() {
 }
 
 /// A PNG of `text` as a QR code.
-fn qr_png(text: &str) -> Vec<u8> {
+pub fn qr_png(text: &str) -> Vec<u8> {
     let picture = qrcode::QrCode::new(text.as_bytes())
         .unwrap()
         .render::<image::Luma<u8>>()
@@ -82,9 +81,14 @@ fn qr_png(text: &str) -> Vec<u8> {
 #[test]
 fn enrollment_by_qr_picture_keeps_the_link_in_the_shell() {
     let app = App::new();
-    let preview = app
-        .invoke_body("start_enrollment_from_image", InvokeBody::Raw(qr_png(URI)))
-        .unwrap();
+    let title = json!({"title": "Bild des QR-Codes wählen"});
+    assert_eq!(
+        app.ok("start_enrollment_from_picture", title.clone()),
+        json!(null),
+        "a cancelled dialog changes nothing"
+    );
+    app.choose_file(&qr_png(URI));
+    let preview = app.ok("start_enrollment_from_picture", title);
     assert_eq!(preview["accountName"], "erika@example.org");
     assert!(!preview.to_string().contains("secret"));
     app.ok("finish_enrollment", json!({ "pin": PIN }));
@@ -93,32 +97,20 @@ fn enrollment_by_qr_picture_keeps_the_link_in_the_shell() {
 #[test]
 fn a_picture_without_a_code_or_no_picture_is_refused() {
     let app = App::new();
-    let err = app
-        .invoke_body(
-            "start_enrollment_from_image",
-            InvokeBody::Raw(b"not a picture".to_vec()),
-        )
-        .unwrap_err();
-    assert_eq!(err["code"], "not_an_image");
-    let err = app
-        .invoke_body("start_enrollment_from_image", InvokeBody::Json(json!({})))
-        .unwrap_err();
+    let title = json!({"title": "Bild"});
+    app.choose_file(b"not a picture");
+    let err = app.err("start_enrollment_from_picture", title.clone());
     assert_eq!(err["code"], "not_an_image");
     let blank = image::GrayImage::from_pixel(50, 50, image::Luma([255]));
     let mut png = Vec::new();
     blank
         .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
-    let err = app
-        .invoke_body("start_enrollment_from_image", InvokeBody::Raw(png))
-        .unwrap_err();
+    app.choose_file(&png);
+    let err = app.err("start_enrollment_from_picture", title.clone());
     assert_eq!(err["code"], "no_qr_code");
-    let err = app
-        .invoke_body(
-            "start_enrollment_from_image",
-            InvokeBody::Raw(qr_png("https://example.org/not-otpauth")),
-        )
-        .unwrap_err();
+    app.choose_file(&qr_png("https://example.org/not-otpauth"));
+    let err = app.err("start_enrollment_from_picture", title);
     assert_eq!(err["code"], "invalid_uri");
 }
 

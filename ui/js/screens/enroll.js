@@ -8,10 +8,13 @@ import { $, say, busy, clearFields, isSixDigits } from "../dom.js";
 import { describe } from "../errors.js";
 import { t } from "../i18n.js";
 
-/** Goes on to the PIN screen once the shell holds a valid set-up link. */
+/** Goes on to the PIN screen once the shell holds a valid set-up link (none: cancelled). */
 async function accepted(request) {
   try {
     const preview = await request;
+    if (!preview) {
+      return;
+    }
     clearFields("enroll-uri");
     await show("pin-setup", preview);
   } catch (err) {
@@ -24,20 +27,16 @@ export function init(done) {
   register("enroll", {
     enter() {
       say("enroll-error", "");
-      clearFields("enroll-uri", "enroll-image");
+      clearFields("enroll-uri");
     },
   });
   $("enroll-form").addEventListener("submit", (event) => {
     event.preventDefault();
     busy($("enroll-submit"), () => accepted(vault.startEnrollment($("enroll-uri").value.trim())));
   });
-  $("enroll-image").addEventListener("change", async () => {
-    const file = $("enroll-image").files[0];
-    if (file) {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      await accepted(vault.startEnrollmentFromImage(bytes));
-    }
-  });
+  $("enroll-image").addEventListener("click", () =>
+    busy($("enroll-image"), () => accepted(vault.startEnrollmentFromPicture(t("enroll.imageLabel")))),
+  );
   $("enroll-scan").addEventListener("click", async () => {
     try {
       const text = await scanQr();

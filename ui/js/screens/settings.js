@@ -1,4 +1,5 @@
-// Settings: change the PIN, auto-lock time, language, remove an account, reset the app, about.
+// Settings: change the PIN, auto-lock time, language, remove an account, backup and import, reset
+// the app, about.
 
 import * as accounts from "../accounts.js";
 import * as settings from "../settings.js";
@@ -7,6 +8,7 @@ import { register, show } from "../router.js";
 import { $, say, busy, clearFields, isSixDigits } from "../dom.js";
 import { describe } from "../errors.js";
 import { setLanguage, t } from "../i18n.js";
+import { startImport } from "./import.js";
 
 /** One account row with "Entfernen" and an inline confirmation. */
 function accountRow(account, reload) {
@@ -94,6 +96,8 @@ export function init() {
   $("settings-autolock").addEventListener("change", savePreferences);
   $("settings-language").addEventListener("change", savePreferences);
   $("settings-reset").addEventListener("click", () => show("reset", { forgot: false }));
+  $("settings-export").addEventListener("click", () => show("export"));
+  $("settings-import").addEventListener("click", () => startImport("settings", "settings-message"));
   $("change-pin-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const current = $("change-pin-current").value;

@@ -120,6 +120,38 @@ const SETTINGS = { autoLockSeconds: 60, language: "de" };
 const ENGLISH = { get_settings: { ...SETTINGS, language: "en" }, set_settings: (args) => args.settings };
 const URI = "otpauth://totp/Zweifaktor%20Portal:erika.mustermann@example.org?secret=JBSWY3DPEHPK3PXP";
 
+// The core's avatar palette (crates/core/src/accounts/avatar.rs) gives each account a colour.
+const PALETTE = ["#C62828", "#AD1457", "#6A1B9A", "#283593", "#1565C0", "#0277BD", "#00695C", "#2E7D32", "#7B5E00", "#BF360C", "#5D4037", "#455A64"];
+ACCOUNTS.forEach((account, index) => {
+  account.avatar = { initial: (account.issuer || account.name)[0].toUpperCase(), colour: PALETTE[(index * 5) % PALETTE.length] };
+  account.weak_secret = account.id === "github";
+});
+
+/** The core's preview of a Zweifaktor set-up link of another portal, with a weak secret. */
+const PREVIEW = {
+  label: ACCOUNTS[0].label,
+  issuer: ACCOUNTS[0].issuer,
+  name: ACCOUNTS[0].name,
+  algorithm: "SHA1",
+  digits: 6,
+  kind: totp(),
+  weak_secret: true,
+  avatar: ACCOUNTS[0].avatar,
+  duplicate: false,
+};
+
+/** The core's preview of an Aegis import. */
+const IMPORT_PREVIEW = {
+  format: "aegis",
+  to_add: [ACCOUNTS[1], ACCOUNTS[2], ACCOUNTS[4]].map((a) => ({ ...a, duplicate: false })),
+  already_present: [{ ...ACCOUNTS[0], duplicate: true }],
+  unsupported: [{ label: "Yandex:erika", kind: "yandex", reason: "Zweifaktor shows TOTP, HOTP and Steam codes; this kind of code is not supported" }],
+  missing_parts: [],
+};
+
+/** A picture of a QR code, as the shell draws Google Authenticator's transfer codes. */
+const QR_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 21 21" width="256" height="256"><rect width="21" height="21" fill="#fff"/><path d="M1 1h7v7H1zM13 1h7v7h-7zM1 13h7v7H1z"/></svg>';
+
 /** What the fake shell answers unless a screen says otherwise: a new app on a desktop. */
 export const ANSWERS = {
   vault_status: { state: "new" },
@@ -127,7 +159,7 @@ export const ANSWERS = {
   set_settings: (args) => args.settings,
   app_info: { name: "Zweifaktor", version: "0.1.0", license: "Apache-2.0 OR MIT", mobile: false },
   start_enrollment: { issuer: "Zweifaktor Portal", accountName: "erika.mustermann@example.org" },
-  start_enrollment_from_image: { issuer: "Zweifaktor Portal", accountName: "erika.mustermann@example.org" },
+  start_enrollment_from_picture: { issuer: "Zweifaktor Portal", accountName: "erika.mustermann@example.org" },
   finish_enrollment: null,
   unlock: null,
   lock: null,
@@ -139,12 +171,41 @@ export const ANSWERS = {
   latest_challenge: challenge,
   deny_challenge: null,
   "plugin:barcode-scanner|scan": { content: URI },
+  read_link: { type: "account", preview: { account: PREVIEW, portal_url: "https://zweites-portal.example.org/" } },
+  read_link_from_picture: null,
+  preview_manual: (args) => ({ ...PREVIEW, label: args.entry.name, issuer: args.entry.issuer, name: args.entry.name, portal_url: null }),
+  confirm_add: ACCOUNTS[1],
+  discard_add: null,
+  rename_account: (args) => ({ ...ACCOUNTS.find((a) => a.id === args.id), issuer: args.issuer, name: args.name }),
+  move_account: ACCOUNTS,
+  copy_code: null,
+  pick_import_file: { format: "Aegis", needsPassword: true },
+  open_import: { format: "Aegis", needsPassword: false, preview: IMPORT_PREVIEW },
+  confirm_import: { format: "aegis", added: IMPORT_PREVIEW.to_add, already_present: [], unsupported: [], missing_parts: [] },
+  discard_import: null,
+  export_accounts: {
+    qrCodes: [QR_SVG, QR_SVG],
+    leftOut: [{ id: "portal", label: ACCOUNTS[0].label, reason: "portal_bound", portal_url: ACCOUNTS[0].portal_url }],
+  },
 };
 
 /** From the codes screen to the settings. */
 async function toSettings(ui) {
   await ui.click("#codes-settings");
   await ui.shown("#settings-accounts li");
+}
+
+/** From the codes screen to "Konto hinzufügen". */
+async function toAdd(ui) {
+  await ui.click("#codes-add");
+  await ui.shown("#screen-add");
+}
+
+/** From the codes screen to the form for an account typed in by hand. */
+async function toManual(ui) {
+  await toAdd(ui);
+  await ui.click("#add-manual");
+  await ui.shown("#screen-manual");
 }
 
 /** To the PIN step of the set-up. */
@@ -230,7 +291,7 @@ export const SCREENS = [
     id: "codes-hotp-next",
     about: "a counter-based account after \"Nächster Code\"",
     answers: { vault_status: UNLOCKED },
-    steps: (ui) => ui.click('#codes-list li[data-id="hotp"] button'),
+    steps: (ui) => ui.click('#codes-list li[data-id="hotp"] button.secondary'),
   },
   {
     id: "codes-empty",
@@ -356,6 +417,134 @@ export const SCREENS = [
       await ui.tick("#reset-understood");
       await ui.click("#reset-confirm");
       await ui.shown("#reset-error");
+    },
+  },
+  {
+    id: "codes-search",
+    about: "the search over six accounts, one match",
+    answers: { vault_status: UNLOCKED },
+    async steps(ui) {
+      await ui.shown("#codes-search");
+      await ui.type("#codes-search", "steam");
+      await ui.shown("#codes-list li");
+    },
+  },
+  {
+    id: "codes-copied",
+    about: "a code copied: the status line",
+    answers: { vault_status: UNLOCKED },
+    async steps(ui) {
+      await ui.click('#codes-list li[data-id="github"] button.copy');
+      await ui.shown("#codes-status");
+    },
+  },
+  { id: "add", about: "add an account: paste, picture, by hand, import", answers: { vault_status: UNLOCKED }, steps: toAdd },
+  {
+    id: "add-error",
+    about: "add an account with a link that is not one",
+    answers: { vault_status: UNLOCKED, read_link: fail("invalid_uri") },
+    async steps(ui) {
+      await toAdd(ui);
+      await ui.type("#add-uri", "https://example.org/");
+      await ui.click("#add-link-submit");
+      await ui.shown("#add-error");
+    },
+  },
+  { id: "manual", about: "an account typed in by hand", answers: { vault_status: UNLOCKED }, steps: toManual },
+  {
+    id: "manual-hotp-error",
+    about: "by hand, counter-based, with a secret that is not base32",
+    answers: { vault_status: UNLOCKED, preview_manual: fail("invalid_secret") },
+    async steps(ui) {
+      await toManual(ui);
+      await ui.choose("#manual-type", "hotp");
+      await ui.type("#manual-name", "erika");
+      await ui.type("#manual-secret", "not base32!");
+      await ui.click("#manual-submit");
+      await ui.shown("#manual-error");
+    },
+  },
+  {
+    id: "add-preview",
+    about: "the preview of a set-up link of another portal, with a weak secret",
+    answers: { vault_status: UNLOCKED },
+    async steps(ui) {
+      await toAdd(ui);
+      await ui.type("#add-uri", URI);
+      await ui.click("#add-link-submit");
+      await ui.shown("#preview-portal");
+    },
+  },
+  {
+    id: "add-preview-duplicate",
+    about: "the preview of an account that is there already",
+    answers: {
+      vault_status: UNLOCKED,
+      read_link: { type: "account", preview: { account: { ...PREVIEW, duplicate: true }, portal_url: null } },
+    },
+    async steps(ui) {
+      await toAdd(ui);
+      await ui.type("#add-uri", URI);
+      await ui.click("#add-link-submit");
+      await ui.shown("#preview-duplicate");
+    },
+  },
+  {
+    id: "account-delete-portal",
+    about: "one account: rename, move, delete a portal account (the confirmation)",
+    answers: { vault_status: UNLOCKED },
+    async steps(ui) {
+      await ui.click('#codes-list li[data-id="portal"] button.edit');
+      await ui.shown("#screen-account");
+      await ui.click("#account-delete");
+      await ui.shown("#account-delete-portal");
+    },
+  },
+  {
+    id: "import-password-wrong",
+    about: "an encrypted import file after a wrong password",
+    answers: { vault_status: UNLOCKED, open_import: fail("wrong_password", { format: "Aegis" }) },
+    async steps(ui) {
+      await toAdd(ui);
+      await ui.click("#add-import");
+      await ui.type("#import-password", "falsch");
+      await ui.click("#import-password-submit");
+      await ui.shown("#import-password-error");
+    },
+  },
+  {
+    id: "import-preview",
+    about: "the import preview: to add, already there, not supported",
+    answers: { vault_status: UNLOCKED },
+    async steps(ui) {
+      await toAdd(ui);
+      await ui.click("#add-import");
+      await ui.type("#import-password", "richtig");
+      await ui.click("#import-password-submit");
+      await ui.shown("#import-preview");
+    },
+  },
+  {
+    id: "export",
+    about: "backup and export behind the PIN",
+    answers: { vault_status: UNLOCKED },
+    async steps(ui) {
+      await toSettings(ui);
+      await ui.click("#settings-export");
+      await ui.shown("#screen-export");
+    },
+  },
+  {
+    id: "export-google",
+    about: "Google Authenticator transfer codes, a portal account left out",
+    answers: { vault_status: UNLOCKED },
+    async steps(ui) {
+      await toSettings(ui);
+      await ui.click("#settings-export");
+      await ui.tick("#export-google");
+      await ui.type("#export-pin", "258036");
+      await ui.click("#export-submit");
+      await ui.shown("#export-qr-image img");
     },
   },
   { id: "en-enroll", about: "set-up in English", answers: ENGLISH },
