@@ -15,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(batch) = import::read(data, None) else {
         return;
     };
-    assert_eq!(Some(batch.format), detected, "read a format detect did not name");
+    assert_eq!(
+        Some(batch.format),
+        detected,
+        "read a format detect did not name"
+    );
     for account in &batch.accounts {
         assert!(
             account.check().is_ok(),
