@@ -21,7 +21,7 @@ ensure_rust
 ensure_cargo_fuzz
 
 SECS="${ZF_FUZZ_SECS:-30}"
-ALL_TARGETS="otpauth_uri envelope messages vault_file api_bodies"
+ALL_TARGETS="otpauth_uri envelope messages vault_file import_files api_bodies"
 TARGETS="${ZF_FUZZ_TARGETS:-$ALL_TARGETS}"
 TRIPLE="$(rustc -vV | sed -n 's/^host: //p')"
 BUILD_DIR="${ZF_FUZZ_TARGET_DIR:-fuzz/target}"
