@@ -4,57 +4,14 @@
 // Helpers outside `#[test]` functions fail the test by panicking, like the tests themselves.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-use std::sync::Arc;
+mod common;
+
+use common::{SEED, fixture};
 
 use zeroize::Zeroizing;
+use zweifaktor_core::CoreError;
 use zweifaktor_core::accounts::{AccountKind, AccountQuery, ManualEntry, NewAccount, PALETTE};
-use zweifaktor_core::clock::FixedClock;
-use zweifaktor_core::pin::Pin;
-use zweifaktor_core::vault::KdfProfile;
-use zweifaktor_core::{Authenticator, CoreError};
 use zweifaktor_protocol::{HashAlgorithm, Seed};
-
-/// RFC 6238 Appendix B seed for SHA-1 ("12345678901234567890"), base32.
-const SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-
-fn pin() -> Pin {
-    Pin::new(Zeroizing::new("274951".to_owned())).unwrap()
-}
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-    clock: Arc<FixedClock>,
-}
-
-impl Fixture {
-    fn reopen(&self) -> Authenticator {
-        Authenticator::unlock(&self.path, &pin(), self.clock.clone()).unwrap()
-    }
-}
-
-fn fixture() -> (Fixture, Authenticator) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("vault.json");
-    let clock = Arc::new(FixedClock::new(59));
-    let auth = Authenticator::create(
-        &path,
-        "erika@example.org",
-        &pin(),
-        KdfProfile::TESTING,
-        clock.clone(),
-    )
-    .unwrap();
-    (
-        Fixture {
-            _dir: dir,
-            path,
-            clock,
-        },
-        auth,
-    )
-}
 
 fn new_account(issuer: &str, name: &str, seed: &[u8]) -> NewAccount {
     NewAccount {

@@ -3,49 +3,14 @@
 // Helpers outside `#[test]` functions fail the test by panicking, like the tests themselves.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-use std::sync::Arc;
+mod common;
 
-use zeroize::Zeroizing;
+use common::{SEED, fixture, pin, pin_of};
+
 use zweifaktor_core::accounts::{AccountKind, AccountQuery};
-use zweifaktor_core::clock::FixedClock;
-use zweifaktor_core::pin::Pin;
 use zweifaktor_core::vault::{KdfProfile, VaultError};
 use zweifaktor_core::{Authenticator, CoreError};
 use zweifaktor_protocol::otp::ocra::OcraSuite;
-
-/// RFC 6238 Appendix B seed for SHA-1 ("12345678901234567890"), base32.
-const SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-
-fn pin(text: &str) -> Pin {
-    Pin::new(Zeroizing::new(text.to_owned())).unwrap()
-}
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-    clock: Arc<FixedClock>,
-}
-
-fn fixture() -> (Fixture, Authenticator) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("vault.json");
-    let clock = Arc::new(FixedClock::new(59));
-    let auth = Authenticator::create(
-        &path,
-        "erika@example.org",
-        &pin("274951"),
-        KdfProfile::TESTING,
-        clock.clone(),
-    )
-    .unwrap();
-    let fixture = Fixture {
-        _dir: dir,
-        path,
-        clock,
-    };
-    (fixture, auth)
-}
 
 fn totp_uri(issuer: &str, name: &str) -> String {
     format!("otpauth://totp/{issuer}:{name}?secret={SEED}&issuer={issuer}&digits=8")
@@ -69,7 +34,7 @@ fn accounts_survive_a_reopen_and_never_show_their_seed() {
     let (fx, mut auth) = fixture();
     auth.add_account(&totp_uri("Example", "erika")).unwrap();
     drop(auth);
-    let auth = Authenticator::unlock(&fx.path, &pin("274951"), fx.clock.clone()).unwrap();
+    let auth = fx.reopen();
     let accounts = auth.accounts();
     assert_eq!(accounts.len(), 1);
     assert_eq!(accounts[0].label, "Example:erika");
@@ -145,7 +110,7 @@ fn rename_and_delete_are_saved() {
         "Example:Erika M."
     );
     drop(auth);
-    let mut auth = Authenticator::unlock(&fx.path, &pin("274951"), fx.clock.clone()).unwrap();
+    let mut auth = fx.reopen();
     assert_eq!(auth.account(&id).unwrap().name, "Erika M.");
     auth.delete(&id).unwrap();
     assert!(matches!(
@@ -153,7 +118,7 @@ fn rename_and_delete_are_saved() {
         Err(CoreError::UnknownAccount { .. })
     ));
     drop(auth);
-    let auth = Authenticator::unlock(&fx.path, &pin("274951"), fx.clock.clone()).unwrap();
+    let auth = fx.reopen();
     assert!(auth.accounts().is_empty());
 }
 
@@ -171,7 +136,7 @@ fn hotp_counter_moves_on_and_is_persisted_before_the_code_is_shown() {
     assert_eq!(shown.code.as_str(), "254676");
     assert_eq!(shown.seconds_left, None);
     drop(auth);
-    let mut auth = Authenticator::unlock(&fx.path, &pin("274951"), fx.clock.clone()).unwrap();
+    let mut auth = fx.reopen();
     assert_eq!(
         auth.account(&id).unwrap().kind,
         AccountKind::Hotp { counter: 6 }
@@ -179,7 +144,7 @@ fn hotp_counter_moves_on_and_is_persisted_before_the_code_is_shown() {
     assert_eq!(auth.code(&id, None).unwrap().code.as_str(), "287922");
     drop(auth);
     // RFC 4226 Appendix D: counter 7 → 162583.
-    let mut auth = Authenticator::unlock(&fx.path, &pin("274951"), fx.clock.clone()).unwrap();
+    let mut auth = fx.reopen();
     assert_eq!(
         auth.account(&id).unwrap().kind,
         AccountKind::Hotp { counter: 7 }
@@ -187,7 +152,7 @@ fn hotp_counter_moves_on_and_is_persisted_before_the_code_is_shown() {
     assert_eq!(auth.code(&id, None).unwrap().code.as_str(), "162583");
     assert!(auth.current_codes(None).unwrap()[0].1.is_none());
     drop(auth);
-    let auth = Authenticator::unlock(&fx.path, &pin("274951"), fx.clock.clone()).unwrap();
+    let auth = fx.reopen();
     assert_eq!(
         auth.account(&id).unwrap().kind,
         AccountKind::Hotp { counter: 8 }
@@ -220,15 +185,15 @@ fn ocra_code_uses_the_account_seed_and_the_clock_for_timed_suites() {
 fn change_pin_switches_the_pin_and_keeps_the_accounts() {
     let (fx, mut auth) = fixture();
     auth.add_account(&totp_uri("Example", "erika")).unwrap();
-    auth.change_pin(&pin("580316"), KdfProfile::TESTING)
+    auth.change_pin(&pin_of("580316"), KdfProfile::TESTING)
         .unwrap();
     drop(auth);
-    let err = Authenticator::unlock(&fx.path, &pin("274951"), fx.clock.clone()).unwrap_err();
+    let err = Authenticator::unlock(&fx.path, &pin(), fx.clock.clone()).unwrap_err();
     assert!(
         matches!(err, CoreError::Vault(VaultError::WrongPin { .. })),
         "{err:?}"
     );
-    let auth = Authenticator::unlock(&fx.path, &pin("580316"), fx.clock.clone()).unwrap();
+    let auth = Authenticator::unlock(&fx.path, &pin_of("580316"), fx.clock.clone()).unwrap();
     assert_eq!(auth.accounts().len(), 1);
     let info = Authenticator::login_info(&fx.path).unwrap();
     assert_eq!(info.email, "erika@example.org");

@@ -9,56 +9,21 @@
 // Helpers outside `#[test]` functions fail the test by panicking, like the tests themselves.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
-use std::sync::Arc;
+mod common;
+
+use common::{SEED, fixture, pin};
 
 use proptest::prelude::*;
 use zeroize::Zeroizing;
 use zweifaktor_core::accounts::{AccountId, AccountKind, NewAccount};
-use zweifaktor_core::clock::FixedClock;
 use zweifaktor_core::export::{ExportFormat, ExportRequest, NotExportedReason};
 use zweifaktor_core::import::{self, Format, ImportBatch, ImportError, MissingPart, Unsupported};
 use zweifaktor_core::pin::Pin;
 use zweifaktor_core::push::Enrollment;
-use zweifaktor_core::vault::{KdfProfile, VaultError};
+use zweifaktor_core::vault::VaultError;
 use zweifaktor_core::{Authenticator, CoreError};
 use zweifaktor_protocol::messages::{DeviceId, DeviceRegistered, DeviceToken, Platform};
 use zweifaktor_protocol::{HashAlgorithm, Seed};
-
-/// RFC 6238 Appendix B seed for SHA-1 ("12345678901234567890"), base32.
-const SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-
-fn pin() -> Pin {
-    Pin::new(Zeroizing::new("274951".to_owned())).unwrap()
-}
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-    clock: Arc<FixedClock>,
-}
-
-fn fixture() -> (Fixture, Authenticator) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("vault.json");
-    let clock = Arc::new(FixedClock::new(59));
-    let auth = Authenticator::create(
-        &path,
-        "erika@example.org",
-        &pin(),
-        KdfProfile::TESTING,
-        clock.clone(),
-    )
-    .unwrap();
-    (
-        Fixture {
-            _dir: dir,
-            path,
-            clock,
-        },
-        auth,
-    )
-}
 
 fn account(issuer: Option<&str>, name: &str, seed: &[u8], kind: AccountKind) -> NewAccount {
     NewAccount {
@@ -199,7 +164,7 @@ fn an_import_adds_the_new_accounts_with_one_save() {
     let backup = fx.path.with_file_name("vault.json.bak");
     let before = Authenticator::unlock(&backup, &pin(), fx.clock.clone()).unwrap();
     assert_eq!(before.accounts().len(), 1);
-    let reopened = Authenticator::unlock(&fx.path, &pin(), fx.clock.clone()).unwrap();
+    let reopened = fx.reopen();
     assert_eq!(reopened.accounts().len(), 3);
     // Importing the same file again adds nothing and saves nothing.
     let again = batch(vec![account(Some("Mail"), "erika", b"mail secret", TOTP)]);
