@@ -26,6 +26,8 @@ pub(crate) mod preview;
 mod proton;
 mod read;
 #[cfg(test)]
+pub(crate) mod test_kit;
+#[cfg(test)]
 pub(crate) mod test_vectors;
 mod twofas;
 mod uri_list;

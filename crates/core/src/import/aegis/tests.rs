@@ -4,9 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::Aegis;
+use crate::import::test_kit::{self, edited};
 use crate::import::test_vectors::{AEGIS_VECTORS, Edit, assert_accounts};
 use crate::import::{Format, ImportError, ImportPassword, Importer};
 
@@ -21,20 +22,8 @@ fn read(bytes: &[u8], pw: Option<&str>) -> Result<crate::import::ImportBatch, Im
     Aegis.read(bytes, pw.map(password).as_ref())
 }
 
-fn edited(bytes: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
-    let mut value: Value = serde_json::from_slice(bytes).unwrap();
-    edit(&mut value);
-    serde_json::to_vec(&value).unwrap()
-}
-
 fn malformed_what(result: Result<crate::import::ImportBatch, ImportError>) -> String {
-    match result {
-        Err(ImportError::Malformed {
-            format: Format::Aegis,
-            what,
-        }) => what,
-        other => panic!("expected Malformed, got {other:?}"),
-    }
+    test_kit::malformed_what(Format::Aegis, result)
 }
 
 #[test]

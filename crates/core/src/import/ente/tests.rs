@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use super::Ente;
 use super::crypto::{Cost, open};
+use crate::import::test_kit::{self, edited};
 use crate::import::test_vectors::{AEGIS_VECTORS, Edit, assert_accounts};
 use crate::import::{Format, ImportBatch, ImportError, ImportPassword, Importer};
 
@@ -51,20 +52,8 @@ fn encrypt(text: &str, pw: &str, tag: StreamTag) -> Vec<u8> {
     .unwrap()
 }
 
-fn edited(bytes: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
-    let mut value: Value = serde_json::from_slice(bytes).unwrap();
-    edit(&mut value);
-    serde_json::to_vec(&value).unwrap()
-}
-
 fn malformed_what(result: Result<ImportBatch, ImportError>) -> String {
-    match result {
-        Err(ImportError::Malformed {
-            format: Format::Ente,
-            what,
-        }) => what,
-        other => panic!("expected Malformed, got {other:?}"),
-    }
+    test_kit::malformed_what(Format::Ente, result)
 }
 
 /// The libsodium secretstream and Argon2id of a file Ente wrote open: Poly1305 accepts only

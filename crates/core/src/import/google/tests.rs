@@ -9,6 +9,7 @@ use zweifaktor_protocol::HashAlgorithm;
 
 use super::*;
 use crate::accounts::AccountKind;
+use crate::import::test_kit;
 
 /// dim13/otpauth's README sample: one TOTP account "Example:alice@google.com", issuer
 /// "Example", secret JBSWY3DPEHPK3PXP (the bytes "Hello!\xde\xad\xbe\xef").
@@ -49,13 +50,7 @@ fn read(text: &str) -> Result<ImportBatch, ImportError> {
 }
 
 fn malformed_what(err: ImportError) -> String {
-    match err {
-        ImportError::Malformed {
-            format: Format::GoogleMigration,
-            what,
-        } => what,
-        other => panic!("expected Malformed, got {other:?}"),
-    }
+    test_kit::malformed_what(Format::GoogleMigration, Err(err))
 }
 
 #[test]

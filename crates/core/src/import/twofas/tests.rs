@@ -7,11 +7,12 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::{Value, json};
+use serde_json::json;
 use zweifaktor_protocol::HashAlgorithm;
 
 use super::TwoFas;
 use crate::accounts::AccountKind;
+use crate::import::test_kit::{self, edited};
 use crate::import::test_vectors::{AEGIS_VECTORS, Edit, Vector, assert_accounts, vectors};
 use crate::import::{Format, ImportBatch, ImportError, ImportPassword, Importer};
 
@@ -33,20 +34,8 @@ fn read(bytes: &[u8], pw: Option<&str>) -> Result<ImportBatch, ImportError> {
     )
 }
 
-fn edited(bytes: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
-    let mut value: Value = serde_json::from_slice(bytes).unwrap();
-    edit(&mut value);
-    serde_json::to_vec(&value).unwrap()
-}
-
 fn malformed_what(result: Result<ImportBatch, ImportError>) -> String {
-    match result {
-        Err(ImportError::Malformed {
-            format: Format::TwoFas,
-            what,
-        }) => what,
-        other => panic!("expected Malformed, got {other:?}"),
-    }
+    test_kit::malformed_what(Format::TwoFas, result)
 }
 
 /// As Aegis's test does for schema 2 (`checkImportedTwoFASSchema2Entries`): 2FAS then knew
