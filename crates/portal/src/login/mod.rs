@@ -22,6 +22,7 @@
 //! - [`enrollment`]: first enrollment, a new device from the dashboard, registration of a
 //!   device, removal of a device.
 //! - [`password_change`]: replacing the password, ending the other sessions.
+//! - [`answer`]: a device's answer to a challenge ("Das war ich nicht" ends the login).
 //!
 //! [`Stage::Code`]: crate::storage::sessions::Stage::Code
 //! [`Stage::Enroll`]: crate::storage::sessions::Stage::Enroll
@@ -29,6 +30,7 @@
 //! [`WriteTx`]: crate::storage::WriteTx
 //! [`AppError`]: crate::error::AppError
 
+pub mod answer;
 pub mod backoff;
 pub mod enrollment;
 pub mod password;
