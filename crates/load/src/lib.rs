@@ -13,18 +13,22 @@
 //! # Layout
 //! - [`options`]: the command line.
 //! - [`mod@run`]: one run from set-up to report ([`run()`]).
+//! - [`burst`]: the code burst and the password burst.
 //! - [`portal`]: the portal process: start, kill, restart, memory.
 //! - [`setup`]: accounts and device registration.
 //! - [`device`]: one simulated device on its stream.
 //! - [`login`]: one browser login.
+//! - [`http`]: the browsers' HTTP client (shared keep-alive connections, cookies per login).
 //! - [`report`]: the figures, as JSON and a table.
 //! - [`limits`]: the file-descriptor limit.
 //! - [`cpu`]: CPU time of the portal and the tool.
 //! - [`error`]: what can stop a run.
 
+pub mod burst;
 pub mod cpu;
 pub mod device;
 pub mod error;
+pub mod http;
 pub mod limits;
 pub mod login;
 pub mod options;

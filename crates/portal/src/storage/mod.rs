@@ -455,6 +455,20 @@ mod tests {
         assert_private_files(&db, &file).await;
     }
 
+    /// Handlers and spawned tasks hold the storage's futures across threads (a future that
+    /// is not `Send` fails only where such a caller is compiled, in another crate).
+    #[tokio::test]
+    async fn storage_futures_can_move_between_threads() {
+        fn send<T: Send>(_: T) {}
+        send(Db::connect("sqlite:///nonexistent/unused.db"));
+        let (db, _dir) = testing::db().await;
+        send(db.write(|tx| tx.delete_session("x")));
+        send(db.user_by_id("x"));
+        send(db.login_with_user("x"));
+        send(db.pending_logins("x", 0));
+        send(db.close());
+    }
+
     #[tokio::test]
     async fn unknown_scheme_is_refused() {
         assert!(matches!(

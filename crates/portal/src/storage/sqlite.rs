@@ -29,7 +29,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
 
 use rusqlite::{Connection, OpenFlags};
-use sqlx::ConnectOptions as _;
 use tokio::sync::{broadcast, oneshot};
 
 use super::sql::{Conn, sqlite_execute};
@@ -234,14 +233,15 @@ impl Sqlite {
 /// Brings the schema up to date through sqlx's migrator (the same migrations and the same
 /// bookkeeping table as on PostgreSQL, and as every earlier version of the portal used).
 async fn migrate(path: &Path) -> Result<(), StorageError> {
-    use sqlx::Connection as _;
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(path)
-        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-        .connect()
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
         .await?;
-    MIGRATOR.run(&mut conn).await?;
-    conn.close().await?;
+    MIGRATOR.run(&pool).await?;
+    pool.close().await;
     Ok(())
 }
 
