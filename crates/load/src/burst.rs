@@ -22,7 +22,7 @@ use crate::portal::Portal;
 use crate::report::{CheckCpu, Latency};
 
 /// Attempts of one password step the portal answers "busy" (503: every hashing slot and
-/// queue place taken), each after the `Retry-After` the portal names (one second).
+/// queue place taken), each after [`login::BUSY_RETRY`].
 const BUSY_ATTEMPTS: u32 = 30;
 
 /// What the bursts need from the run.
@@ -228,7 +228,7 @@ async fn password_step(
         match answer {
             Ok(a) if a.status == StatusCode::SERVICE_UNAVAILABLE => {
                 busy += 1;
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                tokio::time::sleep(login::BUSY_RETRY).await;
             }
             Ok(a) => {
                 let ok = a.status == StatusCode::SEE_OTHER

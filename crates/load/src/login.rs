@@ -13,6 +13,9 @@ use crate::http::{Answer, Browser, Http};
 const STEP_ATTEMPTS: u32 = 40;
 /// Wait between such attempts.
 const STEP_RETRY: Duration = Duration::from_millis(250);
+/// Wait after the portal answered a password step "busy" (503: every password-hashing slot
+/// and queue place taken), as its `Retry-After` asks.
+pub const BUSY_RETRY: Duration = Duration::from_secs(1);
 
 /// How a login ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,7 +107,7 @@ pub async fn full(
 }
 
 /// Runs a login up to the code page and waits for its challenge on the device. A login
-/// whose password step hits a dead portal starts over as a new attempt.
+/// whose password step hits a dead portal, or a busy one, starts over as a new attempt.
 pub async fn prepare(
     shared: &Shared,
     login: usize,
@@ -118,6 +121,10 @@ pub async fn prepare(
             Err(Outcome::Failed("transport")) if attempt + 1 < STEP_ATTEMPTS => {
                 attempt += 1;
                 tokio::time::sleep(STEP_RETRY).await;
+            }
+            Err(Outcome::Failed("http_503")) if attempt + 1 < STEP_ATTEMPTS => {
+                attempt += 1;
+                tokio::time::sleep(BUSY_RETRY).await;
             }
             other => return other,
         }
@@ -218,6 +225,8 @@ fn refusal(status: StatusCode) -> Outcome {
         StatusCode::SEE_OTHER => Outcome::Refused("redirected"),
         s if s.is_success() => Outcome::Refused("page_refused"),
         s if s.is_client_error() => Outcome::Refused("http_4xx"),
+        StatusCode::INTERNAL_SERVER_ERROR => Outcome::Failed("http_500"),
+        StatusCode::SERVICE_UNAVAILABLE => Outcome::Failed("http_503"),
         _ => Outcome::Failed("http_5xx"),
     }
 }
