@@ -118,6 +118,7 @@ impl Bursts<'_> {
             }
         }
         let sent = ready.len();
+        eprintln!("code burst: sending {sent} codes");
         let before = self.cpu_now().await;
         let started = Instant::now();
         let outcomes: Vec<Finished> = stream::iter(ready)
@@ -139,6 +140,7 @@ impl Bursts<'_> {
             .await;
         let secs = started.elapsed().as_secs_f64();
         let after = self.cpu_now().await;
+        eprintln!("code burst: done in {secs:.2} s");
         let accepted = outcomes
             .iter()
             .filter(|f| f.outcome == Outcome::Completed)
@@ -169,6 +171,7 @@ impl Bursts<'_> {
             .collect()
             .await;
         let forms: Vec<_> = forms.into_iter().flatten().collect();
+        eprintln!("password burst: sending {} password steps", forms.len());
         let before = self.cpu_now().await;
         let started = Instant::now();
         let steps: Vec<(bool, u64, Option<Duration>)> = stream::iter(forms.into_iter().enumerate())

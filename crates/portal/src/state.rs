@@ -37,8 +37,8 @@ pub struct AppState {
     pub keys: Arc<PortalKeys>,
     /// Time source (manual in tests).
     pub clock: Arc<dyn Clock>,
-    /// Rate limits of this instance.
-    pub limiter: RateLimiter,
+    /// Rate limits of this instance; shared with the storage closures that check them.
+    pub limiter: Arc<RateLimiter>,
     /// Fan-out of new challenges to device streams.
     pub hub: ChallengeHub,
     /// Wake-up webhook, if configured.
@@ -81,7 +81,7 @@ impl AppState {
             db,
             keys,
             clock,
-            limiter: RateLimiter::default(),
+            limiter: Arc::default(),
             hub,
         }))
     }

@@ -16,6 +16,8 @@
 //!   next stage.
 //! - [`session`]: a new session id for the stage a step leads to, inside the step's
 //!   transaction.
+//! - [`current`]: the session a request acts on (logged in, or waiting for its second
+//!   factor), judged inside one transaction.
 //! - [`password`]: the password step (rate limits, back-off, the challenge).
 //! - [`backoff`]: the wait after wrong passwords, which grows and expires.
 //! - [`second_factor`]: the rule set the code step and the recovery step share.
@@ -32,6 +34,7 @@
 
 pub mod answer;
 pub mod backoff;
+pub mod current;
 pub mod enrollment;
 pub mod password;
 pub mod password_change;

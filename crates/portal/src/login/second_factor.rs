@@ -20,6 +20,11 @@
 //! (`WriteTx::claim_second_factor`, `WriteTx::claim_login`) and judges rules 2, 3 and 5 by
 //! what they hold then, not by what the request read before: concurrent checks of one account
 //! run one after another, so a burst of guesses gets no proof beyond the limits evaluated.
+//!
+//! A browser's request goes through [`submit`]: the session's check (as the code pages'
+//! guard makes it, `login::current::pending_in`), its form's CSRF token, the rate limits and
+//! the proof, all inside that one transaction, so the request reaches storage once.
+//! [`check`] is the proof alone, for a waiting login as read before.
 
 use std::sync::Arc;
 
@@ -29,9 +34,10 @@ use crate::accounts::{self, replace_seed_in};
 use crate::codes::{CodeMatch, check_login_code};
 use crate::error::AppError;
 use crate::keys::PortalKeys;
+use crate::login::current::{OpenLogin, Pending, pending_in};
 use crate::login::session::{StartedSession, advance};
 use crate::login::stage::Event;
-use crate::ratelimit::{CODE_PER_ACCOUNT, CODE_PER_ADDRESS};
+use crate::ratelimit::{CODE_PER_ACCOUNT, CODE_PER_ADDRESS, RateLimiter};
 use crate::state::AppState;
 use crate::storage::logins::{Login, LoginStatus, MAX_WRONG_CODES};
 use crate::storage::sessions::{Session, Stage};
@@ -90,8 +96,109 @@ pub enum SecondFactorOutcome {
     Ended(LoginStatus),
 }
 
-/// Checks `proof` for the waiting login; see the module documentation for the rules. The
-/// rate limits are checked here; everything else is one storage write ([`Attempt::run`]).
+/// What a browser's code step or recovery step ([`submit`]) came to.
+#[derive(Debug)]
+pub enum Submitted {
+    /// No live session has the request's id.
+    NoSession,
+    /// The session waits for no second factor.
+    NotWaiting,
+    /// The session's login was over already; how it ended.
+    Ended(LoginStatus),
+    /// The form's CSRF token is not the session's.
+    Csrf,
+    /// A rate limit is reached; retry after this many seconds.
+    RateLimited(u64),
+    /// The proof was checked.
+    Checked {
+        /// The session as it was (for the page after a wrong proof).
+        session: Session,
+        /// Its account as it was.
+        user: User,
+        /// How the check ended.
+        outcome: SecondFactorOutcome,
+    },
+}
+
+/// The code step or the recovery step of the browser whose session id hashes to
+/// `session_hash`, its form carrying `csrf`: the session must wait for its second factor
+/// (`login::current::pending_in`), the token must be the session's, then the rate limits and
+/// `proof` as the module documentation says, in one storage write.
+pub async fn submit(
+    state: &AppState,
+    session_hash: String,
+    csrf: String,
+    proof: Proof<'_>,
+    client: &Client,
+) -> Result<Submitted, AppError> {
+    let now = state.now();
+    let keys = Arc::clone(&state.keys);
+    let limiter = Arc::clone(&state.limiter);
+    let ip = client.ip.clone();
+    let held = HeldProof::of(proof);
+    let submitted = state
+        .db
+        .write(move |tx| {
+            let open = match pending_in(tx, &session_hash, now)? {
+                Pending::Open(open) => open,
+                Pending::NoSession => return Ok(Step::Done(Submitted::NoSession)),
+                Pending::NotWaiting => return Ok(Step::Done(Submitted::NotWaiting)),
+                Pending::Ended(status) => return Ok(Step::Done(Submitted::Ended(status))),
+            };
+            if !open.session.csrf_matches(&csrf) {
+                return Ok(Step::Done(Submitted::Csrf));
+            }
+            if let Err(wait) = rate_limits(&limiter, &ip, &open.user.id, now) {
+                return Ok(Step::Done(Submitted::RateLimited(wait)));
+            }
+            let OpenLogin {
+                session,
+                login,
+                user,
+            } = open;
+            let checked = Attempt::new(keys, &session, &login, held, now).run(tx)?;
+            Ok::<_, AppError>(Step::Checked {
+                session,
+                login_id: login.id,
+                user,
+                checked,
+            })
+        })
+        .await?;
+    Ok(match submitted {
+        Step::Done(done) => done,
+        Step::Checked {
+            session,
+            login_id,
+            user,
+            checked,
+        } => {
+            let outcome = answer(checked, proof, &user.id, &login_id);
+            Submitted::Checked {
+                session,
+                user,
+                outcome,
+            }
+        }
+    })
+}
+
+/// How far [`submit`]'s storage write got.
+enum Step {
+    /// It ended before the proof.
+    Done(Submitted),
+    /// The proof was checked.
+    Checked {
+        session: Session,
+        login_id: String,
+        user: User,
+        checked: Checked,
+    },
+}
+
+/// Checks `proof` for the waiting login as read before; see the module documentation for
+/// the rules. The rate limits are checked here, everything else is one storage write
+/// ([`Attempt::run`]).
 pub async fn check(
     state: &AppState,
     waiting: Waiting<'_>,
@@ -104,31 +211,28 @@ pub async fn check(
         user,
     } = waiting;
     let now = state.now();
-    state
-        .limiter
-        .check(&format!("code-ip:{}", client.ip), CODE_PER_ADDRESS, now)
-        .map_err(AppError::RateLimited)?;
-    state
-        .limiter
-        .check(&format!("code-acct:{}", user.id), CODE_PER_ACCOUNT, now)
-        .map_err(AppError::RateLimited)?;
-    let attempt = Attempt {
-        keys: Arc::clone(&state.keys),
-        session: session.clone(),
-        login_id: login.id.clone(),
-        nonce: login.nonce.clone(),
-        user_id: user.id.clone(),
-        proof: match proof {
-            Proof::Code(code) => HeldProof::Code(Zeroizing::new(code.to_string())),
-            Proof::RecoveryCode(code) => HeldProof::RecoveryCode {
-                hash: normalise_recovery_code(code).hash(),
-            },
-        },
+    rate_limits(&state.limiter, &client.ip, &user.id, now).map_err(AppError::RateLimited)?;
+    let attempt = Attempt::new(
+        Arc::clone(&state.keys),
+        session,
+        login,
+        HeldProof::of(proof),
         now,
-    };
+    );
     let checked = state.db.write(move |tx| attempt.run(tx)).await?;
-    let (user, login) = (&user.id, &login.id);
-    Ok(match checked {
+    Ok(answer(checked, proof, &user.id, &login.id))
+}
+
+/// Rule 1: the limits per client address and per account, in that order; the seconds to
+/// wait when one is reached.
+fn rate_limits(limiter: &RateLimiter, ip: &str, user_id: &str, now: i64) -> Result<(), u64> {
+    limiter.check(&format!("code-ip:{ip}"), CODE_PER_ADDRESS, now)?;
+    limiter.check(&format!("code-acct:{user_id}"), CODE_PER_ACCOUNT, now)
+}
+
+/// The outcome of a check, logged.
+fn answer(checked: Checked, proof: Proof<'_>, user: &str, login: &str) -> SecondFactorOutcome {
+    match checked {
         Checked::Refused => {
             tracing::info!(%user, %login, "second factor refused: account disabled or locked");
             SecondFactorOutcome::Ended(LoginStatus::Failed)
@@ -170,7 +274,7 @@ pub async fn check(
                 recovery_codes,
             }
         }
-    })
+    }
 }
 
 /// The proof as the storage write holds it: the code itself (wiped when dropped), or the
@@ -183,6 +287,18 @@ enum HeldProof {
         /// SHA-256 hex of the normalised code.
         hash: String,
     },
+}
+
+impl HeldProof {
+    /// The proof as typed, held for the storage write.
+    fn of(proof: Proof<'_>) -> Self {
+        match proof {
+            Proof::Code(code) => Self::Code(Zeroizing::new(code.to_string())),
+            Proof::RecoveryCode(code) => Self::RecoveryCode {
+                hash: normalise_recovery_code(code).hash(),
+            },
+        }
+    }
 }
 
 /// One check of a second factor, owned by the storage write that runs it.
@@ -221,6 +337,25 @@ enum Checked {
 }
 
 impl Attempt {
+    /// A check of `proof` for `login` of `session` at `now`.
+    fn new(
+        keys: Arc<PortalKeys>,
+        session: &Session,
+        login: &Login,
+        proof: HeldProof,
+        now: i64,
+    ) -> Self {
+        Self {
+            keys,
+            session: session.clone(),
+            login_id: login.id.clone(),
+            nonce: login.nonce.clone(),
+            user_id: login.user_id.clone(),
+            proof,
+            now,
+        }
+    }
+
     /// The rules of the module documentation, in one transaction: take the account's and
     /// the login's rows, judge the proof, count or complete.
     fn run(self, tx: &mut WriteTx<'_>) -> Result<Checked, AppError> {

@@ -2,7 +2,7 @@
 //! answer nonces that stop replayed answers.
 
 use super::sql::Row;
-use super::{Db, StorageError, WriteTx};
+use super::{Db, ReadTx, StorageError, WriteTx};
 
 /// An enroll token is valid this long (DESIGN.md Protocol v1: 10 minutes), enough to scan a
 /// QR code, short enough that a photographed letter soon becomes useless.
@@ -81,52 +81,44 @@ impl Db {
 
     /// The active device whose token hashes to `token_hash`.
     pub async fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StorageError> {
-        self.read_optional(
-            concat!(
-                "SELECT ",
-                device_columns!(),
-                " FROM devices WHERE token_hash = $1 AND revoked = 0"
-            ),
-            &[token_hash.into()],
-            from_row,
-        )
-        .await
+        let token_hash = token_hash.to_owned();
+        self.read(move |tx| tx.device_by_token(&token_hash)).await
     }
 
     /// Whether the device is registered and not revoked.
     pub async fn device_is_active(&self, device_id: &str) -> Result<bool, StorageError> {
-        let found = self
-            .read_optional(
-                "SELECT id FROM devices WHERE id = $1 AND revoked = 0",
-                &[device_id.into()],
-                |_| Ok(()),
-            )
-            .await?;
-        Ok(found.is_some())
+        let device_id = device_id.to_owned();
+        self.read(move |tx| tx.device_is_active(&device_id)).await
     }
 
     /// The active devices of an account, oldest first.
     pub async fn user_devices(&self, user_id: &str) -> Result<Vec<Device>, StorageError> {
-        self.read_all(
-            concat!(
-                "SELECT ",
-                device_columns!(),
-                " FROM devices WHERE user_id = $1 AND revoked = 0 ORDER BY created_at, id"
-            ),
-            &[user_id.into()],
-            from_row,
-        )
+        let user_id = user_id.to_owned();
+        self.read(move |tx| {
+            tx.conn().all(
+                concat!(
+                    "SELECT ",
+                    device_columns!(),
+                    " FROM devices WHERE user_id = $1 AND revoked = 0 ORDER BY created_at, id"
+                ),
+                &[(&user_id).into()],
+                from_row,
+            )
+        })
         .await
     }
 
     /// Push tokens of the account's active devices, for the wake-up gateway.
     pub async fn push_tokens(&self, user_id: &str) -> Result<Vec<String>, StorageError> {
-        self.read_all(
-            "SELECT push_token FROM devices WHERE user_id = $1 AND revoked = 0 \
-             AND push_token IS NOT NULL",
-            &[user_id.into()],
-            |r| r.text("push_token"),
-        )
+        let user_id = user_id.to_owned();
+        self.read(move |tx| {
+            tx.conn().all(
+                "SELECT push_token FROM devices WHERE user_id = $1 AND revoked = 0 \
+                 AND push_token IS NOT NULL",
+                &[(&user_id).into()],
+                |r| r.text("push_token"),
+            )
+        })
         .await
     }
 
@@ -158,6 +150,31 @@ impl Db {
             Ok(())
         })
         .await
+    }
+}
+
+impl ReadTx<'_> {
+    /// The active device whose token hashes to `token_hash`.
+    pub fn device_by_token(&mut self, token_hash: &str) -> Result<Option<Device>, StorageError> {
+        self.conn().optional(
+            concat!(
+                "SELECT ",
+                device_columns!(),
+                " FROM devices WHERE token_hash = $1 AND revoked = 0"
+            ),
+            &[token_hash.into()],
+            from_row,
+        )
+    }
+
+    /// Whether the device is registered and not revoked.
+    pub fn device_is_active(&mut self, device_id: &str) -> Result<bool, StorageError> {
+        let found = self.conn().optional(
+            "SELECT id FROM devices WHERE id = $1 AND revoked = 0",
+            &[device_id.into()],
+            |_| Ok(()),
+        )?;
+        Ok(found.is_some())
     }
 }
 

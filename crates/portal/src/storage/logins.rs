@@ -3,7 +3,7 @@
 
 use super::sql::Row;
 use super::users::{self, User, user_joined_columns};
-use super::{Db, StorageError, WriteTx};
+use super::{Db, ReadTx, StorageError, WriteTx};
 
 /// A pending login waits this long for its code (DESIGN.md: 5 minutes), then
 /// "Zeitüberschreitung" and the user logs in again.
@@ -151,15 +151,6 @@ impl WriteTx<'_> {
             .map(drop)
     }
 
-    /// The login with this id, as this transaction sees it.
-    pub fn login_by_id(&mut self, id: &str) -> Result<Option<Login>, StorageError> {
-        self.conn().optional(
-            concat!("SELECT ", login_columns!(), " FROM logins WHERE id = $1"),
-            &[id.into()],
-            from_row,
-        )
-    }
-
     /// Ends a pending login with `status`; `false` if it was no longer pending. The
     /// condition on the stored status is what makes a challenge single-use, on every
     /// instance: of two racing requests only one changes the row.
@@ -211,28 +202,14 @@ impl Db {
 
     /// The login with this id.
     pub async fn login_by_id(&self, id: &str) -> Result<Option<Login>, StorageError> {
-        self.read_optional(
-            concat!("SELECT ", login_columns!(), " FROM logins WHERE id = $1"),
-            &[id.into()],
-            from_row,
-        )
-        .await
+        let id = id.to_owned();
+        self.read(move |tx| tx.login_by_id(&id)).await
     }
 
     /// The login with this id and its account, in one query: the code step needs both.
     pub async fn login_with_user(&self, id: &str) -> Result<Option<(Login, User)>, StorageError> {
-        self.read_optional(
-            concat!(
-                "SELECT ",
-                login_joined_columns!(),
-                ", ",
-                user_joined_columns!(),
-                " FROM logins l JOIN users u ON u.id = l.user_id WHERE l.id = $1"
-            ),
-            &[id.into()],
-            |r| Ok((from_row(r)?, users::from_joined_row(r)?)),
-        )
-        .await
+        let id = id.to_owned();
+        self.read(move |tx| tx.login_with_user(&id)).await
     }
 
     /// Ends a pending login with `status`; `false` if it was no longer pending (so two
@@ -254,7 +231,60 @@ impl Db {
         user_id: &str,
         now: i64,
     ) -> Result<Vec<Login>, StorageError> {
-        self.read_all(
+        let user_id = user_id.to_owned();
+        self.read(move |tx| tx.pending_logins(&user_id, now)).await
+    }
+
+    /// The most recent login attempts of an account, for the dashboard.
+    pub async fn recent_logins(
+        &self,
+        user_id: &str,
+        limit: i64,
+    ) -> Result<Vec<Login>, StorageError> {
+        let user_id = user_id.to_owned();
+        self.read(move |tx| {
+            tx.conn().all(
+                concat!(
+                    "SELECT ",
+                    login_columns!(),
+                    " FROM logins WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2"
+                ),
+                &[(&user_id).into(), limit.into()],
+                from_row,
+            )
+        })
+        .await
+    }
+}
+
+impl ReadTx<'_> {
+    /// The login with this id.
+    pub fn login_by_id(&mut self, id: &str) -> Result<Option<Login>, StorageError> {
+        self.conn().optional(
+            concat!("SELECT ", login_columns!(), " FROM logins WHERE id = $1"),
+            &[id.into()],
+            from_row,
+        )
+    }
+
+    /// The login with this id and its account, in one query: the code step needs both.
+    pub fn login_with_user(&mut self, id: &str) -> Result<Option<(Login, User)>, StorageError> {
+        self.conn().optional(
+            concat!(
+                "SELECT ",
+                login_joined_columns!(),
+                ", ",
+                user_joined_columns!(),
+                " FROM logins l JOIN users u ON u.id = l.user_id WHERE l.id = $1"
+            ),
+            &[id.into()],
+            |r| Ok((from_row(r)?, users::from_joined_row(r)?)),
+        )
+    }
+
+    /// Logins of an account still waiting for a code at `now`, newest first.
+    pub fn pending_logins(&mut self, user_id: &str, now: i64) -> Result<Vec<Login>, StorageError> {
+        self.conn().all(
             concat!(
                 "SELECT ",
                 login_columns!(),
@@ -264,25 +294,6 @@ impl Db {
             &[user_id.into(), now.into()],
             from_row,
         )
-        .await
-    }
-
-    /// The most recent login attempts of an account, for the dashboard.
-    pub async fn recent_logins(
-        &self,
-        user_id: &str,
-        limit: i64,
-    ) -> Result<Vec<Login>, StorageError> {
-        self.read_all(
-            concat!(
-                "SELECT ",
-                login_columns!(),
-                " FROM logins WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2"
-            ),
-            &[user_id.into(), limit.into()],
-            from_row,
-        )
-        .await
     }
 }
 

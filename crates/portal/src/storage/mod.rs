@@ -1,21 +1,21 @@
 //! Persistent state: SQLite (one file, the default) or PostgreSQL (several portal instances),
 //! behind one interface, so the login's rules and the handlers never know which one runs.
 //!
-//! Every write is a closure handed to [`Db::write`]: the statements of one request step, run
-//! together as one transaction ([`WriteTx`]) that commits entirely or not at all. The
-//! closure is plain, synchronous code, so nothing slow (a password hash, a network call) can
-//! ever sit inside a transaction. Reads are `async` methods on [`Db`].
+//! Every access is a closure: [`Db::write`] runs the statements of one request step as one
+//! transaction ([`WriteTx`]) that commits entirely or not at all, [`Db::read`] runs reads
+//! ([`ReadTx`]). The closures are plain, synchronous code, so nothing slow (a password hash,
+//! a network call) can ever sit inside a transaction, and a request that needs several
+//! statements hands them to the database once. The `async` methods on [`Db`] are such
+//! closures of one statement each, for the places that need no more.
 //!
 //! How each back end runs them (docs/PERFORMANCE.md, "Storage"):
-//! - **SQLite** ([`sqlite`]): one writer thread owns the only writing connection. A write is
-//!   one hand-off to it and one answer back, however many statements it has; the writer
-//!   commits the closures waiting in its queue together (group commit), each in a savepoint
-//!   of its own, so one that fails undoes only its own writes. Reads run at once on the
-//!   calling thread, on a read-only connection from a small pool: an indexed read is a few
-//!   microseconds of CPU, less than a hand-off to another thread would cost. In WAL mode
-//!   readers never wait for the writer.
-//! - **PostgreSQL** ([`postgres`]): a pool of connections through sqlx; a write runs on a
-//!   blocking thread that waits for each statement, and reads are plain `async` queries.
+//! - **SQLite** ([`sqlite`]): one thread owns the connection. A closure is one hand-off to
+//!   it and one answer back, however many statements it has; the thread commits the closures
+//!   waiting in its queue together (group commit), each write in a savepoint of its own, so
+//!   one that fails undoes only its own writes.
+//! - **PostgreSQL** ([`postgres`]): a pool of connections through sqlx; a closure runs on a
+//!   blocking thread that waits for each statement's round trip, a write inside one
+//!   transaction.
 //!
 //! Both run the same statements ([`sql`]: the SQL both databases share, `$1`-style
 //! placeholders) and the same migrations (`crates/portal/migrations`, applied by sqlx at
@@ -28,7 +28,7 @@
 //!
 //! # Layout
 //! - [`sql`]: parameters, rows and running one statement on either driver.
-//! - [`sqlite`]: the writer thread, group commit, the read-only connections.
+//! - [`sqlite`]: the writer thread, group commit, the checkpoint thread.
 //! - [`postgres`]: the sqlx pool.
 //! - [`users`]: accounts, password hashes, encrypted seeds, failure counter and lock.
 //! - [`sessions`]: browser sessions and their CSRF tokens.
@@ -54,7 +54,7 @@ use zweifaktor_private_fs as private;
 
 use crate::config::sqlite_path;
 use postgres::Postgres;
-use sql::{Conn, Param, Row};
+use sql::Conn;
 use sqlite::Sqlite;
 
 pub use sqlite::SqliteSync;
@@ -191,33 +191,18 @@ impl Db {
         }
     }
 
-    /// Runs a read statement and maps its first row, if any.
-    pub(crate) async fn read_optional<T: Send>(
-        &self,
-        sql: &str,
-        params: &[Param<'_>],
-        map: impl FnOnce(&dyn Row) -> Result<T, StorageError> + Send,
-    ) -> Result<Option<T>, StorageError> {
+    /// Runs the reads of `work` and returns its outcome: with SQLite one hand-off to the
+    /// writer thread (after the commit of the batch it ran in), with PostgreSQL one to a
+    /// blocking thread.
+    pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut ReadTx<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
         match &*self.backend {
-            Backend::Sqlite(sqlite) => {
-                sqlite.read(|conn| sql::sqlite_optional(conn, sql, params, map))
-            }
-            Backend::Postgres(postgres) => {
-                sql::pg_optional(postgres.pool(), sql, params, map).await
-            }
-        }
-    }
-
-    /// Runs a read statement and maps all its rows.
-    pub(crate) async fn read_all<T: Send>(
-        &self,
-        sql: &str,
-        params: &[Param<'_>],
-        map: impl FnMut(&dyn Row) -> Result<T, StorageError> + Send,
-    ) -> Result<Vec<T>, StorageError> {
-        match &*self.backend {
-            Backend::Sqlite(sqlite) => sqlite.read(|conn| sql::sqlite_all(conn, sql, params, map)),
-            Backend::Postgres(postgres) => sql::pg_all(postgres.pool(), sql, params, map).await,
+            Backend::Sqlite(sqlite) => sqlite.read(work).await,
+            Backend::Postgres(postgres) => postgres.read(work).await,
         }
     }
 
@@ -256,10 +241,35 @@ impl Db {
     }
 }
 
-/// The writes of one [`Db::write`] closure, committed together once it returns `Ok`. The
-/// statements are methods in the submodules.
-pub struct WriteTx<'c> {
+/// The reads of one [`Db::read`] closure (and of a write: [`WriteTx`] dereferences to
+/// it). The statements are methods in the submodules.
+pub struct ReadTx<'c> {
     conn: Conn<'c>,
+}
+
+impl<'c> ReadTx<'c> {
+    /// Reads on `conn`.
+    fn new(conn: Conn<'c>) -> Self {
+        Self { conn }
+    }
+
+    /// The connection, for the submodules' statements.
+    pub(crate) fn conn(&mut self) -> &mut Conn<'c> {
+        &mut self.conn
+    }
+}
+
+impl std::fmt::Debug for ReadTx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadTx").finish_non_exhaustive()
+    }
+}
+
+/// The writes of one [`Db::write`] closure, committed together once it returns `Ok`. The
+/// statements are methods in the submodules; the reads of [`ReadTx`] are there too, and see
+/// the writes before them.
+pub struct WriteTx<'c> {
+    read: ReadTx<'c>,
     revoked_accounts: Vec<Arc<str>>,
     discarded: bool,
 }
@@ -268,7 +278,7 @@ impl<'c> WriteTx<'c> {
     /// A transaction's writes on `conn`.
     fn new(conn: Conn<'c>) -> Self {
         Self {
-            conn,
+            read: ReadTx::new(conn),
             revoked_accounts: Vec::new(),
             discarded: false,
         }
@@ -287,14 +297,23 @@ impl<'c> WriteTx<'c> {
         self.revoked_accounts.push(user_id.into());
     }
 
-    /// The transaction's connection, for the submodules' statements.
-    pub(crate) fn conn(&mut self) -> &mut Conn<'c> {
-        &mut self.conn
-    }
-
     /// Whether the writes stay, and the revocations to announce if they commit.
     fn finish(self) -> (bool, Vec<Arc<str>>) {
         (!self.discarded, self.revoked_accounts)
+    }
+}
+
+impl<'c> std::ops::Deref for WriteTx<'c> {
+    type Target = ReadTx<'c>;
+
+    fn deref(&self) -> &ReadTx<'c> {
+        &self.read
+    }
+}
+
+impl std::ops::DerefMut for WriteTx<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.read
     }
 }
 
@@ -349,10 +368,12 @@ mod tests {
 
     /// One `SELECT` through the read path.
     async fn journal_mode(db: &Db) -> String {
-        db.read_optional("PRAGMA journal_mode", &[], |r| r.text("journal_mode"))
-            .await
-            .unwrap()
-            .unwrap()
+        db.read(|tx| {
+            tx.conn()
+                .one("PRAGMA journal_mode", &[], |r| r.text("journal_mode"))
+        })
+        .await
+        .unwrap()
     }
 
     #[tokio::test]
@@ -365,18 +386,6 @@ mod tests {
         db.close().await;
         assert!(dir.path().join("p.db").exists());
         Db::connect(&url).await.unwrap();
-    }
-
-    #[tokio::test]
-    async fn reads_run_on_read_only_connections() {
-        let (db, _dir) = testing::db().await;
-        let written = db
-            .read_optional("CREATE TABLE nope (x INTEGER)", &[], |_| Ok(()))
-            .await;
-        assert!(
-            matches!(written, Err(StorageError::Sqlite(_))),
-            "{written:?}"
-        );
     }
 
     #[tokio::test]

@@ -1,10 +1,9 @@
 //! The PostgreSQL back end, for several portal instances on one database: a sqlx pool.
 //!
-//! Reads are plain `async` queries on the pool. A write ([`Postgres::write`]) takes a pooled
-//! connection, then runs its closure on a blocking thread inside one transaction, waiting
-//! there for each statement's round trip: the closure is the same synchronous code the
-//! SQLite writer thread runs, and a round trip to the server costs far more than the
-//! hand-off. The row-taking `UPDATE`s of the login's rules lock their rows until the commit,
+//! A read or a write ([`Postgres::read`], [`Postgres::write`]) takes a pooled connection,
+//! then runs its closure on a blocking thread, a write inside one transaction, waiting there
+//! for each statement's round trip: the closure is the same synchronous code the SQLite
+//! writer thread runs, and a round trip to the server costs far more than the hand-off. The row-taking `UPDATE`s of the login's rules lock their rows until the commit,
 //! so concurrent checks of one account run one after another across instances.
 
 use std::sync::Arc;
@@ -15,7 +14,7 @@ use tokio::runtime::Handle;
 use tokio::sync::broadcast;
 
 use super::sql::Conn;
-use super::{MIGRATOR, StorageError, WriteTx};
+use super::{MIGRATOR, ReadTx, StorageError, WriteTx};
 
 /// Connections per PostgreSQL instance; deployments scale out by instances rather than by
 /// pool size. A write holds its connection for the whole transaction.
@@ -37,9 +36,28 @@ impl Postgres {
         Ok(Self { pool })
     }
 
-    /// The pool, for reads.
+    /// The pool, for notifications.
     pub(crate) fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Runs the reads of `work` on a blocking thread, each statement on its own.
+    pub(crate) async fn read<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut ReadTx<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        let mut conn = self.pool.acquire().await.map_err(StorageError::from)?;
+        let runtime = Handle::current();
+        tokio::task::spawn_blocking(move || {
+            work(&mut ReadTx::new(Conn::Postgres {
+                conn: &mut conn,
+                runtime: &runtime,
+            }))
+        })
+        .await
+        .map_err(StorageError::from)?
     }
 
     /// Runs `work` in one transaction on a blocking thread; commits when it returns `Ok`

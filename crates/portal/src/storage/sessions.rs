@@ -69,6 +69,15 @@ pub struct Session {
     pub created_at: i64,
 }
 
+impl Session {
+    /// Whether `token` (from a form) is this session's CSRF token, compared in constant
+    /// time; an empty token never is.
+    pub fn csrf_matches(&self, token: &str) -> bool {
+        use subtle::ConstantTimeEq as _;
+        !token.is_empty() && bool::from(self.csrf.as_bytes().ct_eq(token.as_bytes()))
+    }
+}
+
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
@@ -165,14 +174,34 @@ impl WriteTx<'_> {
             .map(drop)
     }
 
-    /// Restarts the session's idle timer: it now expires at `expires_at`.
-    fn renew_session(&mut self, id_hash: &str, expires_at: i64) -> Result<(), StorageError> {
-        self.conn()
-            .execute(
+    /// The live session with this id hash, its idle timer restarted (to within
+    /// [`SESSION_TOUCH_SECS`]); expired ones are deleted.
+    pub fn touch_session(
+        &mut self,
+        id_hash: &str,
+        now: i64,
+    ) -> Result<Option<Session>, StorageError> {
+        let read = self.conn().optional(
+            "SELECT id_hash, csrf, user_id, stage, login_id, created_at, expires_at \
+             FROM sessions WHERE id_hash = $1",
+            &[id_hash.into()],
+            |r| Ok((from_row(r)?, r.int("expires_at")?)),
+        )?;
+        let Some((session, expires_at)) = read else {
+            return Ok(None);
+        };
+        if expires_at <= now {
+            self.delete_session(id_hash)?;
+            return Ok(None);
+        }
+        let renewed = expiry(session.created_at, now);
+        if renewed - expires_at >= SESSION_TOUCH_SECS {
+            self.conn().execute(
                 "UPDATE sessions SET expires_at = $1 WHERE id_hash = $2",
-                &[expires_at.into(), id_hash.into()],
-            )
-            .map(drop)
+                &[renewed.into(), id_hash.into()],
+            )?;
+        }
+        Ok(Some(session))
     }
 }
 
@@ -184,35 +213,15 @@ impl Db {
     }
 
     /// The live session with this id hash, its idle timer restarted (to within
-    /// [`SESSION_TOUCH_SECS`]); expired ones are deleted. A read, and a write only when the
-    /// session has expired or its timer is due (once a minute).
+    /// [`SESSION_TOUCH_SECS`]); expired ones are deleted. One storage write, which writes
+    /// only when the session has expired or its timer is due (once a minute).
     pub async fn touch_session(
         &self,
         id_hash: &str,
         now: i64,
     ) -> Result<Option<Session>, StorageError> {
-        let read = self
-            .read_optional(
-                "SELECT id_hash, csrf, user_id, stage, login_id, created_at, expires_at \
-                 FROM sessions WHERE id_hash = $1",
-                &[id_hash.into()],
-                |r| Ok((from_row(r)?, r.int("expires_at")?)),
-            )
-            .await?;
-        let Some((session, expires_at)) = read else {
-            return Ok(None);
-        };
-        if expires_at <= now {
-            self.delete_session(id_hash).await?;
-            return Ok(None);
-        }
-        let renewed = expiry(session.created_at, now);
-        if renewed - expires_at >= SESSION_TOUCH_SECS {
-            let id_hash = id_hash.to_owned();
-            self.write(move |tx| tx.renew_session(&id_hash, renewed))
-                .await?;
-        }
-        Ok(Some(session))
+        let id_hash = id_hash.to_owned();
+        self.write(move |tx| tx.touch_session(&id_hash, now)).await
     }
 
     /// Ends a session (logout, rotation).

@@ -177,6 +177,21 @@ impl Conn<'_> {
         self.optional(sql, params, map)?
             .ok_or(StorageError::RowMissing)
     }
+
+    /// Runs a statement and maps all its rows.
+    pub(crate) fn all<T>(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        map: impl FnMut(&dyn Row) -> Result<T, StorageError>,
+    ) -> Result<Vec<T>, StorageError> {
+        match self {
+            Self::Sqlite(conn) => sqlite_all(conn, sql, params, map),
+            Self::Postgres { conn, runtime } => {
+                runtime.block_on(pg_all(&mut **conn, sql, params, map))
+            }
+        }
+    }
 }
 
 /// `sql` prepared (or taken from the connection's cache) with `params` bound.
@@ -209,7 +224,7 @@ pub(crate) fn sqlite_execute(
 }
 
 /// [`Conn::optional`] on SQLite.
-pub(crate) fn sqlite_optional<T>(
+fn sqlite_optional<T>(
     conn: &rusqlite::Connection,
     sql: &str,
     params: &[Param<'_>],
@@ -220,8 +235,8 @@ pub(crate) fn sqlite_optional<T>(
     rows.next()?.map(|row| map(row)).transpose()
 }
 
-/// All rows of a statement, mapped, on SQLite.
-pub(crate) fn sqlite_all<T>(
+/// [`Conn::all`] on SQLite.
+fn sqlite_all<T>(
     conn: &rusqlite::Connection,
     sql: &str,
     params: &[Param<'_>],
@@ -259,8 +274,8 @@ pub(crate) async fn pg_execute<'q, 'e>(
         .rows_affected())
 }
 
-/// [`Conn::optional`] on PostgreSQL, on a connection or the pool.
-pub(crate) async fn pg_optional<'q, 'e, T>(
+/// [`Conn::optional`] on PostgreSQL.
+async fn pg_optional<'q, 'e, T>(
     executor: impl sqlx::PgExecutor<'e>,
     sql: &'q str,
     params: &[Param<'q>],
@@ -270,8 +285,8 @@ pub(crate) async fn pg_optional<'q, 'e, T>(
     row.as_ref().map(|row| map(row)).transpose()
 }
 
-/// All rows of a statement, mapped, on PostgreSQL, on a connection or the pool.
-pub(crate) async fn pg_all<'q, 'e, T>(
+/// [`Conn::all`] on PostgreSQL.
+async fn pg_all<'q, 'e, T>(
     executor: impl sqlx::PgExecutor<'e>,
     sql: &'q str,
     params: &[Param<'q>],

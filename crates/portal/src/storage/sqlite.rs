@@ -1,38 +1,47 @@
-//! The SQLite back end: one writer thread, group commit, and reads on the caller's thread.
+//! The SQLite back end: one writer thread owns the connection, with group commit, and a
+//! checkpoint thread keeps the log short.
 //!
-//! SQLite allows one writer at a time, so the portal has exactly one writing connection,
-//! owned by a thread of its own. A write ([`Sqlite::write`]) is a closure sent to that thread
-//! over a channel, with a oneshot channel for its outcome: one hand-off there and one back,
-//! however many statements the closure runs. Before, sqlx ran every statement as a hand-off
-//! to its connection's thread and back, about 22 thread switches per code check
-//! (docs/PERFORMANCE.md).
+//! SQLite allows one writer at a time, so the portal has exactly one connection that runs
+//! statements, owned by a thread of its own. A read or a write ([`Sqlite::read`],
+//! [`Sqlite::write`]) is a closure sent to that thread over a channel, with a oneshot
+//! channel for its outcome: one hand-off there and one back, however many statements the
+//! closure runs. Before, sqlx ran every statement as a hand-off to its connection's thread
+//! and back, about 22 thread switches per code check (docs/PERFORMANCE.md).
+//!
+//! Reads run there too. A second connection would read without waiting, but SQLite drops a
+//! connection's whole page cache whenever the log changed since its last read, which under
+//! a stream of writes is every time: each read then allocated and copied its pages afresh,
+//! which cost more than the hand-off. The writer's own cache is always current.
 //!
 //! **Group commit.** The writer takes the closures waiting in its queue (up to
-//! [`MAX_BATCH`]) into one transaction, each inside a savepoint of its own: a closure that
-//! fails, or discards its writes, is rolled back to its savepoint and leaves the others'
+//! [`MAX_BATCH`]) into one transaction, each write inside a savepoint of its own: a closure
+//! that fails, or discards its writes, is rolled back to its savepoint and leaves the others'
 //! writes alone. Then one `COMMIT` for all, and only after it each closure's outcome is
-//! handed back, so nobody hears "done" of a write that is not committed. Closures run one
-//! after another on the one connection, so each sees everything the ones before it wrote:
-//! the row-taking `UPDATE`s of the login's rules (`claim_second_factor`, `claim_login`)
-//! serialise concurrent checks exactly as separate transactions did. If the commit fails,
-//! every closure of the batch gets an error and none of their writes happened.
+//! handed back, so nobody hears "done" of a write that is not committed (nor reads what a
+//! failed commit undid). Closures run one after another on the one connection, so each sees
+//! everything the ones before it wrote: the row-taking `UPDATE`s of the login's rules
+//! (`claim_second_factor`, `claim_login`) serialise concurrent checks exactly as separate
+//! transactions did. If the commit fails, every closure of the batch gets an error and none
+//! of their writes happened.
 //!
 //! **Durability** ([`SqliteSync`]): see its variants. A batch is one commit, so with `FULL`
 //! a burst costs one `fsync` per batch rather than one per write.
 //!
-//! **Reads** run at once on the calling thread (a tokio worker), on a read-only connection
-//! taken from a small pool. An indexed read of a cached page costs a few microseconds, less
-//! than handing it to another thread and back; in WAL mode it never waits for the writer. A
-//! read sees every write whose outcome was handed back before it began.
+//! **Checkpoints** copy the log's pages back into the database file (and, with `NORMAL`,
+//! are the moments the log is synced). The checkpoint thread runs one every
+//! [`CHECKPOINT_INTERVAL`] on a connection of its own, beside the writer, so the writer never
+//! waits for that copying and its `fsync`; the writer checkpoints itself only if the log
+//! grows beyond [`WRITER_CHECKPOINT_PAGES`] regardless.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{broadcast, oneshot};
 
 use super::sql::{Conn, sqlite_execute};
-use super::{MIGRATOR, StorageError, WriteTx};
+use super::{MIGRATOR, ReadTx, StorageError, WriteTx};
 
 /// Closures committed together at most. A batch's last closure waits for all before it, so
 /// the bound keeps that wait near a millisecond (a code check's closure takes about 20 µs);
@@ -43,13 +52,20 @@ pub const MAX_BATCH: usize = 64;
 /// transaction statements), so none is ever prepared twice.
 const STATEMENT_CACHE: usize = 128;
 
-/// Idle read-only connections kept for the next read. Reads run on the tokio workers (one
-/// per core) and briefly on blocking threads, so a few cover them; a connection beyond this
-/// is closed after its read.
-const IDLE_READERS: usize = 8;
+/// How often the checkpoint thread copies the log back into the database file. It bounds
+/// what a power cut can take with [`SqliteSync::Normal`] (the log is synced at each
+/// checkpoint) and keeps the log small: a quarter second of a burst is a few thousand pages.
+pub const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Pages of log after which the writer checkpoints itself after a commit, should the
+/// checkpoint thread fall behind (16 MiB of 4 KiB pages; SQLite's own default is 1,000).
+pub const WRITER_CHECKPOINT_PAGES: u32 = 4_000;
 
 /// Name of the writer thread, as `top -H` and `perf` show it.
 const WRITER_THREAD: &str = "zf-sqlite-writer";
+
+/// Name of the checkpoint thread.
+const CHECKPOINT_THREAD: &str = "zf-sqlite-ckpt";
 
 /// How durable a commit is on SQLite (`PRAGMA synchronous`, sqlite.org/pragma.html).
 /// Both are crash-safe for the process: a portal killed with SIGKILL loses no committed
@@ -77,56 +93,107 @@ impl SqliteSync {
     }
 }
 
-/// A write as the writer thread runs it: the closure, then (after the commit) its answer.
+/// A read or a write as the writer thread runs it: the closure, then (after the commit) its
+/// answer.
 trait Job: Send {
-    /// Runs the closure in `tx`; whether it succeeded (its writes then stay unless it
-    /// discarded them).
-    fn run(&mut self, tx: &mut WriteTx<'_>) -> bool;
+    /// Whether the closure may write (it then runs inside a savepoint of its own).
+    fn writes(&self) -> bool;
+
+    /// Runs the closure on `conn`: whether it succeeded and its writes stay, and the accounts
+    /// whose devices it revoked.
+    fn run(&mut self, conn: &Connection) -> (bool, Vec<Arc<str>>);
 
     /// Hands the outcome to the waiting request: the closure's own if the transaction
     /// committed (or if the closure failed), `committed`'s error otherwise.
     fn answer(self: Box<Self>, committed: Result<(), StorageError>);
 }
 
-/// A [`Job`] for one closure `F` with outcome `Result<T, E>`.
-struct Pending<F, T, E> {
-    work: Option<F>,
+/// A closure's outcome and where it goes.
+struct Outcome<T, E> {
     outcome: Option<Result<T, E>>,
     reply: oneshot::Sender<Result<T, E>>,
 }
 
-impl<F, T, E> Job for Pending<F, T, E>
-where
-    F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send,
-    T: Send,
-    E: From<StorageError> + Send,
-{
-    fn run(&mut self, tx: &mut WriteTx<'_>) -> bool {
-        let Some(work) = self.work.take() else {
-            return false;
-        };
-        let outcome = work(tx);
-        let ok = outcome.is_ok();
-        self.outcome = Some(outcome);
-        ok
-    }
-
-    fn answer(self: Box<Self>, committed: Result<(), StorageError>) {
-        let this = *self;
-        let outcome = match (this.outcome, committed) {
+impl<T, E: From<StorageError>> Outcome<T, E> {
+    fn answer(self, committed: Result<(), StorageError>) {
+        let outcome = match (self.outcome, committed) {
             (Some(Err(own)), _) => Err(own),
             (Some(Ok(value)), Ok(())) => Ok(value),
             (_, Err(failed)) => Err(failed.into()),
             (None, Ok(())) => Err(StorageError::WriterStopped.into()),
         };
-        let _gone = this.reply.send(outcome);
+        let _gone = self.reply.send(outcome);
+    }
+}
+
+/// A write closure `F` with outcome `Result<T, E>`.
+struct PendingWrite<F, T, E> {
+    work: Option<F>,
+    result: Outcome<T, E>,
+}
+
+impl<F, T, E> Job for PendingWrite<F, T, E>
+where
+    F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send,
+    T: Send,
+    E: From<StorageError> + Send,
+{
+    fn writes(&self) -> bool {
+        true
+    }
+
+    fn run(&mut self, conn: &Connection) -> (bool, Vec<Arc<str>>) {
+        let Some(work) = self.work.take() else {
+            return (false, Vec::new());
+        };
+        let mut tx = WriteTx::new(Conn::Sqlite(conn));
+        let outcome = work(&mut tx);
+        let (kept, revoked) = tx.finish();
+        let ok = outcome.is_ok() && kept;
+        self.result.outcome = Some(outcome);
+        (ok, revoked)
+    }
+
+    fn answer(self: Box<Self>, committed: Result<(), StorageError>) {
+        self.result.answer(committed);
+    }
+}
+
+/// A read closure `F` with outcome `Result<T, E>`.
+struct PendingRead<F, T, E> {
+    work: Option<F>,
+    result: Outcome<T, E>,
+}
+
+impl<F, T, E> Job for PendingRead<F, T, E>
+where
+    F: FnOnce(&mut ReadTx<'_>) -> Result<T, E> + Send,
+    T: Send,
+    E: From<StorageError> + Send,
+{
+    fn writes(&self) -> bool {
+        false
+    }
+
+    fn run(&mut self, conn: &Connection) -> (bool, Vec<Arc<str>>) {
+        let Some(work) = self.work.take() else {
+            return (false, Vec::new());
+        };
+        let outcome = work(&mut ReadTx::new(Conn::Sqlite(conn)));
+        let ok = outcome.is_ok();
+        self.result.outcome = Some(outcome);
+        (ok, Vec::new())
+    }
+
+    fn answer(self: Box<Self>, committed: Result<(), StorageError>) {
+        self.result.answer(committed);
     }
 }
 
 /// What the writer thread receives.
 enum Message {
-    /// A write.
-    Write(Box<dyn Job>),
+    /// A read or a write.
+    Job(Box<dyn Job>),
     /// Finish the writes queued before this, close the connection, then answer.
     Close(oneshot::Sender<()>),
 }
@@ -139,16 +206,16 @@ struct Ran {
     revoked: Vec<Arc<str>>,
 }
 
-/// The SQLite database: the writer thread's queue and the idle read-only connections.
+/// The SQLite database: the writer thread's queue and the checkpoint thread's.
 pub(crate) struct Sqlite {
-    path: PathBuf,
     jobs: mpsc::Sender<Message>,
-    readers: Mutex<Vec<Connection>>,
+    checkpoints: Mutex<Option<mpsc::Sender<oneshot::Sender<()>>>>,
 }
 
 impl Sqlite {
     /// Applies the migrations to the file at `path` (which exists), then opens the writer
-    /// connection and starts its thread; committed revocations are announced on `revoked`.
+    /// and the checkpoint connections and starts their threads; committed revocations are
+    /// announced on `revoked`.
     pub(crate) async fn open(
         path: &Path,
         sync: SqliteSync,
@@ -156,77 +223,100 @@ impl Sqlite {
     ) -> Result<Self, StorageError> {
         migrate(path).await?;
         let writer = open_writer(path, sync)?;
+        let checkpointer = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         let (jobs, queue) = mpsc::channel();
         std::thread::Builder::new()
             .name(WRITER_THREAD.into())
             .spawn(move || run_writer(&writer, &queue, &revoked))
             .map_err(StorageError::Thread)?;
+        let (checkpoints, stop) = mpsc::channel();
+        std::thread::Builder::new()
+            .name(CHECKPOINT_THREAD.into())
+            .spawn(move || run_checkpoints(&checkpointer, &stop))
+            .map_err(StorageError::Thread)?;
         Ok(Self {
-            path: path.to_owned(),
             jobs,
-            readers: Mutex::new(Vec::new()),
+            checkpoints: Mutex::new(Some(checkpoints)),
         })
     }
 
-    /// Hands `work` to the writer thread and waits for its committed outcome.
+    /// Hands the write `work` to the writer thread and waits for its committed outcome.
     pub(crate) async fn write<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        let answer = self.submit(work)?;
+        let answer = self.submit_write(work)?;
         answer.await.map_err(|_| StorageError::WriterStopped)?
     }
 
-    /// Queues `work` for the writer thread at once; its outcome arrives on the receiver.
-    fn submit<T, E, F>(&self, work: F) -> Result<oneshot::Receiver<Result<T, E>>, StorageError>
+    /// Hands the read `work` to the writer thread and waits for its outcome.
+    pub(crate) async fn read<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut ReadTx<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        self.submit(Box::new(PendingRead {
+            work: Some(work),
+            result: Outcome {
+                outcome: None,
+                reply,
+            },
+        }))?;
+        answer.await.map_err(|_| StorageError::WriterStopped)?
+    }
+
+    /// Queues the write `work` at once; its outcome arrives on the receiver.
+    fn submit_write<T, E, F>(
+        &self,
+        work: F,
+    ) -> Result<oneshot::Receiver<Result<T, E>>, StorageError>
     where
         F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let job = Box::new(Pending {
+        self.submit(Box::new(PendingWrite {
             work: Some(work),
-            outcome: None,
-            reply,
-        });
-        self.jobs
-            .send(Message::Write(job))
-            .map_err(|_| StorageError::WriterStopped)?;
+            result: Outcome {
+                outcome: None,
+                reply,
+            },
+        }))?;
         Ok(answer)
     }
 
-    /// Runs `read` on a read-only connection, here and now.
-    pub(crate) fn read<T>(
-        &self,
-        read: impl FnOnce(&Connection) -> Result<T, StorageError>,
-    ) -> Result<T, StorageError> {
-        let idle = self.idle().pop();
-        let conn = match idle {
-            Some(conn) => conn,
-            None => open_reader(&self.path)?,
-        };
-        let outcome = read(&conn);
-        let mut idle = self.idle();
-        if idle.len() < IDLE_READERS {
-            idle.push(conn);
-        }
-        outcome
+    fn submit(&self, job: Box<dyn Job>) -> Result<(), StorageError> {
+        self.jobs
+            .send(Message::Job(job))
+            .map_err(|_| StorageError::WriterStopped)
     }
 
-    /// Lets the writer finish what is queued and stop; closes the idle readers.
+    /// Lets the writer finish what is queued and stop, then stops the checkpoint thread
+    /// (the last connection to close checkpoints the whole log).
     pub(crate) async fn close(&self) {
         let (done, closed) = oneshot::channel();
         if self.jobs.send(Message::Close(done)).is_ok() {
             let _stopped = closed.await;
         }
-        self.idle().clear();
-    }
-
-    fn idle(&self) -> MutexGuard<'_, Vec<Connection>> {
-        self.readers.lock().unwrap_or_else(PoisonError::into_inner)
+        let checkpoints = self
+            .checkpoints
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(checkpoints) = checkpoints {
+            let (done, closed) = oneshot::channel();
+            if checkpoints.send(done).is_ok() {
+                let _stopped = closed.await;
+            }
+        }
     }
 }
 
@@ -256,18 +346,29 @@ fn open_writer(path: &Path, sync: SqliteSync) -> Result<Connection, StorageError
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
     conn.pragma_update(None, "synchronous", sync.pragma_value())?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
     Ok(conn)
 }
 
-/// A read-only connection: a write sent to it fails, so tests catch a write on the read
-/// path.
-fn open_reader(path: &Path) -> Result<Connection, StorageError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    Ok(conn)
+/// The checkpoint thread: a passive checkpoint every [`CHECKPOINT_INTERVAL`] (it copies
+/// what the log holds without ever blocking the writer), until asked to stop or every
+/// [`Sqlite`] is gone.
+fn run_checkpoints(conn: &Connection, stop: &mpsc::Receiver<oneshot::Sender<()>>) {
+    loop {
+        match stop.recv_timeout(CHECKPOINT_INTERVAL) {
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                if let Err(e) = done {
+                    tracing::warn!(error = %e, "checkpoint failed; retried later");
+                }
+            }
+            Ok(done) => {
+                let _closer_gone = done.send(());
+                return;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+    }
 }
 
 /// The writer thread: batches of queued writes until closed (or every [`Sqlite`] is gone).
@@ -283,7 +384,7 @@ fn run_writer(
         let mut next = Some(first);
         while let Some(message) = next.take() {
             match message {
-                Message::Write(job) => batch.push(job),
+                Message::Job(job) => batch.push(job),
                 Message::Close(done) => {
                     closing = Some(done);
                     break;
@@ -302,7 +403,7 @@ fn run_writer(
     }
 }
 
-/// Runs `batch` in one transaction, each job in its own savepoint, commits, then answers
+/// Runs `batch` in one transaction, each write in its own savepoint, commits, then answers
 /// every job and announces the revocations that committed.
 fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>, revoked: &broadcast::Sender<Arc<str>>) {
     let mut ran: Vec<Ran> = Vec::with_capacity(batch.len());
@@ -313,13 +414,12 @@ fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>, revoked: &broadcast::S
             job.answer(Err(StorageError::Batch(Arc::new(failed))));
             continue;
         }
-        if let Err(failed) = sqlite_execute(conn, "SAVEPOINT write", &[]) {
+        let writes = job.writes();
+        if writes && let Err(failed) = sqlite_execute(conn, "SAVEPOINT write", &[]) {
             job.answer(Err(failed));
             continue;
         }
-        let mut tx = WriteTx::new(Conn::Sqlite(conn));
-        let succeeded = job.run(&mut tx);
-        let (kept, revocations) = tx.finish();
+        let (keep, revocations) = job.run(conn);
         if conn.is_autocommit() {
             // SQLite ended the transaction itself after an error (disk full, I/O error):
             // the writes of the jobs before this one went with it.
@@ -329,16 +429,17 @@ fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>, revoked: &broadcast::S
             job.answer(Err(StorageError::RolledBack));
             continue;
         }
-        let keep = succeeded && kept;
-        let ended = if keep {
-            sqlite_execute(conn, "RELEASE write", &[])
-        } else {
-            sqlite_execute(conn, "ROLLBACK TO write", &[])
-                .and_then(|_| sqlite_execute(conn, "RELEASE write", &[]))
-        };
-        if let Err(failed) = ended {
-            job.answer(Err(failed));
-            continue;
+        if writes {
+            let ended = if keep {
+                sqlite_execute(conn, "RELEASE write", &[])
+            } else {
+                sqlite_execute(conn, "ROLLBACK TO write", &[])
+                    .and_then(|_| sqlite_execute(conn, "RELEASE write", &[]))
+            };
+            if let Err(failed) = ended {
+                job.answer(Err(failed));
+                continue;
+            }
         }
         ran.push(Ran {
             job,
@@ -411,9 +512,12 @@ mod tests {
     }
 
     async fn rows(db: &Db) -> Vec<i64> {
-        db.read_all("SELECT n FROM probe ORDER BY n", &[], |r| r.int("n"))
-            .await
-            .unwrap()
+        db.read(|tx| {
+            tx.conn()
+                .all("SELECT n FROM probe ORDER BY n", &[], |r| r.int("n"))
+        })
+        .await
+        .unwrap()
     }
 
     /// Occupies the writer with a write that waits until the returned sender is used, so
@@ -422,7 +526,7 @@ mod tests {
         let (release, held) = std_mpsc::channel::<()>();
         let (started, running) = oneshot::channel();
         let holding = sqlite(db)
-            .submit(move |_| {
+            .submit_write(move |_| {
                 let _ = started.send(());
                 held.recv().map_err(|_| StorageError::WriterStopped)
             })
@@ -437,21 +541,21 @@ mod tests {
         let (db, _dir) = with_table().await;
         let release = hold_writer(&db).await;
         let writer = sqlite(&db);
-        let kept = writer.submit(|tx| insert(tx, 1)).unwrap();
+        let kept = writer.submit_write(|tx| insert(tx, 1)).unwrap();
         let failed = writer
-            .submit(|tx| {
+            .submit_write(|tx| {
                 insert(tx, 2)?;
                 Err::<(), _>(StorageError::Parameters)
             })
             .unwrap();
         let discarded = writer
-            .submit(|tx| {
+            .submit_write(|tx| {
                 insert(tx, 3)?;
                 tx.discard();
                 Ok::<_, StorageError>("discarded")
             })
             .unwrap();
-        let after = writer.submit(|tx| insert(tx, 4)).unwrap();
+        let after = writer.submit_write(|tx| insert(tx, 4)).unwrap();
         release.send(()).unwrap();
         kept.await.unwrap().unwrap();
         assert!(matches!(
@@ -475,11 +579,11 @@ mod tests {
         let (db, _dir) = with_table().await;
         let release = hold_writer(&db).await;
         let writer = sqlite(&db);
-        let before = writer.submit(|tx| insert(tx, 1)).unwrap();
+        let before = writer.submit_write(|tx| insert(tx, 1)).unwrap();
         let breaking = writer
-            .submit(|tx| tx.conn().execute("ROLLBACK", &[]).map(drop))
+            .submit_write(|tx| tx.conn().execute("ROLLBACK", &[]).map(drop))
             .unwrap();
-        let next = writer.submit(|tx| insert(tx, 3)).unwrap();
+        let next = writer.submit_write(|tx| insert(tx, 3)).unwrap();
         release.send(()).unwrap();
         assert!(matches!(
             before.await.unwrap(),
@@ -499,13 +603,13 @@ mod tests {
         let release = hold_writer(&db).await;
         let writer = sqlite(&db);
         let undone = writer
-            .submit(|tx| {
+            .submit_write(|tx| {
                 tx.announce_after_commit("undone");
                 Err::<(), _>(StorageError::Parameters)
             })
             .unwrap();
         let done = writer
-            .submit(|tx| {
+            .submit_write(|tx| {
                 tx.announce_after_commit("done");
                 Ok::<_, StorageError>(())
             })

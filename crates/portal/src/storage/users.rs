@@ -3,7 +3,7 @@
 //! read (`crate::login`).
 
 use super::sql::Row;
-use super::{Db, StorageError, WriteTx};
+use super::{Db, ReadTx, StorageError, WriteTx};
 
 /// Failed second factors (security codes, TOTP codes, recovery codes entered after a right
 /// password) after which an account is locked until an operator releases it (NIST SP
@@ -201,23 +201,14 @@ impl Db {
 
     /// The account with this e-mail address (case-insensitive).
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StorageError> {
-        let email = normalise_email(email);
-        self.read_optional(
-            concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1"),
-            &[(&email).into()],
-            from_row,
-        )
-        .await
+        let email = email.to_owned();
+        self.read(move |tx| tx.user_by_email(&email)).await
     }
 
     /// The account with this id.
     pub async fn user_by_id(&self, id: &str) -> Result<Option<User>, StorageError> {
-        self.read_optional(
-            concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"),
-            &[id.into()],
-            from_row,
-        )
-        .await
+        let id = id.to_owned();
+        self.read(move |tx| tx.user_by_id(&id)).await
     }
 
     /// Disables or re-enables an account and, when disabling, ends its sessions; `false`
@@ -281,6 +272,27 @@ impl Db {
             tx.conn().execute(statement, &[(&user_id).into()]).map(drop)
         })
         .await
+    }
+}
+
+impl ReadTx<'_> {
+    /// The account with this e-mail address (case-insensitive).
+    pub fn user_by_email(&mut self, email: &str) -> Result<Option<User>, StorageError> {
+        let email = normalise_email(email);
+        self.conn().optional(
+            concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1"),
+            &[(&email).into()],
+            from_row,
+        )
+    }
+
+    /// The account with this id.
+    pub fn user_by_id(&mut self, id: &str) -> Result<Option<User>, StorageError> {
+        self.conn().optional(
+            concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"),
+            &[id.into()],
+            from_row,
+        )
     }
 }
 
