@@ -25,18 +25,19 @@ pub struct Device {
     pub created_at: i64,
 }
 
+/// The device of a row that selects [`device_columns`].
 fn from_row(row: &dyn Row) -> Result<Device, StorageError> {
     Ok(Device {
-        id: row.text("id")?,
-        user_id: row.text("user_id")?,
-        public_key: row.text("public_key")?,
-        label: row.text("label")?,
-        platform: row.text("platform")?,
-        created_at: row.int("created_at")?,
+        id: row.text(0)?,
+        user_id: row.text(1)?,
+        public_key: row.text(2)?,
+        label: row.text(3)?,
+        platform: row.text(4)?,
+        created_at: row.int(5)?,
     })
 }
 
-/// The device columns [`from_row`] reads.
+/// The device columns, in the order [`from_row`] reads them.
 macro_rules! device_columns {
     () => {
         "id, user_id, public_key, label, platform, created_at"
@@ -116,7 +117,7 @@ impl Db {
                 "SELECT push_token FROM devices WHERE user_id = $1 AND revoked = 0 \
                  AND push_token IS NOT NULL",
                 &[(&user_id).into()],
-                |r| r.text("push_token"),
+                |r| r.text(0),
             )
         })
         .await
@@ -204,7 +205,7 @@ impl WriteTx<'_> {
             "UPDATE enroll_tokens SET used = 1 WHERE token_hash = $1 AND used = 0 \
              AND expires_at > $2 RETURNING user_id",
             &[token_hash.into(), now.into()],
-            |r| r.text("user_id"),
+            |r| r.text(0),
         )
     }
 
@@ -270,7 +271,7 @@ impl WriteTx<'_> {
         self.conn().one(
             "SELECT COUNT(*) AS n FROM devices WHERE user_id = $1 AND revoked = 0",
             &[user_id.into()],
-            |r| r.int("n"),
+            |r| r.int(0),
         )
     }
 

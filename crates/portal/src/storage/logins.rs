@@ -97,29 +97,33 @@ impl Login {
     }
 }
 
+/// The login of a row that selects [`login_columns`] first.
 fn from_row(row: &dyn Row) -> Result<Login, StorageError> {
     Ok(Login {
-        id: row.text("id")?,
-        user_id: row.text("user_id")?,
-        nonce: row.text("nonce")?,
-        status: LoginStatus::parse(&row.text("status")?),
-        wrong_codes: row.int("wrong_codes")?,
-        seen: row.flag("seen")?,
-        ip: row.text("ip")?,
-        user_agent: row.text("user_agent")?,
-        created_at: row.int("created_at")?,
-        expires_at: row.int("expires_at")?,
+        id: row.text(0)?,
+        user_id: row.text(1)?,
+        nonce: row.text(2)?,
+        status: LoginStatus::parse(&row.text(3)?),
+        wrong_codes: row.int(4)?,
+        seen: row.flag(5)?,
+        ip: row.text(6)?,
+        user_agent: row.text(7)?,
+        created_at: row.int(8)?,
+        expires_at: row.int(9)?,
     })
 }
 
-/// The login columns.
+/// Columns of [`login_columns`], where a joined table's columns begin.
+const LOGIN_COLUMNS: usize = 10;
+
+/// The login columns, in the order [`from_row`] reads them.
 macro_rules! login_columns {
     () => {
         "id, user_id, nonce, status, wrong_codes, seen, ip, user_agent, created_at, expires_at"
     };
 }
 
-/// The login columns of `logins AS l`, for a join.
+/// The login columns of `logins AS l`, for a join, in the order of [`login_columns`].
 macro_rules! login_joined_columns {
     () => {
         "l.id, l.user_id, l.nonce, l.status, l.wrong_codes, l.seen, l.ip, l.user_agent, \
@@ -172,7 +176,7 @@ impl WriteTx<'_> {
             "UPDATE logins SET wrong_codes = wrong_codes WHERE id = $1 AND status = 'pending' \
              AND expires_at > $2 AND wrong_codes < $3 RETURNING wrong_codes",
             &[id.into(), now.into(), MAX_WRONG_CODES.into()],
-            |r| r.int("wrong_codes"),
+            |r| r.int(0),
         )
     }
 
@@ -181,7 +185,7 @@ impl WriteTx<'_> {
         self.conn().one(
             "UPDATE logins SET wrong_codes = wrong_codes + 1 WHERE id = $1 RETURNING wrong_codes",
             &[id.into()],
-            |r| r.int("wrong_codes"),
+            |r| r.int(0),
         )
     }
 
@@ -278,7 +282,7 @@ impl ReadTx<'_> {
                 " FROM logins l JOIN users u ON u.id = l.user_id WHERE l.id = $1"
             ),
             &[id.into()],
-            |r| Ok((from_row(r)?, users::from_joined_row(r)?)),
+            |r| Ok((from_row(r)?, users::from_row_at(r, LOGIN_COLUMNS)?)),
         )
     }
 

@@ -88,14 +88,16 @@ impl std::fmt::Debug for Session {
     }
 }
 
+/// The session of a row that selects `id_hash, csrf, user_id, stage, login_id, created_at`
+/// first.
 fn from_row(row: &dyn Row) -> Result<Session, StorageError> {
     Ok(Session {
-        id_hash: row.text("id_hash")?,
-        csrf: row.text("csrf")?,
-        user_id: row.opt_text("user_id")?,
-        stage: Stage::parse(&row.text("stage")?),
-        login_id: row.opt_text("login_id")?,
-        created_at: row.int("created_at")?,
+        id_hash: row.text(0)?,
+        csrf: row.text(1)?,
+        user_id: row.opt_text(2)?,
+        stage: Stage::parse(&row.text(3)?),
+        login_id: row.opt_text(4)?,
+        created_at: row.int(5)?,
     })
 }
 
@@ -185,7 +187,7 @@ impl WriteTx<'_> {
             "SELECT id_hash, csrf, user_id, stage, login_id, created_at, expires_at \
              FROM sessions WHERE id_hash = $1",
             &[id_hash.into()],
-            |r| Ok((from_row(r)?, r.int("expires_at")?)),
+            |r| Ok((from_row(r)?, r.int(6)?)),
         )?;
         let Some((session, expires_at)) = read else {
             return Ok(None);

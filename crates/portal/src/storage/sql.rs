@@ -6,7 +6,9 @@
 //! placeholders (SQLite reads `$1` as a named parameter, bound here by that name, so the
 //! order in which placeholders first appear does not matter). The schema has three kinds of
 //! column, so a parameter is one of three kinds too ([`Param`]), and a row is read by column
-//! name as a number, a text or an optional text ([`Row`]).
+//! position as a number, a text or an optional text ([`Row`]): by position, since finding a
+//! column by name compared every column's name, a sixth of the writer thread's time under a
+//! burst of code checks. Each reader sits beside the column list it reads.
 //!
 //! On SQLite every statement is prepared once per connection and kept
 //! (`prepare_cached`); sqlx keeps PostgreSQL's prepared statements per connection the same way.
@@ -83,44 +85,44 @@ impl rusqlite::ToSql for Param<'_> {
     }
 }
 
-/// A result row of either driver, read by column name.
+/// A result row of either driver, read by column position (0 is the first selected).
 pub(crate) trait Row {
     /// A `BIGINT` column.
-    fn int(&self, column: &str) -> Result<i64, StorageError>;
+    fn int(&self, column: usize) -> Result<i64, StorageError>;
     /// A `TEXT NOT NULL` column.
-    fn text(&self, column: &str) -> Result<String, StorageError>;
+    fn text(&self, column: usize) -> Result<String, StorageError>;
     /// A nullable `TEXT` column.
-    fn opt_text(&self, column: &str) -> Result<Option<String>, StorageError>;
+    fn opt_text(&self, column: usize) -> Result<Option<String>, StorageError>;
     /// A `BIGINT` 0/1 flag column.
-    fn flag(&self, column: &str) -> Result<bool, StorageError> {
+    fn flag(&self, column: usize) -> Result<bool, StorageError> {
         Ok(self.int(column)? != 0)
     }
 }
 
 impl Row for rusqlite::Row<'_> {
-    fn int(&self, column: &str) -> Result<i64, StorageError> {
+    fn int(&self, column: usize) -> Result<i64, StorageError> {
         Ok(self.get(column)?)
     }
 
-    fn text(&self, column: &str) -> Result<String, StorageError> {
+    fn text(&self, column: usize) -> Result<String, StorageError> {
         Ok(self.get(column)?)
     }
 
-    fn opt_text(&self, column: &str) -> Result<Option<String>, StorageError> {
+    fn opt_text(&self, column: usize) -> Result<Option<String>, StorageError> {
         Ok(self.get(column)?)
     }
 }
 
 impl Row for PgRow {
-    fn int(&self, column: &str) -> Result<i64, StorageError> {
+    fn int(&self, column: usize) -> Result<i64, StorageError> {
         Ok(self.try_get(column)?)
     }
 
-    fn text(&self, column: &str) -> Result<String, StorageError> {
+    fn text(&self, column: usize) -> Result<String, StorageError> {
         Ok(self.try_get(column)?)
     }
 
-    fn opt_text(&self, column: &str) -> Result<Option<String>, StorageError> {
+    fn opt_text(&self, column: usize) -> Result<Option<String>, StorageError> {
         Ok(self.try_get(column)?)
     }
 }
@@ -321,7 +323,7 @@ mod tests {
             &conn,
             "SELECT n, s, o FROM t WHERE s = $2 AND n = $1",
             &[7.into(), "seven".into()],
-            |r| Ok((r.int("n")?, r.text("s")?, r.opt_text("o")?)),
+            |r| Ok((r.int(0)?, r.text(1)?, r.opt_text(2)?)),
         )
         .unwrap();
         assert_eq!(row, Some((7, "seven".to_string(), None)));
@@ -347,7 +349,7 @@ mod tests {
         for n in [0, 1, 1] {
             sqlite_execute(&conn, "INSERT INTO t (n, s) VALUES ($1, 'x')", &[n.into()]).unwrap();
         }
-        let flags = sqlite_all(&conn, "SELECT n FROM t ORDER BY n", &[], |r| r.flag("n")).unwrap();
+        let flags = sqlite_all(&conn, "SELECT n FROM t ORDER BY n", &[], |r| r.flag(0)).unwrap();
         assert_eq!(flags, [false, true, true]);
     }
 }

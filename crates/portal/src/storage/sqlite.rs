@@ -514,7 +514,7 @@ mod tests {
     async fn rows(db: &Db) -> Vec<i64> {
         db.read(|tx| {
             tx.conn()
-                .all("SELECT n FROM probe ORDER BY n", &[], |r| r.int("n"))
+                .all("SELECT n FROM probe ORDER BY n", &[], |r| r.int(0))
         })
         .await
         .unwrap()
@@ -630,7 +630,7 @@ mod tests {
                 insert(tx, 7)?;
                 tx.conn()
                     .one("SELECT COUNT(*) AS n, MAX(n) AS top FROM probe", &[], |r| {
-                        Ok((r.int("n")?, r.int("top")?))
+                        Ok((r.int(0)?, r.int(1)?))
                     })
             })
             .await

@@ -73,7 +73,7 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// The account columns, in the order of [`PLAIN_NAMES`].
+/// The account columns, in the order [`from_row_at`] reads them.
 macro_rules! user_columns {
     () => {
         "id, email, password_hash, seed_enc, disabled, failures, must_enroll, ever_enrolled, \
@@ -81,91 +81,36 @@ macro_rules! user_columns {
     };
 }
 
-/// The account columns of `users AS u` under the names of [`JOINED_NAMES`], for a query that
-/// joins another table with columns of the same names.
+/// The account columns of `users AS u`, for a query that joins another table, in the order
+/// of [`user_columns`].
 macro_rules! user_joined_columns {
     () => {
-        "u.id AS u_id, u.email AS u_email, u.password_hash AS u_password_hash, \
-         u.seed_enc AS u_seed_enc, u.disabled AS u_disabled, u.failures AS u_failures, \
-         u.must_enroll AS u_must_enroll, u.ever_enrolled AS u_ever_enrolled, \
-         u.recovery_codes_due AS u_recovery_codes_due, \
-         u.password_failures AS u_password_failures, \
-         u.password_failed_at AS u_password_failed_at, \
-         u.must_change_password AS u_must_change_password"
+        "u.id, u.email, u.password_hash, u.seed_enc, u.disabled, u.failures, u.must_enroll, \
+         u.ever_enrolled, u.recovery_codes_due, u.password_failures, u.password_failed_at, \
+         u.must_change_password"
     };
 }
 pub(super) use user_joined_columns;
 
-/// Column names of [`user_columns`], in the order [`read_user`] reads them.
-const PLAIN_NAMES: [&str; 12] = [
-    "id",
-    "email",
-    "password_hash",
-    "seed_enc",
-    "disabled",
-    "failures",
-    "must_enroll",
-    "ever_enrolled",
-    "recovery_codes_due",
-    "password_failures",
-    "password_failed_at",
-    "must_change_password",
-];
-
-/// Column names of [`user_joined_columns`], in the same order.
-const JOINED_NAMES: [&str; 12] = [
-    "u_id",
-    "u_email",
-    "u_password_hash",
-    "u_seed_enc",
-    "u_disabled",
-    "u_failures",
-    "u_must_enroll",
-    "u_ever_enrolled",
-    "u_recovery_codes_due",
-    "u_password_failures",
-    "u_password_failed_at",
-    "u_must_change_password",
-];
-
 fn from_row(row: &dyn Row) -> Result<User, StorageError> {
-    read_user(row, &PLAIN_NAMES)
+    from_row_at(row, 0)
 }
 
-/// The account of a row selected with [`user_joined_columns`].
-pub(super) fn from_joined_row(row: &dyn Row) -> Result<User, StorageError> {
-    read_user(row, &JOINED_NAMES)
-}
-
-/// The account in `row`, its columns named as in `names`.
-fn read_user(row: &dyn Row, names: &[&str; 12]) -> Result<User, StorageError> {
-    let [
-        id,
-        email,
-        password_hash,
-        seed_enc,
-        disabled,
-        failures,
-        must_enroll,
-        ever_enrolled,
-        recovery_codes_due,
-        password_failures,
-        password_failed_at,
-        must_change_password,
-    ] = *names;
+/// The account in `row`, its [`user_columns`] from position `first` on.
+pub(super) fn from_row_at(row: &dyn Row, first: usize) -> Result<User, StorageError> {
     Ok(User {
-        id: row.text(id)?,
-        email: row.text(email)?,
-        password_hash: row.text(password_hash)?,
-        seed_enc: row.text(seed_enc)?,
-        disabled: row.flag(disabled)?,
-        failures: row.int(failures)?,
-        must_enroll: row.flag(must_enroll)?,
-        ever_enrolled: row.flag(ever_enrolled)?,
-        recovery_codes_due: row.flag(recovery_codes_due)?,
-        password_failures: row.int(password_failures)?,
-        password_failed_at: row.int(password_failed_at)?,
-        must_change_password: row.flag(must_change_password)?,
+        id: row.text(first)?,
+        email: row.text(first + 1)?,
+        password_hash: row.text(first + 2)?,
+        seed_enc: row.text(first + 3)?,
+        disabled: row.flag(first + 4)?,
+        failures: row.int(first + 5)?,
+        must_enroll: row.flag(first + 6)?,
+        ever_enrolled: row.flag(first + 7)?,
+        recovery_codes_due: row.flag(first + 8)?,
+        password_failures: row.int(first + 9)?,
+        password_failed_at: row.int(first + 10)?,
+        must_change_password: row.flag(first + 11)?,
     })
 }
 
@@ -219,7 +164,7 @@ impl Db {
             let user_id = tx.conn().optional(
                 "UPDATE users SET disabled = $1 WHERE email = $2 RETURNING id",
                 &[disabled.into(), (&email).into()],
-                |r| r.text("id"),
+                |r| r.text(0),
             )?;
             let Some(user_id) = user_id else {
                 return Ok(false);
@@ -332,9 +277,9 @@ impl WriteTx<'_> {
             &[user_id.into(), LOCK_AFTER_FAILURES.into()],
             |r| {
                 Ok(SecondFactorClaim {
-                    failures: r.int("failures")?,
-                    seed_enc: r.text("seed_enc")?,
-                    recovery_codes_due: r.flag("recovery_codes_due")?,
+                    failures: r.int(0)?,
+                    seed_enc: r.text(1)?,
+                    recovery_codes_due: r.flag(2)?,
                 })
             },
         )
@@ -353,7 +298,7 @@ impl WriteTx<'_> {
             "UPDATE users SET must_enroll = must_enroll WHERE id = $1 AND must_enroll = 1 \
              AND ever_enrolled = 0 RETURNING seed_enc",
             &[user_id.into()],
-            |r| r.text("seed_enc"),
+            |r| r.text(0),
         )
     }
 
@@ -362,7 +307,7 @@ impl WriteTx<'_> {
         self.conn().one(
             "UPDATE users SET failures = failures + 1 WHERE id = $1 RETURNING failures",
             &[user_id.into()],
-            |r| r.int("failures"),
+            |r| r.int(0),
         )
     }
 
@@ -402,7 +347,7 @@ impl WriteTx<'_> {
             "UPDATE users SET password_failures = password_failures + 1, \
                  password_failed_at = $1 WHERE id = $2 RETURNING password_failures",
             &[now.into(), user_id.into()],
-            |r| r.int("password_failures"),
+            |r| r.int(0),
         )
     }
 
@@ -433,7 +378,7 @@ impl WriteTx<'_> {
         let before = self.conn().one(
             "SELECT ever_enrolled FROM users WHERE id = $1",
             &[user_id.into()],
-            |r| r.flag("ever_enrolled"),
+            |r| r.flag(0),
         )?;
         self.conn().execute(
             "UPDATE users SET must_enroll = 0, ever_enrolled = 1 WHERE id = $1",
