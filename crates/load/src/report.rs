@@ -296,6 +296,13 @@ impl Report {
                 }),
             ));
             rows.push((
+                "password logins per core-second of portal CPU".into(),
+                p.cpu
+                    .and_then(|c| c.portal_us)
+                    .filter(|us| *us > 0.0)
+                    .map_or("-".into(), |us| format!("{:.1}", 1e6 / us)),
+            ));
+            rows.push((
                 "CPU per password step: portal / tool".into(),
                 cpu_text(p.cpu),
             ));

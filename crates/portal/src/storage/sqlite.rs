@@ -35,7 +35,7 @@
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{broadcast, oneshot};
@@ -57,9 +57,22 @@ const STATEMENT_CACHE: usize = 128;
 /// checkpoint) and keeps the log small: a quarter second of a burst is a few thousand pages.
 pub const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
 
-/// Pages of log after which the writer checkpoints itself after a commit, should the
-/// checkpoint thread fall behind (16 MiB of 4 KiB pages; SQLite's own default is 1,000).
-pub const WRITER_CHECKPOINT_PAGES: u32 = 4_000;
+/// Pages of log after which the writer checkpoints itself after a commit (200 MiB of 4 KiB
+/// pages; SQLite's own default is 1,000). The checkpoint thread copies the pages meanwhile,
+/// but SQLite can start the log over only at a moment when it is copied completely and no
+/// write is under way, which a sustained burst does not leave: the log grows until the burst
+/// ends. A checkpoint on the writer makes every request of its batch wait for an `fsync`
+/// (510 ms was seen on the shared load-test machine at 4,000 pages), so this bound is only
+/// the last resort against an endless burst.
+pub const WRITER_CHECKPOINT_PAGES: u32 = 50_000;
+
+/// Bytes the log file keeps after it starts over: a log that grew in a burst gives the
+/// space back (sqlite.org/pragma.html#pragma_journal_size_limit).
+pub const LOG_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
+
+/// A batch that takes longer than this is logged (with its size and how long its commit
+/// took): every request in it waited that long.
+const SLOW_BATCH: Duration = Duration::from_millis(100);
 
 /// Name of the writer thread, as `top -H` and `perf` show it.
 const WRITER_THREAD: &str = "zf-sqlite-writer";
@@ -347,6 +360,9 @@ fn open_writer(path: &Path, sync: SqliteSync) -> Result<Connection, StorageError
     conn.pragma_update(None, "synchronous", sync.pragma_value())?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
+    conn.pragma_update_and_check(None, "journal_size_limit", LOG_SIZE_LIMIT, |row| {
+        row.get::<_, i64>(0)
+    })?;
     Ok(conn)
 }
 
@@ -406,6 +422,8 @@ fn run_writer(
 /// Runs `batch` in one transaction, each write in its own savepoint, commits, then answers
 /// every job and announces the revocations that committed.
 fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>, revoked: &broadcast::Sender<Arc<str>>) {
+    let started = Instant::now();
+    let jobs = batch.len();
     let mut ran: Vec<Ran> = Vec::with_capacity(batch.len());
     for mut job in batch {
         if conn.is_autocommit()
@@ -453,7 +471,17 @@ fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>, revoked: &broadcast::S
         }
         return;
     }
-    match sqlite_execute(conn, "COMMIT", &[]) {
+    let committing = Instant::now();
+    let committed = sqlite_execute(conn, "COMMIT", &[]);
+    if started.elapsed() > SLOW_BATCH {
+        tracing::warn!(
+            jobs,
+            ms = started.elapsed().as_millis(),
+            commit_ms = committing.elapsed().as_millis(),
+            "slow storage batch"
+        );
+    }
+    match committed {
         Ok(_) => {
             for job in ran {
                 for user_id in job.revoked {
