@@ -245,7 +245,7 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
         code_burst_completed: codes.accepted,
         code_check_cpu: codes.cpu,
         code_check: codes.round_trip,
-        password_burst: (options.password_burst > 0).then(|| PasswordBurst {
+        password_burst: (options.password_burst > 0).then_some(PasswordBurst {
             sent: passwords.sent,
             accepted: passwords.accepted,
             logins_per_sec: passwords.rate,

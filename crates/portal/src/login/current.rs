@@ -28,7 +28,7 @@ pub struct OpenLogin {
 #[derive(Debug)]
 pub enum Pending {
     /// The session waits and its login is open.
-    Open(OpenLogin),
+    Open(Box<OpenLogin>),
     /// No live session has this id.
     NoSession,
     /// The session waits for nothing (or its login is gone): the way on is the login form.
@@ -64,18 +64,27 @@ pub fn pending_in(
         }
         return Ok(Pending::Ended(status));
     }
-    Ok(Pending::Open(OpenLogin {
+    Ok(Pending::Open(Box::new(OpenLogin {
         session,
         login,
         user,
-    }))
+    })))
+}
+
+/// A logged-in session with its (enabled) account.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The session, at [`Stage::Authenticated`].
+    pub session: Session,
+    /// Its account.
+    pub user: User,
 }
 
 /// What a session holds for a page behind the login.
 #[derive(Debug)]
 pub enum Signed {
-    /// Logged in, with its account (enabled).
-    In(Session, User),
+    /// Logged in.
+    In(Box<SignedIn>),
     /// No live session has this id.
     NoSession,
     /// A session that has not passed the second factor, or whose account is gone or
@@ -101,7 +110,7 @@ pub fn signed_in(
         return Ok(Signed::NotIn);
     };
     Ok(match tx.user_by_id(&user_id)? {
-        Some(user) if !user.disabled => Signed::In(session, user),
+        Some(user) if !user.disabled => Signed::In(Box::new(SignedIn { session, user })),
         _ => Signed::NotIn,
     })
 }

@@ -110,14 +110,18 @@ pub enum Submitted {
     /// A rate limit is reached; retry after this many seconds.
     RateLimited(u64),
     /// The proof was checked.
-    Checked {
-        /// The session as it was (for the page after a wrong proof).
-        session: Session,
-        /// Its account as it was.
-        user: User,
-        /// How the check ended.
-        outcome: SecondFactorOutcome,
-    },
+    Checked(Box<CheckedStep>),
+}
+
+/// A second-factor step that got as far as the proof.
+#[derive(Debug)]
+pub struct CheckedStep {
+    /// The session as it was (for the page after a wrong proof).
+    pub session: Session,
+    /// Its account as it was.
+    pub user: User,
+    /// How the check ended.
+    pub outcome: SecondFactorOutcome,
 }
 
 /// The code step or the recovery step of the browser whose session id hashes to
@@ -155,30 +159,31 @@ pub async fn submit(
                 session,
                 login,
                 user,
-            } = open;
+            } = *open;
             let checked = Attempt::new(keys, &session, &login, held, now).run(tx)?;
-            Ok::<_, AppError>(Step::Checked {
+            Ok::<_, AppError>(Step::Checked(Box::new(Proved {
                 session,
                 login_id: login.id,
                 user,
                 checked,
-            })
+            })))
         })
         .await?;
     Ok(match submitted {
         Step::Done(done) => done,
-        Step::Checked {
-            session,
-            login_id,
-            user,
-            checked,
-        } => {
+        Step::Checked(proved) => {
+            let Proved {
+                session,
+                login_id,
+                user,
+                checked,
+            } = *proved;
             let outcome = answer(checked, proof, &user.id, &login_id);
-            Submitted::Checked {
+            Submitted::Checked(Box::new(CheckedStep {
                 session,
                 user,
                 outcome,
-            }
+            }))
         }
     })
 }
@@ -188,17 +193,20 @@ enum Step {
     /// It ended before the proof.
     Done(Submitted),
     /// The proof was checked.
-    Checked {
-        session: Session,
-        login_id: String,
-        user: User,
-        checked: Checked,
-    },
+    Checked(Box<Proved>),
+}
+
+/// What [`submit`]'s storage write found when it checked the proof.
+struct Proved {
+    session: Session,
+    login_id: String,
+    user: User,
+    checked: Checked,
 }
 
 /// Checks `proof` for the waiting login as read before; see the module documentation for
 /// the rules. The rate limits are checked here, everything else is one storage write
-/// ([`Attempt::run`]).
+/// (`Attempt::run`).
 pub async fn check(
     state: &AppState,
     waiting: Waiting<'_>,

@@ -17,7 +17,7 @@
 //!   blocking thread that waits for each statement's round trip, a write inside one
 //!   transaction.
 //!
-//! Both run the same statements ([`sql`]: the SQL both databases share, `$1`-style
+//! Both run the same statements (`sql`: the SQL both databases share, `$1`-style
 //! placeholders) and the same migrations (`crates/portal/migrations`, applied by sqlx at
 //! start).
 //!
@@ -27,7 +27,7 @@
 //! Files an older version left readable by others are tightened at start, with a warning.
 //!
 //! # Layout
-//! - [`sql`]: parameters, rows and running one statement on either driver.
+//! - `sql`: parameters, rows and running one statement on either driver.
 //! - [`sqlite`]: the writer thread, group commit, the checkpoint thread.
 //! - [`postgres`]: the sqlx pool.
 //! - [`users`]: accounts, password hashes, encrypted seeds, failure counter and lock.

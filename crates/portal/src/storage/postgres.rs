@@ -1,6 +1,6 @@
 //! The PostgreSQL back end, for several portal instances on one database: a sqlx pool.
 //!
-//! A read or a write ([`Postgres::read`], [`Postgres::write`]) takes a pooled connection,
+//! A read or a write (`Postgres::read`, `Postgres::write`) takes a pooled connection,
 //! then runs its closure on a blocking thread, a write inside one transaction, waiting there
 //! for each statement's round trip: the closure is the same synchronous code the SQLite
 //! writer thread runs, and a round trip to the server costs far more than the hand-off. The row-taking `UPDATE`s of the login's rules lock their rows until the commit,
@@ -86,13 +86,16 @@ impl Postgres {
     }
 }
 
+/// A transaction's outcome and the revocations to announce (those it committed).
+type Finished<T, E> = (Result<T, E>, Vec<Arc<str>>);
+
 /// `work` inside `BEGIN` … `COMMIT` (or `ROLLBACK`) on `conn`: its outcome and, when it
 /// committed, the revocations it wrote.
 fn transaction<T, E>(
     conn: &mut PgConnection,
     runtime: &Handle,
     work: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>,
-) -> Result<(Result<T, E>, Vec<Arc<str>>), StorageError> {
+) -> Result<Finished<T, E>, StorageError> {
     let mut tx = runtime.block_on(conn.begin())?;
     let mut write = WriteTx::new(Conn::Postgres {
         conn: &mut tx,

@@ -2,8 +2,8 @@
 //! checkpoint thread keeps the log short.
 //!
 //! SQLite allows one writer at a time, so the portal has exactly one connection that runs
-//! statements, owned by a thread of its own. A read or a write ([`Sqlite::read`],
-//! [`Sqlite::write`]) is a closure sent to that thread over a channel, with a oneshot
+//! statements, owned by a thread of its own. A read or a write (`Db::read`,
+//! `Db::write`) is a closure sent to that thread over a channel, with a oneshot
 //! channel for its outcome: one hand-off there and one back, however many statements the
 //! closure runs. Before, sqlx ran every statement as a hand-off to its connection's thread
 //! and back, about 22 thread switches per code check (docs/PERFORMANCE.md).

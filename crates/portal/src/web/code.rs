@@ -20,7 +20,7 @@ use super::{redirect_with_cookie, render, with_cookie};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
 use crate::login::enrollment::{FirstEnrollment, first_enrollment};
-use crate::login::second_factor::{Proof, SecondFactorOutcome, Submitted, submit};
+use crate::login::second_factor::{CheckedStep, Proof, SecondFactorOutcome, Submitted, submit};
 use crate::login::session::StartedSession;
 use crate::state::AppState;
 use crate::storage::logins::LoginStatus;
@@ -159,8 +159,12 @@ async fn code_submit(
 ) -> Result<Response, AppError> {
     let proof = Proof::Code(&form.fields.code);
     let submitted = submit(&state, form.session_hash, form.csrf, proof, &client).await?;
-    let (session, user, outcome) = match after_submit(submitted, lang)? {
-        AfterSubmit::Checked(session, user, outcome) => (session, user, outcome),
+    let CheckedStep {
+        session,
+        user,
+        outcome,
+    } = match after_submit(submitted, lang)? {
+        AfterSubmit::Checked(step) => *step,
         AfterSubmit::Answered(response) => return Ok(response),
     };
     match outcome {
@@ -179,7 +183,7 @@ async fn code_submit(
 /// Where a second-factor step ([`submit`]) leaves the handler.
 pub(crate) enum AfterSubmit {
     /// The proof was checked: the session and account as read, and the outcome.
-    Checked(Session, User, SecondFactorOutcome),
+    Checked(Box<CheckedStep>),
     /// The step stopped before the proof and is answered as the guards answer such a
     /// request: the login form, or the end page of a login that was over.
     Answered(Response),
@@ -189,11 +193,7 @@ pub(crate) enum AfterSubmit {
 /// session's token is a CSRF failure, as [`CsrfForm`](super::csrf::CsrfForm) refuses it.
 pub(crate) fn after_submit(submitted: Submitted, lang: Lang) -> Result<AfterSubmit, AppError> {
     match submitted {
-        Submitted::Checked {
-            session,
-            user,
-            outcome,
-        } => Ok(AfterSubmit::Checked(session, user, outcome)),
+        Submitted::Checked(step) => Ok(AfterSubmit::Checked(step)),
         Submitted::NotWaiting => Ok(AfterSubmit::Answered(
             Redirect::to("/login").into_response(),
         )),

@@ -22,7 +22,7 @@ use super::code::ended;
 use super::session::{CurrentSession, session_cookie_hash};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::login::current::{OpenLogin, Pending, Signed, pending_in, signed_in};
+use crate::login::current::{OpenLogin, Pending, Signed, SignedIn, pending_in, signed_in};
 use crate::state::AppState;
 use crate::storage::logins::Login;
 use crate::storage::sessions::Session;
@@ -54,7 +54,8 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
             .await
             .map_err(|e| AppError::from(e).into_response())?;
         match signed {
-            Signed::In(session, user) => {
+            Signed::In(signed) => {
+                let SignedIn { session, user } = *signed;
                 remember(parts, Some(&session));
                 Ok(Self { session, user })
             }
@@ -95,11 +96,12 @@ impl FromRequestParts<Arc<AppState>> for PendingLogin {
             .await
             .map_err(|e| AppError::from(e).into_response())?;
         match pending {
-            Pending::Open(OpenLogin {
-                session,
-                login,
-                user,
-            }) => {
+            Pending::Open(open) => {
+                let OpenLogin {
+                    session,
+                    login,
+                    user,
+                } = *open;
                 remember(parts, Some(&session));
                 Ok(Self {
                     session,

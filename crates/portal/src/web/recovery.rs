@@ -18,7 +18,7 @@ use super::guards::PendingLogin;
 use super::render;
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
-use crate::login::second_factor::{Proof, SecondFactorOutcome, submit};
+use crate::login::second_factor::{CheckedStep, Proof, SecondFactorOutcome, submit};
 use crate::state::AppState;
 use crate::web::client::Client;
 
@@ -53,8 +53,10 @@ async fn recovery_submit(
 ) -> Result<Response, AppError> {
     let proof = Proof::RecoveryCode(&form.fields.code);
     let submitted = submit(&state, form.session_hash, form.csrf, proof, &client).await?;
-    let (session, outcome) = match after_submit(submitted, lang)? {
-        AfterSubmit::Checked(session, _, outcome) => (session, outcome),
+    let CheckedStep {
+        session, outcome, ..
+    } = match after_submit(submitted, lang)? {
+        AfterSubmit::Checked(step) => *step,
         AfterSubmit::Answered(response) => return Ok(response),
     };
     match outcome {
