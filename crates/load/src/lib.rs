@@ -4,10 +4,12 @@
 //!
 //! A run creates N accounts in a fresh SQLite database through the portal's account
 //! functions, starts the `zweifaktor-portal` binary on it with the `load-test` password
-//! profile, registers one simulated device per account through `POST /api/v1/devices`,
-//! opens every device's SSE stream, then starts logins at a fixed rate through the real
-//! pages. Each device verifies its challenge with the pinned portal key and computes the
-//! OCRA code, which the login types in. `--kill-restart` SIGKILLs the portal halfway and
+//! profile (or `standard`), registers one simulated device per account through
+//! `POST /api/v1/devices`, opens the SSE streams of the first `--devices` of them, then
+//! starts logins at a fixed rate through the real pages. Each device verifies its challenge
+//! with the pinned portal key and computes the OCRA code, which the login types in.
+//! `--code-burst` and `--password-burst` then measure code checks and password steps per
+//! second with the CPU both processes used; `--kill-restart` SIGKILLs the portal halfway and
 //! starts it again on the same database.
 //!
 //! # Layout

@@ -61,15 +61,14 @@ impl PortalFiles {
         }
     }
 
-    /// Bytes of the database file with SQLite's `-wal` and `-shm` files beside it.
-    pub fn database_bytes(&self) -> u64 {
-        ["", "-wal", "-shm"]
-            .iter()
-            .filter_map(|suffix| {
-                std::fs::metadata(self.dir.join(format!("{DATABASE_FILE}{suffix}"))).ok()
-            })
-            .map(|m| m.len())
-            .sum()
+    /// Bytes of the database file, and of SQLite's log (`-wal`) and its index (`-shm`)
+    /// beside it.
+    pub fn database_bytes(&self) -> (u64, u64) {
+        let size = |suffix: &str| {
+            std::fs::metadata(self.dir.join(format!("{DATABASE_FILE}{suffix}")))
+                .map_or(0, |m| m.len())
+        };
+        (size(""), size("-wal") + size("-shm"))
     }
 
     /// The portal configuration for these files, served at `base`.

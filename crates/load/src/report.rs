@@ -153,8 +153,11 @@ pub struct Report {
     pub code_check: Latency,
     /// Present with `--password-burst`.
     pub password_burst: Option<PasswordBurst>,
-    /// Bytes of the SQLite file with its `-wal` and `-shm` files at the end of the run.
+    /// Bytes of the SQLite file at the end of the run.
     pub database_bytes: u64,
+    /// Bytes of its log (`-wal`, which a burst grows and the next quiet moment empties) and
+    /// the log's index (`-shm`).
+    pub database_log_bytes: u64,
     /// CPU cores of the machine (portal and tool share them).
     pub cores: usize,
     /// Errors by kind (streams, pages).
@@ -259,8 +262,12 @@ impl Report {
                 ),
             ),
             (
-                "database (file + log)".into(),
-                format!("{:.1} MiB", self.database_bytes as f64 / (1024.0 * 1024.0)),
+                "database file / log".into(),
+                format!(
+                    "{:.1} / {:.1} MiB",
+                    self.database_bytes as f64 / (1024.0 * 1024.0),
+                    self.database_log_bytes as f64 / (1024.0 * 1024.0)
+                ),
             ),
             (
                 "portal RSS before streams / streams open / peak".into(),

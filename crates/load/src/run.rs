@@ -187,7 +187,7 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
     };
 
     let memory = portal.lock().await.memory_kib();
-    let database_bytes = files.database_bytes();
+    let (database_bytes, database_log_bytes) = files.database_bytes();
     let _stopped = stop_tx.send(true);
     if tokio::time::timeout(Duration::from_secs(10), device_tasks.join_all())
         .await
@@ -254,6 +254,7 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
             round_trip: passwords.round_trip,
         }),
         database_bytes,
+        database_log_bytes,
         cores: std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         errors: shared.errors.snapshot(),
         portal_rss_before_streams_kib: before_streams.rss_kib,

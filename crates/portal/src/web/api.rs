@@ -34,6 +34,7 @@ use crate::login;
 use crate::login::answer::AnswerOutcome;
 use crate::login::enrollment::{DeviceDraft, Registered, register_device};
 use crate::state::AppState;
+use crate::storage::StorageError;
 use crate::storage::devices::Device;
 use crate::storage::logins::Login;
 use crate::tokens::{SecretToken, random_bytes};
@@ -183,22 +184,30 @@ pub fn sign_challenge(
     Ok(SignedEnvelope::sign(&challenge, state.keys.signing_key())?)
 }
 
-/// The signed challenges waiting for `device`'s account, newest first, each with its id.
+/// The signed challenges waiting for `device`'s account, newest first, each with its id;
+/// [`AppError::Unauthorized`] once the device is revoked. One storage read: the device's
+/// state, the account and its open logins together.
 async fn pending_envelopes(
     state: &AppState,
     device: &Device,
 ) -> Result<Vec<(String, SignedEnvelope)>, AppError> {
-    let user = state
+    let (device_id, user_id, now) = (device.id.clone(), device.user_id.clone(), state.now());
+    let open = state
         .db
-        .user_by_id(&device.user_id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    state
-        .db
-        .pending_logins(&device.user_id, state.now())
-        .await?
+        .read(move |tx| {
+            if !tx.device_is_active(&device_id)? {
+                return Ok::<_, StorageError>(None);
+            }
+            let Some(user) = tx.user_by_id(&user_id)? else {
+                return Ok(None);
+            };
+            Ok(Some((user.email, tx.pending_logins(&user_id, now)?)))
+        })
+        .await?;
+    let (email, logins) = open.ok_or(AppError::Unauthorized)?;
+    logins
         .iter()
-        .map(|login| Ok((login.id.clone(), sign_challenge(state, login, &user.email)?)))
+        .map(|login| Ok((login.id.clone(), sign_challenge(state, login, &email)?)))
         .collect()
 }
 
@@ -226,10 +235,8 @@ async fn stream(
 ) -> Result<Response, ApiError> {
     let mut hub = state.hub.subscribe(&device.user_id, &device.id);
     let mut stopping = state.stopping.subscribe();
-    // A revocation between the token check and the subscription was announced to nobody.
-    if !state.db.device_is_active(&device.id).await? {
-        return Err(AppError::Unauthorized.into());
-    }
+    // Read after subscribing: a revocation between the token check and the subscription was
+    // announced to nobody, and refuses the stream here.
     let initial = pending_envelopes(&state, &device).await?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER);
     tracing::info!(device = %device.id, "device stream opened");
