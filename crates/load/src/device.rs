@@ -14,6 +14,7 @@ use zweifaktor_protocol::SignedEnvelope;
 use zweifaktor_protocol::messages::Challenge;
 use zweifaktor_protocol::otp::zweifaktor_code;
 
+use crate::http::Http;
 use crate::report::Errors;
 use crate::setup::Device;
 
@@ -79,12 +80,14 @@ impl Waiters {
     }
 }
 
-/// What every device task shares.
+/// What every device task and every login shares.
 pub struct Shared {
     /// Portal base URL.
     pub base: String,
     /// One client for all streams: HTTP/1.1 opens one connection per open stream.
     pub http: reqwest::Client,
+    /// The browsers' connections to the portal.
+    pub web: Http,
     /// Counters.
     pub stats: DeviceStats,
     /// Logins waiting for codes.

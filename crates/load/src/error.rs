@@ -1,26 +1,30 @@
-//! The load tool's error type: what can stop a run before it has figures to report.
+//! The load tool's error type: what can stop a run before it has figures to report. Each
+//! variant names its cause only as its source; the binary prints the whole chain.
 
 /// Why a load run could not be carried out.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// A file, socket or child process operation failed.
-    #[error("I/O error: {0}")]
+    #[error("I/O error")]
     Io(#[from] std::io::Error),
     /// The HTTP client could not be built or a set-up request failed.
-    #[error("HTTP error: {0}")]
+    #[error("HTTP error")]
     Http(#[from] reqwest::Error),
     /// The in-process portal or the set-up connection to its database failed.
-    #[error("portal start failed: {0}")]
+    #[error("portal start failed")]
     Start(#[from] zweifaktor_portal::StartError),
     /// Creating an account through the portal's account functions failed.
-    #[error("account set-up failed: {0}")]
+    #[error("account set-up failed")]
     Account(#[from] zweifaktor_portal::accounts::AccountError),
     /// The portal's database refused a set-up query.
-    #[error("storage error: {0}")]
+    #[error("storage error")]
     Storage(#[from] zweifaktor_portal::storage::StorageError),
     /// An enrollment URI issued by the portal did not parse.
-    #[error("enrollment URI invalid: {0}")]
+    #[error("enrollment URI invalid")]
     Uri(#[from] zweifaktor_protocol::UriError),
+    /// The browsers' HTTP client could not be set up.
+    #[error("browser client")]
+    Browser(#[from] crate::http::HttpError),
     /// An enrollment URI had no `zf_` parameters, so no device could register with it.
     #[error("enrollment URI without zf_ parameters")]
     NotZweifaktor,

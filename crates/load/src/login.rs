@@ -4,15 +4,18 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderValue, LOCATION};
+use hyper::StatusCode;
 
 use crate::device::Shared;
+use crate::http::{Answer, Browser, Http};
 
 /// Attempts of one step when the portal is unreachable (a kill-and-restart in progress).
 const STEP_ATTEMPTS: u32 = 40;
 /// Wait between such attempts.
 const STEP_RETRY: Duration = Duration::from_millis(250);
+/// Wait after the portal answered a password step "busy" (503: every password-hashing slot
+/// and queue place taken), as its `Retry-After` asks.
+pub const BUSY_RETRY: Duration = Duration::from_secs(1);
 
 /// How a login ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +33,7 @@ pub enum Outcome {
 
 /// A login stopped on the code page, its code known: the code burst sends these at once.
 pub struct Prepared {
-    browser: reqwest::Client,
+    browser: Browser,
     csrf: String,
     code: String,
     /// Password sent → challenge on the device.
@@ -49,11 +52,25 @@ pub struct Finished {
     /// Password sent → the portal's answer to it, when it came. Beside the push latency it
     /// shows how much of that is the password step itself.
     pub password_step: Option<Duration>,
+    /// Code sent → the portal's answer (the code check's round trip), when it came.
+    pub code_check: Option<Duration>,
+}
+
+impl Finished {
+    /// A login that ended before any figure was taken.
+    pub fn without_figures(outcome: Outcome) -> Self {
+        Self {
+            outcome,
+            push_latency: None,
+            password_step: None,
+            code_check: None,
+        }
+    }
 }
 
 /// A login's identity: user agent (carried in the challenge) and client address (the rate
 /// limits count per address, so every login gets its own, passed as X-Forwarded-For).
-fn identity(login: usize, attempt: u32) -> (String, String) {
+pub fn identity(login: usize, attempt: u32) -> (String, String) {
     (
         format!("zweifaktor-load/{login}/{attempt}"),
         format!(
@@ -77,22 +94,20 @@ pub async fn full(
         Ok(prepared) => {
             let push_latency = Some(prepared.push_latency);
             let password_step = Some(prepared.password_step);
+            let (outcome, code_check) = submit_code(shared, prepared).await;
             Finished {
-                outcome: submit_code(shared, prepared).await,
+                outcome,
                 push_latency,
                 password_step,
+                code_check,
             }
         }
-        Err(outcome) => Finished {
-            outcome,
-            push_latency: None,
-            password_step: None,
-        },
+        Err(outcome) => Finished::without_figures(outcome),
     }
 }
 
 /// Runs a login up to the code page and waits for its challenge on the device. A login
-/// whose password step hits a dead portal starts over as a new attempt.
+/// whose password step hits a dead portal, or a busy one, starts over as a new attempt.
 pub async fn prepare(
     shared: &Shared,
     login: usize,
@@ -106,6 +121,10 @@ pub async fn prepare(
             Err(Outcome::Failed("transport")) if attempt + 1 < STEP_ATTEMPTS => {
                 attempt += 1;
                 tokio::time::sleep(STEP_RETRY).await;
+            }
+            Err(Outcome::Failed("http_503")) if attempt + 1 < STEP_ATTEMPTS => {
+                attempt += 1;
+                tokio::time::sleep(BUSY_RETRY).await;
             }
             other => return other,
         }
@@ -121,28 +140,22 @@ async fn prepare_once(
     timeout: Duration,
 ) -> Result<Prepared, Outcome> {
     let (agent, address) = identity(login, attempt);
-    let mut headers = HeaderMap::new();
-    let forwarded = HeaderValue::from_str(&address).map_err(|_| Outcome::Failed("address"))?;
-    headers.insert("x-forwarded-for", forwarded);
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .user_agent(agent.as_str())
-        .build()
-        .map_err(|_| Outcome::Failed("client"))?;
-    let form = page(&browser, &format!("{}/login", shared.base)).await?;
-    let form_csrf = csrf(&form).ok_or(Outcome::Failed("no_csrf"))?;
+    let mut browser = Browser::new(&agent, &address).map_err(|_| Outcome::Failed("client"))?;
+    let form = page(&shared.web, &mut browser, "/login").await?;
+    let form_csrf = csrf(form.text()).ok_or(Outcome::Failed("no_csrf"))?;
     let delivery = shared.waiters.wait_for(&agent);
     let sent = Instant::now();
-    let answer = browser
-        .post(format!("{}/login", shared.base))
-        .form(&[
-            ("csrf", form_csrf.as_str()),
-            ("email", email),
-            ("password", password),
-        ])
-        .send()
+    let answer = shared
+        .web
+        .post_form(
+            &mut browser,
+            "/login",
+            &[
+                ("csrf", form_csrf.as_str()),
+                ("email", email),
+                ("password", password),
+            ],
+        )
         .await;
     let password_step = sent.elapsed();
     let answer = match answer {
@@ -152,9 +165,9 @@ async fn prepare_once(
             return Err(Outcome::Failed("transport"));
         }
     };
-    if answer.status() != StatusCode::SEE_OTHER || location(&answer) != Some("/login/code") {
+    if answer.status != StatusCode::SEE_OTHER || answer.location.as_deref() != Some("/login/code") {
         shared.waiters.cancel(&agent);
-        return Err(refusal(answer.status()));
+        return Err(refusal(answer.status));
     }
     let delivery = match tokio::time::timeout(timeout, delivery).await {
         Ok(Ok(d)) => d,
@@ -164,8 +177,8 @@ async fn prepare_once(
         }
     };
     let push_latency = delivery.at.saturating_duration_since(sent);
-    let code_page = retrying_page(&browser, &format!("{}/login/code", shared.base)).await?;
-    let code_csrf = csrf(&code_page).ok_or(Outcome::Failed("no_csrf"))?;
+    let code_page = retrying_page(&shared.web, &mut browser, "/login/code").await?;
+    let code_csrf = csrf(code_page.text()).ok_or(Outcome::Failed("no_csrf"))?;
     Ok(Prepared {
         browser,
         csrf: code_csrf,
@@ -175,30 +188,35 @@ async fn prepare_once(
     })
 }
 
-/// Sends the code of a prepared login; retried while the portal is unreachable.
-pub async fn submit_code(shared: &Shared, prepared: Prepared) -> Outcome {
+/// Sends the code of a prepared login, retried while the portal is unreachable; how it
+/// ended and, when answered, the round trip of the answered attempt.
+pub async fn submit_code(shared: &Shared, mut prepared: Prepared) -> (Outcome, Option<Duration>) {
     for _ in 0..STEP_ATTEMPTS {
-        let sent = prepared
-            .browser
-            .post(format!("{}/login/code", shared.base))
-            .form(&[
-                ("csrf", prepared.csrf.as_str()),
-                ("code", prepared.code.as_str()),
-            ])
-            .send()
+        let sent = Instant::now();
+        let answer = shared
+            .web
+            .post_form(
+                &mut prepared.browser,
+                "/login/code",
+                &[
+                    ("csrf", prepared.csrf.as_str()),
+                    ("code", prepared.code.as_str()),
+                ],
+            )
             .await;
-        match sent {
+        let round_trip = sent.elapsed();
+        match answer {
             Ok(answer)
-                if answer.status() == StatusCode::SEE_OTHER
-                    && location(&answer) == Some("/dashboard") =>
+                if answer.status == StatusCode::SEE_OTHER
+                    && answer.location.as_deref() == Some("/dashboard") =>
             {
-                return Outcome::Completed;
+                return (Outcome::Completed, Some(round_trip));
             }
-            Ok(answer) => return refusal(answer.status()),
+            Ok(answer) => return (refusal(answer.status), Some(round_trip)),
             Err(_) => tokio::time::sleep(STEP_RETRY).await,
         }
     }
-    Outcome::Failed("transport")
+    (Outcome::Failed("transport"), None)
 }
 
 fn refusal(status: StatusCode) -> Outcome {
@@ -207,37 +225,31 @@ fn refusal(status: StatusCode) -> Outcome {
         StatusCode::SEE_OTHER => Outcome::Refused("redirected"),
         s if s.is_success() => Outcome::Refused("page_refused"),
         s if s.is_client_error() => Outcome::Refused("http_4xx"),
+        StatusCode::INTERNAL_SERVER_ERROR => Outcome::Failed("http_500"),
+        StatusCode::SERVICE_UNAVAILABLE => Outcome::Failed("http_503"),
         _ => Outcome::Failed("http_5xx"),
     }
 }
 
-async fn page(browser: &reqwest::Client, url: &str) -> Result<String, Outcome> {
-    let response = browser
-        .get(url)
-        .send()
+async fn page(web: &Http, browser: &mut Browser, path: &str) -> Result<Answer, Outcome> {
+    let answer = web
+        .get(browser, path)
         .await
         .map_err(|_| Outcome::Failed("transport"))?;
-    if !response.status().is_success() {
-        return Err(refusal(response.status()));
+    if !answer.status.is_success() {
+        return Err(refusal(answer.status));
     }
-    response
-        .text()
-        .await
-        .map_err(|_| Outcome::Failed("transport"))
+    Ok(answer)
 }
 
-async fn retrying_page(browser: &reqwest::Client, url: &str) -> Result<String, Outcome> {
+async fn retrying_page(web: &Http, browser: &mut Browser, path: &str) -> Result<Answer, Outcome> {
     for _ in 0..STEP_ATTEMPTS {
-        match page(browser, url).await {
+        match page(web, browser, path).await {
             Err(Outcome::Failed("transport")) => tokio::time::sleep(STEP_RETRY).await,
             other => return other,
         }
     }
     Err(Outcome::Failed("transport"))
-}
-
-fn location(response: &reqwest::Response) -> Option<&str> {
-    response.headers().get(LOCATION)?.to_str().ok()
 }
 
 /// The value of the first hidden CSRF field of a page.

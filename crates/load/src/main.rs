@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use zweifaktor_load::{Options, run};
+use zweifaktor_portal::error::error_chain;
 
 fn main() -> ExitCode {
     let options = Options::parse();
@@ -18,10 +19,14 @@ fn main() -> ExitCode {
         }
     };
     if let (Some(addr), Some(dir)) = (options.serve_portal, &options.work_dir) {
-        return match runtime.block_on(zweifaktor_load::portal::serve(addr, dir)) {
+        return match runtime.block_on(zweifaktor_load::portal::serve(
+            addr,
+            dir,
+            options.password_profile,
+        )) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", error_chain(&e));
                 ExitCode::FAILURE
             }
         };
@@ -29,7 +34,7 @@ fn main() -> ExitCode {
     let report = match runtime.block_on(run(&options)) {
         Ok(report) => report,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", error_chain(&e));
             return ExitCode::FAILURE;
         }
     };

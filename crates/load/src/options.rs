@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use zweifaktor_portal::password::PasswordProfile;
+
 /// How the portal under test is run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PortalMode {
@@ -20,9 +22,15 @@ pub enum PortalMode {
 #[derive(Debug, Clone, clap::Parser)]
 #[command(name = "zweifaktor-load", version, about)]
 pub struct Options {
-    /// Simulated devices: one account each, one SSE stream each.
+    /// Simulated devices: one account each, one SSE stream each; the logins use these
+    /// accounts.
     #[arg(long, default_value_t = 1000)]
     pub devices: usize,
+    /// Accounts in the database, each with a registered device (default: `--devices`); only
+    /// the first `--devices` hold streams. More accounts make every table and index deeper,
+    /// to see how the cost of a check grows with the work.
+    #[arg(long)]
+    pub accounts: Option<usize>,
     /// Logins started at `--rate` while all streams are open.
     #[arg(long, default_value_t = 500)]
     pub logins: usize,
@@ -33,6 +41,15 @@ pub struct Options {
     /// checks per second (0: no burst).
     #[arg(long, default_value_t = 0)]
     pub code_burst: usize,
+    /// Password steps sent with `--concurrency` in flight after the code burst, to measure
+    /// password logins per second (0: none). With `--password-profile standard` Argon2id
+    /// bounds them.
+    #[arg(long, default_value_t = 0)]
+    pub password_burst: usize,
+    /// Argon2id cost of the accounts' passwords: `load-test` (tiny, so the rest is measured)
+    /// or `standard` (what a deployment uses).
+    #[arg(long, value_enum, default_value_t = PasswordProfile::LoadTest)]
+    pub password_profile: PasswordProfile,
     /// Requests in flight at once during set-up and the code burst.
     #[arg(long, default_value_t = 64)]
     pub concurrency: usize,
@@ -87,6 +104,11 @@ impl Options {
         let exe = std::env::current_exe()?;
         let dir = exe.parent().map(PathBuf::from).unwrap_or_default();
         Ok(PortalMode::Child(dir.join("zweifaktor-portal")))
+    }
+
+    /// Accounts to create: `--accounts`, at least `--devices`.
+    pub fn accounts(&self) -> usize {
+        self.accounts.unwrap_or(self.devices).max(self.devices)
     }
 
     /// File descriptors the tool needs: one per stream, one per login in flight, headroom.

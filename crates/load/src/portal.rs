@@ -16,11 +16,16 @@ use zweifaktor_portal::password::PasswordProfile;
 use crate::error::LoadError;
 use crate::options::PortalMode;
 
-/// The password profile every load run uses; the report names it.
-pub const PROFILE: PasswordProfile = PasswordProfile::LoadTest;
+/// The name of a password profile on the portal's command line and in the report.
+pub fn profile_name(profile: PasswordProfile) -> &'static str {
+    match profile {
+        PasswordProfile::Standard => "standard",
+        PasswordProfile::LoadTest => "load-test",
+    }
+}
 
-/// The profile's name on the portal's command line.
-pub const PROFILE_NAME: &str = "load-test";
+/// The SQLite file of a run, in its folder.
+const DATABASE_FILE: &str = "load.db";
 
 /// Longest wait for a (re)started portal to answer.
 const READY_WAIT: Duration = Duration::from_secs(60);
@@ -40,24 +45,37 @@ pub struct PortalFiles {
     pub key_dir: PathBuf,
     /// Where the child's stderr goes.
     pub log: PathBuf,
+    /// Argon2id cost of new password hashes.
+    pub profile: PasswordProfile,
 }
 
 impl PortalFiles {
-    /// A fresh database and key folder inside `dir`.
-    pub fn in_dir(dir: &Path) -> Self {
+    /// A fresh database and key folder inside `dir`, new passwords hashed with `profile`.
+    pub fn in_dir(dir: &Path, profile: PasswordProfile) -> Self {
         Self {
             dir: dir.to_path_buf(),
-            database_url: format!("sqlite://{}", dir.join("load.db").display()),
+            database_url: format!("sqlite://{}", dir.join(DATABASE_FILE).display()),
             key_dir: dir.join("keys"),
             log: dir.join("portal.log"),
+            profile,
         }
+    }
+
+    /// Bytes of the database file, and of SQLite's log (`-wal`) and its index (`-shm`)
+    /// beside it.
+    pub fn database_bytes(&self) -> (u64, u64) {
+        let size = |suffix: &str| {
+            std::fs::metadata(self.dir.join(format!("{DATABASE_FILE}{suffix}")))
+                .map_or(0, |m| m.len())
+        };
+        (size(""), size("-wal") + size("-shm"))
     }
 
     /// The portal configuration for these files, served at `base`.
     pub fn config(&self, base: &str) -> Config {
         let mut config = Config::new(base, self.database_url.clone());
         config.key_dir = self.key_dir.clone();
-        config.password_profile = PROFILE;
+        config.password_profile = self.profile;
         config.trust_forwarded_for = true;
         config
     }
@@ -219,7 +237,7 @@ async fn launch(
                 .arg("--public-url")
                 .arg(&base)
                 .arg("--password-profile")
-                .arg(PROFILE_NAME)
+                .arg(profile_name(files.profile))
                 .arg("--trust-forwarded-for")
                 .arg("serve")
                 .arg("--bind")
@@ -233,7 +251,9 @@ async fn launch(
                 .arg("--serve-portal")
                 .arg(addr.to_string())
                 .arg("--work-dir")
-                .arg(&files.dir);
+                .arg(&files.dir)
+                .arg("--password-profile")
+                .arg(profile_name(files.profile));
             spawn_child(command, files)
         }
     }
@@ -260,8 +280,12 @@ fn spawn_child(
 
 /// Serves the portal of the files in `dir` on `addr` until the process is killed: the child
 /// of [`PortalMode::ToolChild`].
-pub async fn serve(addr: SocketAddr, dir: &Path) -> Result<(), LoadError> {
-    let files = PortalFiles::in_dir(dir);
+pub async fn serve(
+    addr: SocketAddr,
+    dir: &Path,
+    profile: PasswordProfile,
+) -> Result<(), LoadError> {
+    let files = PortalFiles::in_dir(dir, profile);
     let state = AppState::open(
         files.config(&format!("http://{addr}")),
         Arc::new(SystemClock),

@@ -73,6 +73,23 @@ pub struct CheckCpu {
     pub tool_us: f64,
 }
 
+/// The password burst of a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PasswordBurst {
+    /// Password steps sent.
+    pub sent: usize,
+    /// Answered with the code page.
+    pub accepted: usize,
+    /// Accepted password steps per second.
+    pub logins_per_sec: Option<f64>,
+    /// "Busy" answers (503, every hashing slot taken) that were retried.
+    pub busy_retries: u64,
+    /// CPU per password step, in microseconds.
+    pub cpu: Option<CheckCpu>,
+    /// Round trips of the password steps.
+    pub round_trip: Latency,
+}
+
 /// The kill-and-restart part of a run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct KillRestart {
@@ -94,7 +111,9 @@ pub struct Report {
     pub password_profile: String,
     /// How the portal ran: `child`, `tool-child` or `in-process`.
     pub portal: String,
-    /// Devices enrolled.
+    /// Accounts in the database, each with a registered device.
+    pub accounts: usize,
+    /// Devices holding a stream (the logins use their accounts).
     pub devices: usize,
     /// Most device streams open at once.
     pub devices_connected_peak: usize,
@@ -130,6 +149,17 @@ pub struct Report {
     pub code_burst_completed: usize,
     /// CPU per code check of the burst.
     pub code_check_cpu: Option<CheckCpu>,
+    /// Code sent → answer, for the burst's checks: the check's round trip.
+    pub code_check: Latency,
+    /// Present with `--password-burst`.
+    pub password_burst: Option<PasswordBurst>,
+    /// Bytes of the SQLite file at the end of the run.
+    pub database_bytes: u64,
+    /// Bytes of its log (`-wal`, which a burst grows and the next quiet moment empties) and
+    /// the log's index (`-shm`).
+    pub database_log_bytes: u64,
+    /// CPU cores of the machine (portal and tool share them).
+    pub cores: usize,
     /// Errors by kind (streams, pages).
     pub errors: BTreeMap<String, u64>,
     /// Portal VmRSS before the streams were opened, KiB.
@@ -166,8 +196,11 @@ impl Report {
                 format!("{} / {}", self.portal, self.password_profile),
             ),
             (
-                "devices enrolled / peak connected".into(),
-                format!("{} / {}", self.devices, self.devices_connected_peak),
+                "accounts / devices with streams / peak connected".into(),
+                format!(
+                    "{} / {} / {}",
+                    self.accounts, self.devices, self.devices_connected_peak
+                ),
             ),
             (
                 "logins started / completed".into(),
@@ -216,10 +249,25 @@ impl Report {
             ),
             (
                 "CPU per code check: portal / tool".into(),
-                self.code_check_cpu.map_or("-".into(), |c| {
-                    let portal = c.portal_us.map_or("-".into(), |p| format!("{p:.0}"));
-                    format!("{portal} / {:.0} µs", c.tool_us)
-                }),
+                cpu_text(self.code_check_cpu),
+            ),
+            (
+                "code check round trip p50 / p99 / max".into(),
+                format!(
+                    "{:.2} / {:.2} / {:.2} ms ({} samples)",
+                    self.code_check.p50_ms,
+                    self.code_check.p99_ms,
+                    self.code_check.max_ms,
+                    self.code_check.count
+                ),
+            ),
+            (
+                "database file / log".into(),
+                format!(
+                    "{:.1} / {:.1} MiB",
+                    self.database_bytes as f64 / (1024.0 * 1024.0),
+                    self.database_log_bytes as f64 / (1024.0 * 1024.0)
+                ),
             ),
             (
                 "portal RSS before streams / streams open / peak".into(),
@@ -240,6 +288,39 @@ impl Report {
                 format!("{:.1} s / {:.1} s", self.setup_secs, self.login_phase_secs),
             ),
         ];
+        if let Some(p) = &self.password_burst {
+            rows.push((
+                "password logins per second (burst)".into(),
+                p.logins_per_sec.map_or("-".into(), |r| {
+                    format!(
+                        "{r:.1} ({} of {} accepted, {} busy retries; {:.1} per core of {})",
+                        p.accepted,
+                        p.sent,
+                        p.busy_retries,
+                        r / self.cores.max(1) as f64,
+                        self.cores
+                    )
+                }),
+            ));
+            rows.push((
+                "password logins per core-second of portal CPU".into(),
+                p.cpu
+                    .and_then(|c| c.portal_us)
+                    .filter(|us| *us > 0.0)
+                    .map_or("-".into(), |us| format!("{:.1}", 1e6 / us)),
+            ));
+            rows.push((
+                "CPU per password step: portal / tool".into(),
+                cpu_text(p.cpu),
+            ));
+            rows.push((
+                "password step (burst) p50 / p99 / max".into(),
+                format!(
+                    "{:.1} / {:.1} / {:.1} ms",
+                    p.round_trip.p50_ms, p.round_trip.p99_ms, p.round_trip.max_ms
+                ),
+            ));
+        }
         if let Some(k) = &self.kill_restart {
             rows.push((
                 "kill-restart: after logins / portal away".into(),
@@ -260,6 +341,14 @@ impl Report {
         }
         out
     }
+}
+
+/// `PORTAL / TOOL µs` of a CPU figure, `-` where there is none.
+fn cpu_text(cpu: Option<CheckCpu>) -> String {
+    cpu.map_or("-".into(), |c| {
+        let portal = c.portal_us.map_or("-".into(), |p| format!("{p:.0}"));
+        format!("{portal} / {:.0} µs", c.tool_us)
+    })
 }
 
 #[cfg(test)]

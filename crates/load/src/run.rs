@@ -6,20 +6,21 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use futures_util::{StreamExt as _, stream};
 use tokio::sync::{Mutex, watch};
 use tokio::task::JoinSet;
 use zweifaktor_portal::AppState;
 use zweifaktor_portal::clock::SystemClock;
 
+use crate::burst::{Bursts, CodeFigures, PasswordFigures};
 use crate::device::{self, DeviceStats, Shared, Waiters};
 use crate::error::LoadError;
+use crate::http::Http;
+use crate::limits;
 use crate::login::{self, Finished, Outcome};
 use crate::options::{Options, PortalMode};
-use crate::portal::{PROFILE_NAME, Portal, PortalFiles};
-use crate::report::{CheckCpu, Errors, KillRestart, Latency, Report};
+use crate::portal::{Portal, PortalFiles, profile_name};
+use crate::report::{Errors, KillRestart, Latency, PasswordBurst, Report};
 use crate::setup;
-use crate::{cpu, limits};
 
 /// Streams opened before the tool waits for them to connect: keeps the portal's accept
 /// queue (1,024 on Linux) from overflowing into SYN retries.
@@ -45,7 +46,7 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
         }
         None => temp.path().to_path_buf(),
     };
-    let files = PortalFiles::in_dir(&dir);
+    let files = PortalFiles::in_dir(&dir, options.password_profile);
     let setup_started = Instant::now();
     let deadline = setup_started + Duration::from_secs(options.max_secs);
     let addr = {
@@ -57,11 +58,12 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
     let accounts = {
         let state = AppState::open(files.config(&base), Arc::new(SystemClock)).await?;
         let made =
-            setup::create_accounts(&state, options.devices, &password, options.concurrency).await;
+            setup::create_accounts(&state, options.accounts(), &password, options.concurrency)
+                .await;
         state.db.close().await;
         made?
     };
-    let portal = Portal::start(mode.clone(), files, addr).await?;
+    let portal = Portal::start(mode.clone(), files.clone(), addr).await?;
     if let Some(pid) = portal.pid()
         && let Some(limit) = limits::process_nofile(pid)
         && limit < options.descriptors_needed()
@@ -71,7 +73,10 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
             options.descriptors_needed()
         );
     }
-    let devices = setup::register_devices(&base, accounts, options.concurrency).await?;
+    let mut devices = setup::register_devices(&base, accounts, options.concurrency).await?;
+    // Every account has a registered device; the first `--devices` of them hold streams,
+    // and the logins use those.
+    devices.truncate(options.devices);
     let emails: Vec<String> = devices.iter().map(|d| d.email.clone()).collect();
     let before_streams = portal.memory_kib();
 
@@ -79,6 +84,7 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
     let shared = Arc::new(Shared {
         base: base.clone(),
         http: reqwest::Client::builder().build()?,
+        web: Http::new(addr)?,
         stats: DeviceStats::default(),
         waiters: Waiters::default(),
         errors: Errors::default(),
@@ -161,21 +167,27 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
     let push_latency = Latency::of(finished.iter().filter_map(|f| f.push_latency).collect());
     let password_step = Latency::of(finished.iter().filter_map(|f| f.password_step).collect());
 
-    let burst = if options.code_burst > 0 {
-        let burst = Burst {
-            options,
-            shared: &shared,
-            emails: &emails,
-            password: &password,
-            timeout,
-            portal: &portal,
-        };
-        burst.run(&mut finished).await
+    let bursts = Bursts {
+        options,
+        shared: &shared,
+        emails: &emails,
+        password: &password,
+        timeout,
+        portal: &portal,
+    };
+    let codes = if options.code_burst > 0 {
+        bursts.codes(&mut finished).await
     } else {
-        BurstFigures::default()
+        CodeFigures::default()
+    };
+    let passwords = if options.password_burst > 0 {
+        bursts.passwords().await
+    } else {
+        PasswordFigures::default()
     };
 
     let memory = portal.lock().await.memory_kib();
+    let (database_bytes, database_log_bytes) = files.database_bytes();
     let _stopped = stop_tx.send(true);
     if tokio::time::timeout(Duration::from_secs(10), device_tasks.join_all())
         .await
@@ -202,12 +214,13 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
         }
     }
     Ok(Report {
-        password_profile: PROFILE_NAME.into(),
+        password_profile: profile_name(options.password_profile).into(),
         portal: match mode {
             PortalMode::Child(_) => "child".into(),
             PortalMode::ToolChild(_) => "tool-child".into(),
             PortalMode::InProcess => "in-process".into(),
         },
+        accounts: options.accounts(),
         devices: options.devices,
         devices_connected_peak: stats.peak_connected.load(Ordering::Relaxed),
         logins_requested: options.logins,
@@ -227,10 +240,22 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
         challenges_duplicated: stats.duplicated.load(Ordering::Relaxed),
         push_latency,
         password_step,
-        code_checks_per_sec: burst.rate,
+        code_checks_per_sec: codes.rate,
         code_burst: options.code_burst,
-        code_burst_completed: burst.accepted,
-        code_check_cpu: burst.cpu,
+        code_burst_completed: codes.accepted,
+        code_check_cpu: codes.cpu,
+        code_check: codes.round_trip,
+        password_burst: (options.password_burst > 0).then_some(PasswordBurst {
+            sent: passwords.sent,
+            accepted: passwords.accepted,
+            logins_per_sec: passwords.rate,
+            busy_retries: passwords.busy_retries,
+            cpu: passwords.cpu,
+            round_trip: passwords.round_trip,
+        }),
+        database_bytes,
+        database_log_bytes,
+        cores: std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         errors: shared.errors.snapshot(),
         portal_rss_before_streams_kib: before_streams.rss_kib,
         portal_rss_streams_open_kib: streams_open.rss_kib,
@@ -273,104 +298,5 @@ async fn collect(logins: &mut JoinSet<Finished>, deadline: Instant) -> Vec<Finis
 }
 
 fn failed(kind: &'static str) -> Finished {
-    Finished {
-        outcome: Outcome::Failed(kind),
-        push_latency: None,
-        password_step: None,
-    }
-}
-
-/// What the code burst needs from the run.
-struct Burst<'a> {
-    options: &'a Options,
-    shared: &'a Arc<Shared>,
-    emails: &'a [String],
-    password: &'a Arc<zeroize::Zeroizing<String>>,
-    timeout: Duration,
-    portal: &'a Mutex<Portal>,
-}
-
-/// The burst's figures.
-#[derive(Default)]
-struct BurstFigures {
-    /// Code checks per second.
-    rate: Option<f64>,
-    /// Accepted codes.
-    accepted: usize,
-    /// CPU per check.
-    cpu: Option<CheckCpu>,
-}
-
-impl Burst<'_> {
-    /// Prepares `--code-burst` logins up to the code page, then sends all their codes with
-    /// `--concurrency` in flight, measuring time and the CPU both processes used meanwhile.
-    async fn run(&self, finished: &mut Vec<Finished>) -> BurstFigures {
-        let first = self.options.logins;
-        let in_flight = self.options.concurrency.max(1);
-        let prepared: Vec<_> = stream::iter(first..first + self.options.code_burst)
-            .map(|i| {
-                let shared = Arc::clone(self.shared);
-                let email = self.emails[i % self.emails.len()].clone();
-                let password = Arc::clone(self.password);
-                let timeout = self.timeout;
-                async move { login::prepare(&shared, i, &email, &password, timeout).await }
-            })
-            .buffer_unordered(in_flight)
-            .collect()
-            .await;
-        let mut ready = Vec::new();
-        for p in prepared {
-            match p {
-                Ok(p) => ready.push(p),
-                Err(outcome) => finished.push(Finished {
-                    outcome,
-                    push_latency: None,
-                    password_step: None,
-                }),
-            }
-        }
-        let sent = ready.len();
-        let portal_cpu = || async { self.portal.lock().await.cpu_secs() };
-        let (portal_before, tool_before) = (portal_cpu().await, cpu::cpu_secs("self"));
-        let started = Instant::now();
-        let outcomes: Vec<(Outcome, Duration, Duration)> = stream::iter(ready)
-            .map(|p| {
-                let shared = Arc::clone(self.shared);
-                async move {
-                    let (latency, step) = (p.push_latency, p.password_step);
-                    (login::submit_code(&shared, p).await, latency, step)
-                }
-            })
-            .buffer_unordered(in_flight)
-            .collect()
-            .await;
-        let secs = started.elapsed().as_secs_f64();
-        let (portal_after, tool_after) = (portal_cpu().await, cpu::cpu_secs("self"));
-        let per_check = |before: Option<f64>, after: Option<f64>| {
-            Some((after? - before?) * 1e6 / sent.max(1) as f64)
-        };
-        let in_process = self.portal.lock().await.pid().is_none();
-        let cpu = per_check(tool_before, tool_after).map(|tool_us| CheckCpu {
-            portal_us: per_check(portal_before, portal_after).filter(|_| !in_process),
-            tool_us,
-        });
-        let accepted = outcomes
-            .iter()
-            .filter(|(o, _, _)| *o == Outcome::Completed)
-            .count();
-        finished.extend(
-            outcomes
-                .into_iter()
-                .map(|(outcome, latency, step)| Finished {
-                    outcome,
-                    push_latency: Some(latency),
-                    password_step: Some(step),
-                }),
-        );
-        BurstFigures {
-            rate: (secs > 0.0).then(|| sent as f64 / secs),
-            accepted,
-            cpu,
-        }
-    }
+    Finished::without_figures(Outcome::Failed(kind))
 }

@@ -9,6 +9,7 @@ use futures_util::{StreamExt as _, TryStreamExt as _, stream};
 use zeroize::Zeroizing;
 use zweifaktor_portal::AppState;
 use zweifaktor_portal::accounts;
+use zweifaktor_portal::password::{HashPool, QUEUED_PER_SLOT};
 use zweifaktor_protocol::messages::{DeviceRegistered, EnrollToken, Platform, RegisterDevice};
 use zweifaktor_protocol::{OtpAuthUri, Seed};
 
@@ -43,7 +44,8 @@ pub fn run_password() -> Zeroizing<String> {
 }
 
 /// Creates `count` accounts `load-N@load.invalid` with `password` in the portal's
-/// database, `concurrency` at a time, enrollment already due-free so the login goes
+/// database, `concurrency` at a time (at most as many as the portal's password-hashing pool
+/// admits, which refuses more as busy), enrollment already due-free so the login goes
 /// straight to the code page once the device is registered.
 pub async fn create_accounts(
     state: &Arc<AppState>,
@@ -68,9 +70,14 @@ pub async fn create_accounts(
                 Ok::<_, LoadError>(NewAccount { email, uri })
             }
         })
-        .buffered(concurrency.max(1))
+        .buffered(concurrency.clamp(1, hashing_capacity()))
         .try_collect()
         .await
+}
+
+/// Password hashes the portal's pool runs or queues at once.
+fn hashing_capacity() -> usize {
+    HashPool::global().slots() * (1 + QUEUED_PER_SLOT)
 }
 
 /// Registers one device per account through the device API, as the app does after

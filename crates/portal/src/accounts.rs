@@ -2,6 +2,8 @@
 //! and tests: create an account, disable or unlock it, enrollment URIs, 2FA reset, new seeds
 //! and recovery codes.
 
+use std::sync::Arc;
+
 use zeroize::Zeroizing;
 use zweifaktor_protocol::messages::EnrollToken;
 use zweifaktor_protocol::otp::HashAlgorithm;
@@ -13,7 +15,7 @@ use crate::storage::devices::ENROLL_TOKEN_LIFETIME_SECS;
 use crate::storage::users::User;
 use crate::tokens::RECOVERY_CODE_COUNT;
 
-use crate::keys::KeyError;
+use crate::keys::{KeyError, PortalKeys};
 use crate::password::{self, PasswordError};
 use crate::state::AppState;
 use crate::storage::{StorageError, WriteTx};
@@ -78,9 +80,15 @@ pub async fn reset_password(state: &AppState, email: &str) -> Result<SecretToken
         Zeroizing::new(initial.expose().to_string()),
     )
     .await?;
-    state.db.set_password_hash(&user.id, &hash, true).await?;
-    state.db.delete_user_sessions(&user.id).await?;
-    state.db.reset_failures(&user.id).await?;
+    let user_id = user.id.clone();
+    state
+        .db
+        .write(move |tx| {
+            tx.set_password_hash(&user_id, &hash, true)?;
+            tx.delete_user_sessions(&user_id)?;
+            tx.reset_failures(&user_id)
+        })
+        .await?;
     tracing::info!(user = %user.id, "password reset by operator");
     Ok(initial)
 }
@@ -120,9 +128,8 @@ pub async fn set_disabled(
         .user_by_email(email)
         .await?
         .ok_or(AccountError::NotFound)?;
-    state.db.set_disabled(email, disabled).await?;
-    if disabled {
-        state.db.delete_user_sessions(&user.id).await?;
+    if !state.db.set_disabled(email, disabled).await? {
+        return Err(AccountError::NotFound);
     }
     tracing::info!(user = %user.id, disabled, "account state changed by operator");
     Ok(())
@@ -171,18 +178,21 @@ pub async fn first_enrollment_uri(
     user: &User,
 ) -> Result<Option<Zeroizing<String>>, AccountError> {
     let token = SecretToken::generate();
-    let mut tx = state.db.begin_write().await?;
-    let Some(seed_enc) = tx.claim_first_enrollment(&user.id).await? else {
-        return Ok(None);
-    };
-    tx.insert_enroll_token(
-        &token.hash(),
-        &user.id,
-        state.now() + ENROLL_TOKEN_LIFETIME_SECS,
-    )
-    .await?;
-    tx.commit().await?;
-    build_enrollment_uri(state, user, &seed_enc, &token).map(Some)
+    let (user_id, token_hash) = (user.id.clone(), token.hash());
+    let expires_at = state.now() + ENROLL_TOKEN_LIFETIME_SECS;
+    let seed_enc = state
+        .db
+        .write(move |tx| {
+            let Some(seed_enc) = tx.claim_first_enrollment(&user_id)? else {
+                return Ok::<_, StorageError>(None);
+            };
+            tx.insert_enroll_token(&token_hash, &user_id, expires_at)?;
+            Ok(Some(seed_enc))
+        })
+        .await?;
+    seed_enc
+        .map(|seed_enc| build_enrollment_uri(state, user, &seed_enc, &token))
+        .transpose()
 }
 
 /// The enrollment URI of `user` with the sealed seed `seed_enc` and the stored `token`.
@@ -220,11 +230,16 @@ pub async fn reset_2fa(state: &AppState, email: &str) -> Result<Zeroizing<String
         .user_by_email(email)
         .await?
         .ok_or(AccountError::NotFound)?;
-    let mut tx = state.db.begin_write().await?;
-    replace_seed_in(&mut tx, state, &user.id).await?;
-    tx.set_recovery_codes_due(&user.id, true).await?;
-    tx.delete_user_sessions(&user.id).await?;
-    tx.commit().await?;
+    let (user_id, keys) = (user.id.clone(), Arc::clone(&state.keys));
+    state
+        .db
+        .write(move |tx| {
+            replace_seed_in(tx, &keys, &user_id)?;
+            tx.set_recovery_codes_due(&user_id, true)?;
+            tx.delete_user_sessions(&user_id)?;
+            Ok::<_, AccountError>(())
+        })
+        .await?;
     tracing::info!(user = %user.id, "second factor reset by operator");
     let user = state
         .db
@@ -234,33 +249,33 @@ pub async fn reset_2fa(state: &AppState, email: &str) -> Result<Zeroizing<String
     enrollment_uri(state, &user).await
 }
 
-/// Gives an account a new seed, revokes its devices and their unused enroll tokens, and
-/// makes a new device due, as part of `tx`.
-pub async fn replace_seed_in(
-    tx: &mut WriteTx,
-    state: &AppState,
+/// Gives an account a new seed (sealed with `keys`), revokes its devices and their unused
+/// enroll tokens, and makes a new device due, as part of `tx`.
+pub fn replace_seed_in(
+    tx: &mut WriteTx<'_>,
+    keys: &PortalKeys,
     user_id: &str,
 ) -> Result<(), AccountError> {
-    tx.revoke_all_devices(user_id).await?;
-    tx.void_enroll_tokens(user_id).await?;
+    tx.revoke_all_devices(user_id)?;
+    tx.void_enroll_tokens(user_id)?;
     let seed = Seed::from_bytes(random_bytes(ZWEIFAKTOR_SEED_BYTES));
-    let sealed = state.keys.encrypt_seed(user_id, &seed)?;
-    tx.set_seed(user_id, &sealed).await?;
+    let sealed = keys.encrypt_seed(user_id, &seed)?;
+    tx.set_seed(user_id, &sealed)?;
     Ok(())
 }
 
 /// Issues a new set of one-time recovery codes (replacing older ones) as part of `tx`, and
 /// returns them, to be shown once.
-pub async fn issue_recovery_codes_in(
-    tx: &mut WriteTx,
+pub fn issue_recovery_codes_in(
+    tx: &mut WriteTx<'_>,
     user_id: &str,
 ) -> Result<Vec<SecretToken>, AccountError> {
     let codes: Vec<SecretToken> = (0..RECOVERY_CODE_COUNT)
         .map(|_| SecretToken::recovery_code())
         .collect();
     let hashes: Vec<String> = codes.iter().map(SecretToken::hash).collect();
-    tx.replace_recovery_codes(user_id, &hashes).await?;
-    tx.set_recovery_codes_due(user_id, false).await?;
+    tx.replace_recovery_codes(user_id, &hashes)?;
+    tx.set_recovery_codes_due(user_id, false)?;
     tracing::info!(user = %user_id, "recovery codes issued");
     Ok(codes)
 }
@@ -281,8 +296,14 @@ pub async fn demo_account(
                 Zeroizing::new(password.expose().to_string()),
             )
             .await?;
-            state.db.set_password_hash(&user.id, &hash, false).await?;
-            state.db.reset_failures(&user.id).await?;
+            let user_id = user.id.clone();
+            state
+                .db
+                .write(move |tx| {
+                    tx.set_password_hash(&user_id, &hash, false)?;
+                    tx.reset_failures(&user_id)
+                })
+                .await?;
             user
         }
         None => {
@@ -305,8 +326,6 @@ pub async fn demo_account(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
     use crate::clock::ManualClock;
     use crate::config::Config;

@@ -10,8 +10,10 @@ use clap::{Parser, Subcommand};
 use ipnet::IpNet;
 use zweifaktor_portal::clock::SystemClock;
 use zweifaktor_portal::config::{Config, DEFAULT_DATABASE_URL};
+use zweifaktor_portal::error::error_chain;
 use zweifaktor_portal::password::{HashPool, PasswordProfile};
 use zweifaktor_portal::server::DEFAULT_HEADER_READ_TIMEOUT;
+use zweifaktor_portal::storage::SqliteSync;
 use zweifaktor_portal::storage::logins::LOGIN_LIFETIME_SECS;
 use zweifaktor_portal::web::forwarded;
 use zweifaktor_portal::{AppState, accounts};
@@ -94,6 +96,11 @@ struct Cli {
         value_parser = clap::value_parser!(u16).range(1..)
     )]
     max_concurrent_hashes: Option<u16>,
+    /// Durability of SQLite commits: `normal` may lose the last commits on a power cut (never
+    /// on a crash of the portal), `full` syncs every commit (group commit makes it one sync
+    /// per batch of requests). Ignored for PostgreSQL.
+    #[arg(long, global = true, env = "ZF_SQLITE_SYNC", value_enum, default_value_t = SqliteSync::Normal)]
+    sqlite_sync: SqliteSync,
     #[command(subcommand)]
     command: Command,
 }
@@ -182,7 +189,7 @@ pub fn main() -> ExitCode {
 
 async fn execute(cli: Cli) -> Result<(), String> {
     if let Some(slots) = cli.max_concurrent_hashes {
-        HashPool::install(usize::from(slots)).map_err(|e| e.to_string())?;
+        HashPool::install(usize::from(slots)).map_err(|e| error_chain(&e))?;
     }
     let mut config = Config::new(&cli.public_url, &cli.database);
     if let Some(dir) = cli.key_dir {
@@ -198,15 +205,16 @@ async fn execute(cli: Cli) -> Result<(), String> {
     }
     config.connections.header_read_timeout = Duration::from_secs(cli.header_read_timeout);
     config.login_lifetime_secs = cli.login_lifetime;
+    config.sqlite_sync = cli.sqlite_sync;
     let state = AppState::open(config, Arc::new(SystemClock))
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| error_chain(&e))?;
     match cli.command {
         Command::Serve { bind } => serve(state, &bind).await,
         Command::Demo { bind } => {
             let (password, uri) = accounts::demo_account(&state)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| error_chain(&e))?;
             println!("Zweifaktor demo portal: {}/", state.config.public_url);
             println!("E-mail address: {}", accounts::DEMO_EMAIL);
             println!("Password: {}", password.expose());
@@ -216,7 +224,7 @@ async fn execute(cli: Cli) -> Result<(), String> {
             println!("{}", uri.as_str());
             serve(state, &bind).await
         }
-        Command::User { action } => user(&state, action).await.map_err(|e| e.to_string()),
+        Command::User { action } => user(&state, action).await.map_err(|e| error_chain(&e)),
     }
 }
 
@@ -226,7 +234,7 @@ async fn serve(state: Arc<AppState>, bind: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     zweifaktor_portal::run(state, listener, shutdown_signal())
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| error_chain(&e))
 }
 
 async fn user(state: &AppState, action: UserAction) -> Result<(), accounts::AccountError> {

@@ -6,6 +6,7 @@ use ipnet::IpNet;
 
 use crate::password::PasswordProfile;
 use crate::server::ConnectionLimits;
+use crate::storage::SqliteSync;
 use crate::storage::logins::LOGIN_LIFETIME_SECS;
 
 /// Default database: a SQLite file in the working directory, created on first start.
@@ -39,6 +40,8 @@ pub struct Config {
     pub trusted_proxies: Vec<IpNet>,
     /// Connection cap and header-read timeout of the server.
     pub connections: ConnectionLimits,
+    /// How durable a SQLite commit is (ignored for PostgreSQL); see [`SqliteSync`].
+    pub sqlite_sync: SqliteSync,
     /// Seconds a login waits for its security code before "Zeitüberschreitung"; also the
     /// lifetime of its challenge. [`LOGIN_LIFETIME_SECS`] unless an end-to-end test shortens
     /// it to see a timeout without waiting minutes.
@@ -61,6 +64,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             connections: ConnectionLimits::default(),
             login_lifetime_secs: LOGIN_LIFETIME_SECS,
+            sqlite_sync: SqliteSync::default(),
         }
     }
 

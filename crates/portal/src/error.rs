@@ -141,7 +141,9 @@ impl AppError {
 
     fn log(&self) {
         match self.status() {
-            StatusCode::INTERNAL_SERVER_ERROR => tracing::error!(error = %self, "request failed"),
+            StatusCode::INTERNAL_SERVER_ERROR => {
+                tracing::error!(error = %error_chain(self), "request failed");
+            }
             status => tracing::info!(%status, reason = %self, "request refused"),
         }
     }
@@ -162,6 +164,19 @@ impl AppError {
         self.retry_after(&mut response);
         response
     }
+}
+
+/// An error and its causes, outermost first, joined by `: ` (for logs and the command line:
+/// every error here names its cause only as its source, never in its own text).
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
 }
 
 impl From<PasswordError> for AppError {
@@ -234,6 +249,17 @@ mod tests {
             AppError::from(PasswordError::AlreadyInstalled),
             AppError::Password(_)
         ));
+    }
+
+    #[test]
+    fn the_chain_names_every_cause() {
+        let err = AppError::Storage(StorageError::Batch(std::sync::Arc::new(
+            StorageError::WriterStopped,
+        )));
+        assert_eq!(
+            error_chain(&err),
+            "the write's transaction failed: the database writer has stopped"
+        );
     }
 
     #[tokio::test]

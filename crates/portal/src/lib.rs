@@ -11,7 +11,8 @@
 //! - [`accounts`]: accounts, enrollment URIs, 2FA reset, recovery codes.
 //! - [`config`]: settings of an instance.
 //! - [`state`]: [`AppState`], shared by all handlers.
-//! - [`storage`]: sqlx storage (SQLite or PostgreSQL) and migrations.
+//! - [`storage`]: SQLite (one writer thread, group commit) or PostgreSQL behind one interface of
+//!   closures, and the migrations.
 //! - [`keys`]: the signing key and the seed-encryption key, in files beside the database.
 //! - [`password`]: Argon2id hashing.
 //! - [`tokens`]: random ids, bearer tokens and their hashes, recovery codes.

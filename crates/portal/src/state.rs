@@ -33,12 +33,12 @@ pub struct AppState {
     pub config: Config,
     /// Database.
     pub db: Db,
-    /// Signing and seed keys.
-    pub keys: PortalKeys,
+    /// Signing and seed keys; shared with the storage closures that seal or open a seed.
+    pub keys: Arc<PortalKeys>,
     /// Time source (manual in tests).
     pub clock: Arc<dyn Clock>,
-    /// Rate limits of this instance.
-    pub limiter: RateLimiter,
+    /// Rate limits of this instance; shared with the storage closures that check them.
+    pub limiter: Arc<RateLimiter>,
     /// Fan-out of new challenges to device streams.
     pub hub: ChallengeHub,
     /// Wake-up webhook, if configured.
@@ -60,8 +60,8 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// Opens the database (creating and migrating it) and the key files.
     pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<Self>, StartError> {
-        let keys = PortalKeys::load_or_create(&config.key_dir)?;
-        let db = Db::connect(&config.database_url).await?;
+        let keys = Arc::new(PortalKeys::load_or_create(&config.key_dir)?);
+        let db = Db::connect_with(&config.database_url, config.sqlite_sync).await?;
         let hub = if config.database_url.starts_with("postgres") {
             ChallengeHub::postgres(db.clone(), &config.database_url)
                 .await
@@ -81,7 +81,7 @@ impl AppState {
             db,
             keys,
             clock,
-            limiter: RateLimiter::default(),
+            limiter: Arc::default(),
             hub,
         }))
     }

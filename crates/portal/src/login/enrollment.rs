@@ -8,11 +8,14 @@
 //! Any registration ends a due enrollment in the transaction that stores the device, so an
 //! account that has a device never sends a password-only login to the enrollment page again.
 
+use std::sync::Arc;
+
 use zeroize::Zeroizing;
 
 use crate::accounts::{self, replace_seed_in};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::storage::StorageError;
 use crate::storage::devices::{Device, NewDevice};
 use crate::storage::sessions::{Session, Stage};
 use crate::storage::users::User;
@@ -99,30 +102,39 @@ pub async fn register_device(
     draft: DeviceDraft<'_>,
 ) -> Result<Option<Registered>, AppError> {
     let now = state.now();
-    let mut tx = state.db.begin_write().await?;
-    let Some(user_id) = tx.consume_enroll_token(token_hash, now).await? else {
-        return Ok(None);
-    };
     let token = SecretToken::generate();
-    let device = Device {
+    let (token_hash, device_token_hash) = (token_hash.to_owned(), token.hash());
+    let push_token = draft.push_token.map(str::to_owned);
+    let mut device = Device {
         id: draft.id,
-        user_id: user_id.clone(),
+        user_id: String::new(),
         public_key: draft.public_key,
         label: draft.label.to_string(),
         platform: draft.platform,
         created_at: now,
     };
-    tx.insert_device(NewDevice {
-        device: &device,
-        push_token: draft.push_token,
-        token_hash: &token.hash(),
-    })
-    .await?;
-    if tx.end_enrollment(&user_id).await? {
-        tx.void_enroll_tokens(&user_id).await?;
-    }
-    tx.commit().await?;
-    tracing::info!(user = %user_id, device = %device.id, "device registered");
+    let registered = state
+        .db
+        .write(move |tx| {
+            let Some(user_id) = tx.consume_enroll_token(&token_hash, now)? else {
+                return Ok::<_, StorageError>(None);
+            };
+            device.user_id = user_id;
+            tx.insert_device(NewDevice {
+                device: &device,
+                push_token: push_token.as_deref(),
+                token_hash: &device_token_hash,
+            })?;
+            if tx.end_enrollment(&device.user_id)? {
+                tx.void_enroll_tokens(&device.user_id)?;
+            }
+            Ok(Some(device))
+        })
+        .await?;
+    let Some(device) = registered else {
+        return Ok(None);
+    };
+    tracing::info!(user = %device.user_id, device = %device.id, "device registered");
     Ok(Some(Registered { device, token }))
 }
 
@@ -148,22 +160,27 @@ pub async fn remove_device(
     user: &User,
     device_id: &str,
 ) -> Result<Removal, AppError> {
-    let mut tx = state.db.begin_write().await?;
-    if !tx.revoke_device(&user.id, device_id).await? {
-        return Ok(Removal::NotFound);
+    let (user_id, device) = (user.id.clone(), device_id.to_owned());
+    let keys = Arc::clone(&state.keys);
+    let removal = state
+        .db
+        .write(move |tx| {
+            if !tx.revoke_device(&user_id, &device)? {
+                return Ok::<_, AppError>(Removal::NotFound);
+            }
+            tx.void_enroll_tokens(&user_id)?;
+            if tx.active_devices(&user_id)? > 0 {
+                return Ok(Removal::Removed);
+            }
+            replace_seed_in(tx, &keys, &user_id)?;
+            Ok(Removal::RemovedLast)
+        })
+        .await?;
+    if removal != Removal::NotFound {
+        let last = removal == Removal::RemovedLast;
+        tracing::info!(user = %user.id, device = %device_id, last, "device removed by its user");
     }
-    tx.void_enroll_tokens(&user.id).await?;
-    let last = tx.active_devices(&user.id).await? == 0;
-    if last {
-        replace_seed_in(&mut tx, state, &user.id).await?;
-    }
-    tx.commit().await?;
-    tracing::info!(user = %user.id, device = %device_id, last, "device removed by its user");
-    Ok(if last {
-        Removal::RemovedLast
-    } else {
-        Removal::Removed
-    })
+    Ok(removal)
 }
 
 #[cfg(test)]

@@ -16,12 +16,15 @@
 //!   next stage.
 //! - [`session`]: a new session id for the stage a step leads to, inside the step's
 //!   transaction.
+//! - [`current`]: the session a request acts on (logged in, or waiting for its second
+//!   factor), judged inside one transaction.
 //! - [`password`]: the password step (rate limits, back-off, the challenge).
 //! - [`backoff`]: the wait after wrong passwords, which grows and expires.
 //! - [`second_factor`]: the rule set the code step and the recovery step share.
 //! - [`enrollment`]: first enrollment, a new device from the dashboard, registration of a
 //!   device, removal of a device.
 //! - [`password_change`]: replacing the password, ending the other sessions.
+//! - [`answer`]: a device's answer to a challenge ("Das war ich nicht" ends the login).
 //!
 //! [`Stage::Code`]: crate::storage::sessions::Stage::Code
 //! [`Stage::Enroll`]: crate::storage::sessions::Stage::Enroll
@@ -29,7 +32,9 @@
 //! [`WriteTx`]: crate::storage::WriteTx
 //! [`AppError`]: crate::error::AppError
 
+pub mod answer;
 pub mod backoff;
+pub mod current;
 pub mod enrollment;
 pub mod password;
 pub mod password_change;

@@ -9,6 +9,7 @@ use crate::login::stage::Event;
 use crate::password::{self, Password};
 use crate::ratelimit::{PASSWORD_PER_ACCOUNT, PASSWORD_PER_ADDRESS};
 use crate::state::AppState;
+use crate::storage::StorageError;
 use crate::storage::logins::{Login, LoginStatus};
 use crate::storage::sessions::Session;
 use crate::storage::users::normalise_email;
@@ -63,17 +64,15 @@ pub async fn password_step(
         return Err(AppError::RateLimited(wait));
     }
     if !password::verify(password, user.password_hash.clone()).await? {
-        let mut tx = state.db.begin_write().await?;
-        let failures = tx.record_password_failure(&user.id, now).await?;
-        tx.insert_login(&new_login(
-            state,
-            &user.id,
-            LoginStatus::BadPassword,
-            client,
-            now,
-        ))
-        .await?;
-        tx.commit().await?;
+        let refused = new_login(state, &user.id, LoginStatus::BadPassword, client, now);
+        let failures = state
+            .db
+            .write(move |tx| {
+                let failures = tx.record_password_failure(&refused.user_id, now)?;
+                tx.insert_login(&refused)?;
+                Ok::<_, StorageError>(failures)
+            })
+            .await?;
         tracing::info!(user = %user.id, failures, "login refused: wrong password");
         return Ok(PasswordOutcome::BadCredentials);
     }
@@ -87,14 +86,19 @@ pub async fn password_step(
     };
     // One commit for the step: the back-off ends, the previous login ends, the new one is
     // stored and the session moves on together; the challenge is announced only once stored.
-    let mut tx = state.db.begin_write().await?;
-    tx.clear_password_failures(&user.id).await?;
-    if let Some(previous) = current.and_then(|s| s.login_id.as_deref()) {
-        tx.finish_login(previous, LoginStatus::Expired).await?;
-    }
-    tx.insert_login(&login).await?;
-    let started = advance(&mut tx, now, current, &user.id, event, Some(&login.id)).await?;
-    tx.commit().await?;
+    let current = current.cloned();
+    let (stored, user_id) = (login.clone(), user.id.clone());
+    let started = state
+        .db
+        .write(move |tx| {
+            tx.clear_password_failures(&user_id)?;
+            if let Some(previous) = current.as_ref().and_then(|s| s.login_id.as_deref()) {
+                tx.finish_login(previous, LoginStatus::Expired)?;
+            }
+            tx.insert_login(&stored)?;
+            advance(tx, now, current.as_ref(), &user_id, event, Some(&stored.id))
+        })
+        .await?;
     let envelope = sign_challenge(state, &login, &user.email)?;
     state.hub.publish(&user.id, &login.id, envelope).await;
     if let Some(wakeup) = &state.wakeup {

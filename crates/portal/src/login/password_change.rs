@@ -72,27 +72,32 @@ pub async fn change_password(
         return Err(AppError::RateLimited(wait));
     }
     if !password::verify(request.current, user.password_hash.clone()).await? {
-        let mut tx = state.db.begin_write().await?;
-        tx.record_password_failure(&user.id, now).await?;
-        tx.commit().await?;
+        let user_id = user.id.clone();
+        state
+            .db
+            .write(move |tx| tx.record_password_failure(&user_id, now))
+            .await?;
         tracing::info!(user = %user.id, "password change refused: wrong current password");
         return Ok(ChangeOutcome::WrongCurrent);
     }
     let hash = password::hash(state.config.password_profile, request.new).await?;
-    let mut tx = state.db.begin_write().await?;
-    tx.set_password_hash(&user.id, &hash, false).await?;
-    tx.clear_password_failures(&user.id).await?;
-    tx.delete_other_sessions(&user.id, &session.id_hash).await?;
-    let started = advance(
-        &mut tx,
-        now,
-        Some(session),
-        &user.id,
-        Event::PasswordChanged,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
+    let (session, user_id) = (session.clone(), user.id.clone());
+    let started = state
+        .db
+        .write(move |tx| {
+            tx.set_password_hash(&user_id, &hash, false)?;
+            tx.clear_password_failures(&user_id)?;
+            tx.delete_other_sessions(&user_id, &session.id_hash)?;
+            advance(
+                tx,
+                now,
+                Some(&session),
+                &user_id,
+                Event::PasswordChanged,
+                None,
+            )
+        })
+        .await?;
     tracing::info!(user = %user.id, "password changed; other sessions ended");
     Ok(ChangeOutcome::Changed(started))
 }

@@ -20,17 +20,29 @@
 //! (`WriteTx::claim_second_factor`, `WriteTx::claim_login`) and judges rules 2, 3 and 5 by
 //! what they hold then, not by what the request read before: concurrent checks of one account
 //! run one after another, so a burst of guesses gets no proof beyond the limits evaluated.
+//!
+//! A browser's request goes through [`submit`]: the session's check (as the code pages'
+//! guard makes it, `login::current::pending_in`), its form's CSRF token, the rate limits and
+//! the proof, all inside that one transaction, so the request reaches storage once.
+//! [`check`] is the proof alone, for a waiting login as read before.
+
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
 
 use crate::accounts::{self, replace_seed_in};
 use crate::codes::{CodeMatch, check_login_code};
 use crate::error::AppError;
+use crate::keys::PortalKeys;
+use crate::login::current::{OpenLogin, Pending, pending_in};
 use crate::login::session::{StartedSession, advance};
 use crate::login::stage::Event;
-use crate::ratelimit::{CODE_PER_ACCOUNT, CODE_PER_ADDRESS};
+use crate::ratelimit::{CODE_PER_ACCOUNT, CODE_PER_ADDRESS, RateLimiter};
 use crate::state::AppState;
 use crate::storage::logins::{Login, LoginStatus, MAX_WRONG_CODES};
 use crate::storage::sessions::{Session, Stage};
 use crate::storage::users::{LOCK_AFTER_FAILURES, User};
+use crate::storage::{StorageError, WriteTx};
 use crate::tokens::{SecretToken, normalise_recovery_code};
 use crate::web::client::Client;
 
@@ -84,7 +96,117 @@ pub enum SecondFactorOutcome {
     Ended(LoginStatus),
 }
 
-/// Checks `proof` for the waiting login; see the module documentation for the rules.
+/// What a browser's code step or recovery step ([`submit`]) came to.
+#[derive(Debug)]
+pub enum Submitted {
+    /// No live session has the request's id.
+    NoSession,
+    /// The session waits for no second factor.
+    NotWaiting,
+    /// The session's login was over already; how it ended.
+    Ended(LoginStatus),
+    /// The form's CSRF token is not the session's.
+    Csrf,
+    /// A rate limit is reached; retry after this many seconds.
+    RateLimited(u64),
+    /// The proof was checked.
+    Checked(Box<CheckedStep>),
+}
+
+/// A second-factor step that got as far as the proof.
+#[derive(Debug)]
+pub struct CheckedStep {
+    /// The session as it was (for the page after a wrong proof).
+    pub session: Session,
+    /// Its account as it was.
+    pub user: User,
+    /// How the check ended.
+    pub outcome: SecondFactorOutcome,
+}
+
+/// The code step or the recovery step of the browser whose session id hashes to
+/// `session_hash`, its form carrying `csrf`: the session must wait for its second factor
+/// (`login::current::pending_in`), the token must be the session's, then the rate limits and
+/// `proof` as the module documentation says, in one storage write.
+pub async fn submit(
+    state: &AppState,
+    session_hash: String,
+    csrf: String,
+    proof: Proof<'_>,
+    client: &Client,
+) -> Result<Submitted, AppError> {
+    let now = state.now();
+    let keys = Arc::clone(&state.keys);
+    let limiter = Arc::clone(&state.limiter);
+    let ip = client.ip.clone();
+    let held = HeldProof::of(proof);
+    let submitted = state
+        .db
+        .write(move |tx| {
+            let open = match pending_in(tx, &session_hash, now)? {
+                Pending::Open(open) => open,
+                Pending::NoSession => return Ok(Step::Done(Submitted::NoSession)),
+                Pending::NotWaiting => return Ok(Step::Done(Submitted::NotWaiting)),
+                Pending::Ended(status) => return Ok(Step::Done(Submitted::Ended(status))),
+            };
+            if !open.session.csrf_matches(&csrf) {
+                return Ok(Step::Done(Submitted::Csrf));
+            }
+            if let Err(wait) = rate_limits(&limiter, &ip, &open.user.id, now) {
+                return Ok(Step::Done(Submitted::RateLimited(wait)));
+            }
+            let OpenLogin {
+                session,
+                login,
+                user,
+            } = *open;
+            let checked = Attempt::new(keys, &session, &login, held, now).run(tx)?;
+            Ok::<_, AppError>(Step::Checked(Box::new(Proved {
+                session,
+                login_id: login.id,
+                user,
+                checked,
+            })))
+        })
+        .await?;
+    Ok(match submitted {
+        Step::Done(done) => done,
+        Step::Checked(proved) => {
+            let Proved {
+                session,
+                login_id,
+                user,
+                checked,
+            } = *proved;
+            let outcome = answer(checked, proof, &user.id, &login_id);
+            Submitted::Checked(Box::new(CheckedStep {
+                session,
+                user,
+                outcome,
+            }))
+        }
+    })
+}
+
+/// How far [`submit`]'s storage write got.
+enum Step {
+    /// It ended before the proof.
+    Done(Submitted),
+    /// The proof was checked.
+    Checked(Box<Proved>),
+}
+
+/// What [`submit`]'s storage write found when it checked the proof.
+struct Proved {
+    session: Session,
+    login_id: String,
+    user: User,
+    checked: Checked,
+}
+
+/// Checks `proof` for the waiting login as read before; see the module documentation for
+/// the rules. The rate limits are checked here, everything else is one storage write
+/// (`Attempt::run`).
 pub async fn check(
     state: &AppState,
     waiting: Waiting<'_>,
@@ -97,133 +219,253 @@ pub async fn check(
         user,
     } = waiting;
     let now = state.now();
-    state
-        .limiter
-        .check(&format!("code-ip:{}", client.ip), CODE_PER_ADDRESS, now)
-        .map_err(AppError::RateLimited)?;
-    state
-        .limiter
-        .check(&format!("code-acct:{}", user.id), CODE_PER_ACCOUNT, now)
-        .map_err(AppError::RateLimited)?;
-    let mut tx = state.db.begin_write().await?;
-    let Some(account) = tx.claim_second_factor(&user.id).await? else {
-        tx.finish_login(&login.id, LoginStatus::Failed).await?;
-        tx.commit().await?;
-        tracing::info!(user = %user.id, login = %login.id, "second factor refused: account disabled or locked");
-        return Ok(SecondFactorOutcome::Ended(LoginStatus::Failed));
-    };
-    let Some(wrong_before) = tx.claim_login(&login.id, now).await? else {
-        drop(tx);
-        return Ok(SecondFactorOutcome::Ended(
-            ended_status(state, &login.id, now).await?,
-        ));
-    };
-    let matched = match proof {
-        Proof::Code(code) => {
-            let seed = state.keys.decrypt_seed(&user.id, &account.seed_enc)?;
-            check_login_code(&seed, &login.nonce, code, now)
-        }
-        Proof::RecoveryCode(_) => CodeMatch::NoMatch,
-    };
-    let accepted = match (proof, matched) {
-        (Proof::Code(_), CodeMatch::Ocra) => true,
-        (Proof::Code(_), CodeMatch::Totp { step }) => tx.accept_totp_step(&user.id, step).await?,
-        (Proof::Code(_), CodeMatch::NoMatch) => false,
-        (Proof::RecoveryCode(code), _) => {
-            let hash = normalise_recovery_code(code).hash();
-            tx.consume_recovery_code(&user.id, &hash).await?
-        }
-    };
-    if !accepted {
-        let failures = tx.record_failure(&user.id).await?;
-        let wrong = tx.add_wrong_code(&login.id).await?;
-        let over = wrong >= MAX_WRONG_CODES || failures >= LOCK_AFTER_FAILURES;
-        if over {
-            tx.finish_login(&login.id, LoginStatus::Failed).await?;
-            tx.delete_session(&session.id_hash).await?;
-        }
-        tx.commit().await?;
-        match proof {
-            Proof::Code(_) => {
-                tracing::info!(user = %user.id, login = %login.id, wrong, failures, "wrong security code");
-            }
-            Proof::RecoveryCode(_) => {
-                tracing::info!(user = %user.id, login = %login.id, wrong, failures, "recovery code refused");
-            }
-        }
-        return Ok(if over {
-            SecondFactorOutcome::Ended(LoginStatus::Failed)
-        } else {
-            SecondFactorOutcome::Wrong {
-                left: MAX_WRONG_CODES - wrong,
-            }
-        });
-    }
-    let status = match proof {
-        Proof::Code(_) => LoginStatus::Approved,
-        Proof::RecoveryCode(_) => LoginStatus::Recovery,
-    };
-    if !tx.finish_login(&login.id, status).await? {
-        drop(tx);
-        return Ok(SecondFactorOutcome::Ended(
-            ended_status(state, &login.id, now).await?,
-        ));
-    }
-    tx.forgive_failures(&user.id, wrong_before).await?;
-    match proof {
-        Proof::RecoveryCode(_) => replace_seed_in(&mut tx, state, &user.id).await?,
-        Proof::Code(_) if session.stage == Stage::Enroll => {
-            // The first enrollment's seed works in an app that did not register (any TOTP
-            // app): enrollment is done, and its other QR codes must not add devices later.
-            if tx.end_enrollment(&user.id).await? {
-                tx.void_enroll_tokens(&user.id).await?;
-            }
-        }
-        Proof::Code(_) => {}
-    }
-    let recovery_codes = if account.recovery_codes_due {
-        Some(accounts::issue_recovery_codes_in(&mut tx, &user.id).await?)
-    } else {
-        None
-    };
-    let started = advance(
-        &mut tx,
+    rate_limits(&state.limiter, &client.ip, &user.id, now).map_err(AppError::RateLimited)?;
+    let attempt = Attempt::new(
+        Arc::clone(&state.keys),
+        session,
+        login,
+        HeldProof::of(proof),
         now,
-        Some(session),
-        &user.id,
-        Event::SecondFactorPassed,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    match proof {
-        Proof::Code(_) => tracing::info!(user = %user.id, login = %login.id, "login complete"),
-        Proof::RecoveryCode(_) => {
-            tracing::info!(user = %user.id, login = %login.id, "logged in with a recovery code; devices revoked");
+    );
+    let checked = state.db.write(move |tx| attempt.run(tx)).await?;
+    Ok(answer(checked, proof, &user.id, &login.id))
+}
+
+/// Rule 1: the limits per client address and per account, in that order; the seconds to
+/// wait when one is reached.
+fn rate_limits(limiter: &RateLimiter, ip: &str, user_id: &str, now: i64) -> Result<(), u64> {
+    limiter.check(&format!("code-ip:{ip}"), CODE_PER_ADDRESS, now)?;
+    limiter.check(&format!("code-acct:{user_id}"), CODE_PER_ACCOUNT, now)
+}
+
+/// The outcome of a check, logged.
+fn answer(checked: Checked, proof: Proof<'_>, user: &str, login: &str) -> SecondFactorOutcome {
+    match checked {
+        Checked::Refused => {
+            tracing::info!(%user, %login, "second factor refused: account disabled or locked");
+            SecondFactorOutcome::Ended(LoginStatus::Failed)
+        }
+        Checked::NotOpen(status) => SecondFactorOutcome::Ended(status),
+        Checked::Wrong {
+            wrong,
+            failures,
+            over,
+        } => {
+            match proof {
+                Proof::Code(_) => {
+                    tracing::info!(%user, %login, wrong, failures, "wrong security code");
+                }
+                Proof::RecoveryCode(_) => {
+                    tracing::info!(%user, %login, wrong, failures, "recovery code refused");
+                }
+            }
+            if over {
+                SecondFactorOutcome::Ended(LoginStatus::Failed)
+            } else {
+                SecondFactorOutcome::Wrong {
+                    left: MAX_WRONG_CODES - wrong,
+                }
+            }
+        }
+        Checked::Passed {
+            session,
+            recovery_codes,
+        } => {
+            match proof {
+                Proof::Code(_) => tracing::info!(%user, %login, "login complete"),
+                Proof::RecoveryCode(_) => {
+                    tracing::info!(%user, %login, "logged in with a recovery code; devices revoked");
+                }
+            }
+            SecondFactorOutcome::Passed {
+                session,
+                recovery_codes,
+            }
         }
     }
-    Ok(SecondFactorOutcome::Passed {
-        session: started,
-        recovery_codes,
-    })
+}
+
+/// The proof as the storage write holds it: the code itself (wiped when dropped), or the
+/// hash a recovery code is stored under.
+enum HeldProof {
+    /// A security code or TOTP code.
+    Code(Zeroizing<String>),
+    /// A recovery code, by the hash it is stored under.
+    RecoveryCode {
+        /// SHA-256 hex of the normalised code.
+        hash: String,
+    },
+}
+
+impl HeldProof {
+    /// The proof as typed, held for the storage write.
+    fn of(proof: Proof<'_>) -> Self {
+        match proof {
+            Proof::Code(code) => Self::Code(Zeroizing::new(code.to_string())),
+            Proof::RecoveryCode(code) => Self::RecoveryCode {
+                hash: normalise_recovery_code(code).hash(),
+            },
+        }
+    }
+}
+
+/// One check of a second factor, owned by the storage write that runs it.
+struct Attempt {
+    keys: Arc<PortalKeys>,
+    session: Session,
+    login_id: String,
+    nonce: String,
+    user_id: String,
+    proof: HeldProof,
+    now: i64,
+}
+
+/// What the storage write found, for [`check`] to log and answer.
+enum Checked {
+    /// The account is disabled or locked; the login failed.
+    Refused,
+    /// The login is no longer open; how it ended.
+    NotOpen(LoginStatus),
+    /// The proof was wrong.
+    Wrong {
+        /// Wrong proofs of this login now.
+        wrong: i64,
+        /// Failed second factors of the account now.
+        failures: i64,
+        /// The login ended with this one.
+        over: bool,
+    },
+    /// The proof passed.
+    Passed {
+        /// The logged-in session.
+        session: StartedSession,
+        /// Recovery codes issued now, to be shown once.
+        recovery_codes: Option<Vec<SecretToken>>,
+    },
+}
+
+impl Attempt {
+    /// A check of `proof` for `login` of `session` at `now`.
+    fn new(
+        keys: Arc<PortalKeys>,
+        session: &Session,
+        login: &Login,
+        proof: HeldProof,
+        now: i64,
+    ) -> Self {
+        Self {
+            keys,
+            session: session.clone(),
+            login_id: login.id.clone(),
+            nonce: login.nonce.clone(),
+            user_id: login.user_id.clone(),
+            proof,
+            now,
+        }
+    }
+
+    /// The rules of the module documentation, in one transaction: take the account's and
+    /// the login's rows, judge the proof, count or complete.
+    fn run(self, tx: &mut WriteTx<'_>) -> Result<Checked, AppError> {
+        let Some(account) = tx.claim_second_factor(&self.user_id)? else {
+            tx.finish_login(&self.login_id, LoginStatus::Failed)?;
+            return Ok(Checked::Refused);
+        };
+        let Some(wrong_before) = tx.claim_login(&self.login_id, self.now)? else {
+            return Ok(Checked::NotOpen(ended_status(
+                tx,
+                &self.login_id,
+                self.now,
+            )?));
+        };
+        let accepted = match &self.proof {
+            HeldProof::Code(code) => {
+                let seed = self.keys.decrypt_seed(&self.user_id, &account.seed_enc)?;
+                match check_login_code(&seed, &self.nonce, code, self.now) {
+                    CodeMatch::Ocra => true,
+                    CodeMatch::Totp { step } => tx.accept_totp_step(&self.user_id, step)?,
+                    CodeMatch::NoMatch => false,
+                }
+            }
+            HeldProof::RecoveryCode { hash } => tx.consume_recovery_code(&self.user_id, hash)?,
+        };
+        if !accepted {
+            let failures = tx.record_failure(&self.user_id)?;
+            let wrong = tx.add_wrong_code(&self.login_id)?;
+            let over = wrong >= MAX_WRONG_CODES || failures >= LOCK_AFTER_FAILURES;
+            if over {
+                tx.finish_login(&self.login_id, LoginStatus::Failed)?;
+                tx.delete_session(&self.session.id_hash)?;
+            }
+            return Ok(Checked::Wrong {
+                wrong,
+                failures,
+                over,
+            });
+        }
+        let status = match self.proof {
+            HeldProof::Code(_) => LoginStatus::Approved,
+            HeldProof::RecoveryCode { .. } => LoginStatus::Recovery,
+        };
+        if !tx.finish_login(&self.login_id, status)? {
+            // Another request ended the login after this one took its row: leave no trace
+            // of this proof (a recovery code stays unused).
+            let ended = ended_status(tx, &self.login_id, self.now)?;
+            tx.discard();
+            return Ok(Checked::NotOpen(ended));
+        }
+        tx.forgive_failures(&self.user_id, wrong_before)?;
+        match self.proof {
+            HeldProof::RecoveryCode { .. } => replace_seed_in(tx, &self.keys, &self.user_id)?,
+            HeldProof::Code(_) if self.session.stage == Stage::Enroll => {
+                // The first enrollment's seed works in an app that did not register (any
+                // TOTP app): enrollment is done, and its other QR codes must not add devices
+                // later.
+                if tx.end_enrollment(&self.user_id)? {
+                    tx.void_enroll_tokens(&self.user_id)?;
+                }
+            }
+            HeldProof::Code(_) => {}
+        }
+        let recovery_codes = if account.recovery_codes_due {
+            Some(accounts::issue_recovery_codes_in(tx, &self.user_id)?)
+        } else {
+            None
+        };
+        let session = advance(
+            tx,
+            self.now,
+            Some(&self.session),
+            &self.user_id,
+            Event::SecondFactorPassed,
+            None,
+        )?;
+        Ok(Checked::Passed {
+            session,
+            recovery_codes,
+        })
+    }
 }
 
 /// How a login that is no longer open ended, as stored now; a pending one past its expiry
 /// is stored as expired.
-async fn ended_status(state: &AppState, login_id: &str, now: i64) -> Result<LoginStatus, AppError> {
-    let Some(login) = state.db.login_by_id(login_id).await? else {
+fn ended_status(
+    tx: &mut WriteTx<'_>,
+    login_id: &str,
+    now: i64,
+) -> Result<LoginStatus, StorageError> {
+    let Some(login) = tx.login_by_id(login_id)? else {
         return Ok(LoginStatus::Expired);
     };
     let status = login.status_at(now);
     if login.status == LoginStatus::Pending && status != LoginStatus::Pending {
-        state.db.finish_login(login_id, status).await?;
+        tx.finish_login(login_id, status)?;
     }
     Ok(status)
 }
 
 #[cfg(test)]
 mod tests {
-    use zeroize::Zeroizing;
     use zweifaktor_protocol::otp::zweifaktor_code;
 
     use super::*;
@@ -327,11 +569,17 @@ mod tests {
         let id = account(&state).await;
         let (first_session, first, user) = waiting_login(&state, "192.0.2.1").await;
         let (second_session, second, _) = waiting_login(&state, "192.0.2.2").await;
-        let mut tx = state.db.begin_write().await.unwrap();
-        for _ in 1..LOCK_AFTER_FAILURES {
-            tx.record_failure(&id).await.unwrap();
-        }
-        tx.commit().await.unwrap();
+        let locked_id = id.clone();
+        state
+            .db
+            .write(move |tx| {
+                for _ in 1..LOCK_AFTER_FAILURES {
+                    tx.record_failure(&locked_id)?;
+                }
+                Ok::<_, StorageError>(())
+            })
+            .await
+            .unwrap();
         let wrong = wrong_code(&state, &first, &user);
         let locking = Waiting {
             session: &first_session,

@@ -26,8 +26,8 @@ impl std::fmt::Debug for StartedSession {
 
 /// Replaces `old` (if any) by a new session at the stage `event` leads to from `old`'s
 /// stage; [`AppError::Conflict`] if `event` cannot happen there (see [`stage::next`]).
-pub(crate) async fn advance(
-    tx: &mut WriteTx,
+pub(crate) fn advance(
+    tx: &mut WriteTx<'_>,
     now: i64,
     old: Option<&Session>,
     user_id: &str,
@@ -45,7 +45,6 @@ pub(crate) async fn advance(
         login_id: login_id.map(str::to_string),
         created_at: now,
     };
-    tx.replace_session(old.map(|s| s.id_hash.as_str()), &session, now)
-        .await?;
+    tx.replace_session(old.map(|s| s.id_hash.as_str()), &session, now)?;
     Ok(StartedSession { session, token })
 }

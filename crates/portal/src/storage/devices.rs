@@ -1,11 +1,8 @@
 //! Registered devices (apps), the single-use enroll tokens that let them register, and the
 //! answer nonces that stop replayed answers.
 
-use sqlx::AnyConnection;
-use sqlx::Row as _;
-use sqlx::any::AnyRow;
-
-use super::{Db, StorageError, WriteTx};
+use super::sql::Row;
+use super::{Db, ReadTx, StorageError, WriteTx};
 
 /// An enroll token is valid this long (DESIGN.md Protocol v1: 10 minutes), enough to scan a
 /// QR code, short enough that a photographed letter soon becomes useless.
@@ -28,20 +25,26 @@ pub struct Device {
     pub created_at: i64,
 }
 
-fn from_row(row: &AnyRow) -> Result<Device, sqlx::Error> {
+/// The device of a row that selects [`device_columns`].
+fn from_row(row: &dyn Row) -> Result<Device, StorageError> {
     Ok(Device {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        public_key: row.try_get("public_key")?,
-        label: row.try_get("label")?,
-        platform: row.try_get("platform")?,
-        created_at: row.try_get("created_at")?,
+        id: row.text(0)?,
+        user_id: row.text(1)?,
+        public_key: row.text(2)?,
+        label: row.text(3)?,
+        platform: row.text(4)?,
+        created_at: row.int(5)?,
     })
 }
 
-const COLUMNS: &str = "id, user_id, public_key, label, platform, created_at";
+/// The device columns, in the order [`from_row`] reads them.
+macro_rules! device_columns {
+    () => {
+        "id, user_id, public_key, label, platform, created_at"
+    };
+}
 
-/// A device about to be stored by [`Db::insert_device`].
+/// A device about to be stored by [`WriteTx::insert_device`].
 #[derive(Debug)]
 pub struct NewDevice<'a> {
     /// The registered device.
@@ -60,13 +63,9 @@ impl Db {
         user_id: &str,
         expires_at: i64,
     ) -> Result<(), StorageError> {
-        Ok(insert_enroll_token_on(
-            &mut *self.writer().acquire().await?,
-            token_hash,
-            user_id,
-            expires_at,
-        )
-        .await?)
+        let (token_hash, user_id) = (token_hash.to_owned(), user_id.to_owned());
+        self.write(move |tx| tx.insert_enroll_token(&token_hash, &user_id, expires_at))
+            .await
     }
 
     /// Uses up an enroll token: the account it belongs to, or `None` if it is unknown,
@@ -76,63 +75,52 @@ impl Db {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<String>, StorageError> {
-        Ok(consume_enroll_token_on(&mut *self.writer().acquire().await?, token_hash, now).await?)
-    }
-
-    /// Voids every unused enroll token of an account (2FA reset, new QR code).
-    pub async fn void_enroll_tokens(&self, user_id: &str) -> Result<(), StorageError> {
-        Ok(void_enroll_tokens_on(&mut *self.writer().acquire().await?, user_id).await?)
-    }
-
-    /// Stores a registered device.
-    pub async fn insert_device(&self, new: NewDevice<'_>) -> Result<(), StorageError> {
-        Ok(insert_device_on(&mut *self.writer().acquire().await?, new).await?)
+        let token_hash = token_hash.to_owned();
+        self.write(move |tx| tx.consume_enroll_token(&token_hash, now))
+            .await
     }
 
     /// The active device whose token hashes to `token_hash`.
     pub async fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StorageError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM devices WHERE token_hash = $1 AND revoked = 0"
-        ))
-        .bind(token_hash)
-        .fetch_optional(self.reader())
-        .await?;
-        Ok(row.as_ref().map(from_row).transpose()?)
+        let token_hash = token_hash.to_owned();
+        self.read(move |tx| tx.device_by_token(&token_hash)).await
     }
 
     /// Whether the device is registered and not revoked.
     pub async fn device_is_active(&self, device_id: &str) -> Result<bool, StorageError> {
-        let row = sqlx::query("SELECT id FROM devices WHERE id = $1 AND revoked = 0")
-            .bind(device_id)
-            .fetch_optional(self.reader())
-            .await?;
-        Ok(row.is_some())
+        let device_id = device_id.to_owned();
+        self.read(move |tx| tx.device_is_active(&device_id)).await
     }
 
     /// The active devices of an account, oldest first.
     pub async fn user_devices(&self, user_id: &str) -> Result<Vec<Device>, StorageError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM devices WHERE user_id = $1 AND revoked = 0 ORDER BY created_at, id"
-        ))
-        .bind(user_id)
-        .fetch_all(self.reader())
-        .await?;
-        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+        let user_id = user_id.to_owned();
+        self.read(move |tx| {
+            tx.conn().all(
+                concat!(
+                    "SELECT ",
+                    device_columns!(),
+                    " FROM devices WHERE user_id = $1 AND revoked = 0 ORDER BY created_at, id"
+                ),
+                &[(&user_id).into()],
+                from_row,
+            )
+        })
+        .await
     }
 
     /// Push tokens of the account's active devices, for the wake-up gateway.
     pub async fn push_tokens(&self, user_id: &str) -> Result<Vec<String>, StorageError> {
-        let rows = sqlx::query(
-            "SELECT push_token FROM devices WHERE user_id = $1 AND revoked = 0 \
-             AND push_token IS NOT NULL",
-        )
-        .bind(user_id)
-        .fetch_all(self.reader())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| r.try_get::<String, _>("push_token"))
-            .collect::<Result<_, _>>()?)
+        let user_id = user_id.to_owned();
+        self.read(move |tx| {
+            tx.conn().all(
+                "SELECT push_token FROM devices WHERE user_id = $1 AND revoked = 0 \
+                 AND push_token IS NOT NULL",
+                &[(&user_id).into()],
+                |r| r.text(0),
+            )
+        })
+        .await
     }
 
     /// Revokes one device of an account and announces it ([`Db::announce_revoked`]);
@@ -142,191 +130,164 @@ impl Db {
         user_id: &str,
         device_id: &str,
     ) -> Result<bool, StorageError> {
-        let mut tx = self.begin_write().await?;
-        let revoked = tx.revoke_device(user_id, device_id).await?;
-        tx.commit().await?;
-        Ok(revoked)
+        let (user_id, device_id) = (user_id.to_owned(), device_id.to_owned());
+        self.write(move |tx| tx.revoke_device(&user_id, &device_id))
+            .await
     }
 
-    /// Records an answer nonce of a device; `false` if the device used it before (a replay).
-    pub async fn remember_answer_nonce(
-        &self,
-        device_id: &str,
-        nonce: &str,
-        now: i64,
-    ) -> Result<bool, StorageError> {
-        let result = sqlx::query(
-            "INSERT INTO answer_nonces (device_id, nonce, created_at) VALUES ($1, $2, $3)",
+    /// Deletes answer nonces received before `before` and enroll tokens that expired before
+    /// it. Safe for nonces older than twice the answer skew: an answer that old fails the
+    /// timestamp check before its nonce is looked at.
+    pub async fn purge_device_records(&self, before: i64) -> Result<(), StorageError> {
+        self.write(move |tx| {
+            tx.conn().execute(
+                "DELETE FROM answer_nonces WHERE created_at < $1",
+                &[before.into()],
+            )?;
+            tx.conn().execute(
+                "DELETE FROM enroll_tokens WHERE expires_at < $1",
+                &[before.into()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+impl ReadTx<'_> {
+    /// The active device whose token hashes to `token_hash`.
+    pub fn device_by_token(&mut self, token_hash: &str) -> Result<Option<Device>, StorageError> {
+        self.conn().optional(
+            concat!(
+                "SELECT ",
+                device_columns!(),
+                " FROM devices WHERE token_hash = $1 AND revoked = 0"
+            ),
+            &[token_hash.into()],
+            from_row,
         )
-        .bind(device_id)
-        .bind(nonce)
-        .bind(now)
-        .execute(self.writer())
-        .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+    }
+
+    /// Whether the device is registered and not revoked.
+    pub fn device_is_active(&mut self, device_id: &str) -> Result<bool, StorageError> {
+        let found = self.conn().optional(
+            "SELECT id FROM devices WHERE id = $1 AND revoked = 0",
+            &[device_id.into()],
+            |_| Ok(()),
+        )?;
+        Ok(found.is_some())
     }
 }
 
-async fn insert_enroll_token_on(
-    conn: &mut AnyConnection,
-    token_hash: &str,
-    user_id: &str,
-    expires_at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO enroll_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(expires_at)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-async fn consume_enroll_token_on(
-    conn: &mut AnyConnection,
-    token_hash: &str,
-    now: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    let row = sqlx::query(
-        "UPDATE enroll_tokens SET used = 1 WHERE token_hash = $1 AND used = 0 AND expires_at > $2 \
-         RETURNING user_id",
-    )
-    .bind(token_hash)
-    .bind(now)
-    .fetch_optional(conn)
-    .await?;
-    row.map(|r| r.try_get("user_id")).transpose()
-}
-
-async fn void_enroll_tokens_on(conn: &mut AnyConnection, user_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE enroll_tokens SET used = 1 WHERE user_id = $1 AND used = 0")
-        .bind(user_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-async fn insert_device_on(conn: &mut AnyConnection, new: NewDevice<'_>) -> Result<(), sqlx::Error> {
-    let d = new.device;
-    sqlx::query(
-        "INSERT INTO devices (id, user_id, public_key, label, platform, push_token, token_hash, \
-         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&d.id)
-    .bind(&d.user_id)
-    .bind(&d.public_key)
-    .bind(&d.label)
-    .bind(&d.platform)
-    .bind(new.push_token.map(str::to_string))
-    .bind(new.token_hash)
-    .bind(d.created_at)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-async fn revoke_device_on(
-    conn: &mut AnyConnection,
-    user_id: &str,
-    device_id: &str,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE devices SET revoked = 1 WHERE id = $1 AND user_id = $2 AND revoked = 0",
-    )
-    .bind(device_id)
-    .bind(user_id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() > 0)
-}
-
-impl WriteTx {
-    /// Stores an enroll token (see [`Db::insert_enroll_token`]).
-    pub async fn insert_enroll_token(
+impl WriteTx<'_> {
+    /// Stores an enroll token (by hash) for `user_id`, valid until `expires_at`.
+    pub fn insert_enroll_token(
         &mut self,
         token_hash: &str,
         user_id: &str,
         expires_at: i64,
     ) -> Result<(), StorageError> {
-        Ok(insert_enroll_token_on(self.conn(), token_hash, user_id, expires_at).await?)
+        self.conn()
+            .execute(
+                "INSERT INTO enroll_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+                &[token_hash.into(), user_id.into(), expires_at.into()],
+            )
+            .map(drop)
     }
 
     /// Uses up an enroll token (see [`Db::consume_enroll_token`]).
-    pub async fn consume_enroll_token(
+    pub fn consume_enroll_token(
         &mut self,
         token_hash: &str,
         now: i64,
     ) -> Result<Option<String>, StorageError> {
-        Ok(consume_enroll_token_on(self.conn(), token_hash, now).await?)
+        self.conn().optional(
+            "UPDATE enroll_tokens SET used = 1 WHERE token_hash = $1 AND used = 0 \
+             AND expires_at > $2 RETURNING user_id",
+            &[token_hash.into(), now.into()],
+            |r| r.text(0),
+        )
     }
 
-    /// Voids every unused enroll token of an account.
-    pub async fn void_enroll_tokens(&mut self, user_id: &str) -> Result<(), StorageError> {
-        Ok(void_enroll_tokens_on(self.conn(), user_id).await?)
+    /// Voids every unused enroll token of an account (2FA reset, new QR code).
+    pub fn void_enroll_tokens(&mut self, user_id: &str) -> Result<(), StorageError> {
+        self.conn()
+            .execute(
+                "UPDATE enroll_tokens SET used = 1 WHERE user_id = $1 AND used = 0",
+                &[user_id.into()],
+            )
+            .map(drop)
     }
 
     /// Stores a registered device.
-    pub async fn insert_device(&mut self, new: NewDevice<'_>) -> Result<(), StorageError> {
-        Ok(insert_device_on(self.conn(), new).await?)
+    pub fn insert_device(&mut self, new: NewDevice<'_>) -> Result<(), StorageError> {
+        let d = new.device;
+        self.conn()
+            .execute(
+                "INSERT INTO devices (id, user_id, public_key, label, platform, push_token, \
+                 token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    (&d.id).into(),
+                    (&d.user_id).into(),
+                    (&d.public_key).into(),
+                    (&d.label).into(),
+                    (&d.platform).into(),
+                    new.push_token.into(),
+                    new.token_hash.into(),
+                    d.created_at.into(),
+                ],
+            )
+            .map(drop)
     }
 
     /// Revokes one device of an account; `false` if there was no such active device. The
-    /// revocation is announced when the transaction commits ([`WriteTx::commit`]).
-    pub async fn revoke_device(
-        &mut self,
-        user_id: &str,
-        device_id: &str,
-    ) -> Result<bool, StorageError> {
-        let revoked = revoke_device_on(self.conn(), user_id, device_id).await?;
-        if revoked {
+    /// revocation is announced when the transaction commits.
+    pub fn revoke_device(&mut self, user_id: &str, device_id: &str) -> Result<bool, StorageError> {
+        let changed = self.conn().execute(
+            "UPDATE devices SET revoked = 1 WHERE id = $1 AND user_id = $2 AND revoked = 0",
+            &[device_id.into(), user_id.into()],
+        )?;
+        if changed > 0 {
             self.announce_after_commit(user_id);
         }
-        Ok(revoked)
+        Ok(changed > 0)
     }
 
     /// Revokes every device of an account (2FA reset, recovery, last device removed),
     /// announced when the transaction commits.
-    pub async fn revoke_all_devices(&mut self, user_id: &str) -> Result<(), StorageError> {
-        let done = sqlx::query("UPDATE devices SET revoked = 1 WHERE user_id = $1 AND revoked = 0")
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
-        if done.rows_affected() > 0 {
+    pub fn revoke_all_devices(&mut self, user_id: &str) -> Result<(), StorageError> {
+        let changed = self.conn().execute(
+            "UPDATE devices SET revoked = 1 WHERE user_id = $1 AND revoked = 0",
+            &[user_id.into()],
+        )?;
+        if changed > 0 {
             self.announce_after_commit(user_id);
         }
         Ok(())
     }
 
     /// How many devices of the account are active.
-    pub async fn active_devices(&mut self, user_id: &str) -> Result<i64, StorageError> {
-        Ok(
-            sqlx::query("SELECT COUNT(*) AS n FROM devices WHERE user_id = $1 AND revoked = 0")
-                .bind(user_id)
-                .fetch_one(self.conn())
-                .await?
-                .try_get("n")?,
+    pub fn active_devices(&mut self, user_id: &str) -> Result<i64, StorageError> {
+        self.conn().one(
+            "SELECT COUNT(*) AS n FROM devices WHERE user_id = $1 AND revoked = 0",
+            &[user_id.into()],
+            |r| r.int(0),
         )
     }
-}
 
-impl Db {
-    /// Deletes answer nonces received before `before` and enroll tokens that expired before
-    /// it. Safe for nonces older than twice the answer skew: an answer that old fails the
-    /// timestamp check before its nonce is looked at.
-    pub async fn purge_device_records(&self, before: i64) -> Result<(), StorageError> {
-        sqlx::query("DELETE FROM answer_nonces WHERE created_at < $1")
-            .bind(before)
-            .execute(self.writer())
-            .await?;
-        sqlx::query("DELETE FROM enroll_tokens WHERE expires_at < $1")
-            .bind(before)
-            .execute(self.writer())
-            .await?;
-        Ok(())
+    /// Records an answer nonce of a device; `false` if the device used it before (a replay).
+    pub fn remember_answer_nonce(
+        &mut self,
+        device_id: &str,
+        nonce: &str,
+        now: i64,
+    ) -> Result<bool, StorageError> {
+        let stored = self.conn().execute(
+            "INSERT INTO answer_nonces (device_id, nonce, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+            &[device_id.into(), nonce.into(), now.into()],
+        )?;
+        Ok(stored > 0)
     }
 }
 
@@ -374,39 +335,47 @@ mod tests {
             platform: "cli".into(),
             created_at: 1,
         };
-        db.insert_device(NewDevice {
-            device: &device,
-            push_token: None,
-            token_hash: "th",
+        db.write(move |tx| {
+            tx.insert_device(NewDevice {
+                device: &device,
+                push_token: None,
+                token_hash: "th",
+            })
         })
         .await
         .unwrap();
         assert_eq!(db.device_by_token("th").await.unwrap().unwrap().id, "d");
         assert_eq!(db.user_devices("u").await.unwrap().len(), 1);
         assert!(db.push_tokens("u").await.unwrap().is_empty());
-        assert!(db.remember_answer_nonce("d", "n1", 1).await.unwrap());
-        assert!(!db.remember_answer_nonce("d", "n1", 2).await.unwrap());
+        let nonce = |now: i64| {
+            let db = db.clone();
+            async move {
+                db.write(move |tx| tx.remember_answer_nonce("d", "n1", now))
+                    .await
+                    .unwrap()
+            }
+        };
+        assert!(nonce(1).await);
+        assert!(!nonce(2).await, "replayed");
         db.purge_device_records(2).await.unwrap();
-        assert!(
-            db.remember_answer_nonce("d", "n1", 3).await.unwrap(),
-            "purged nonce"
-        );
+        assert!(nonce(3).await, "purged nonce");
         let mut revocations = db.revocations();
         assert!(!db.revoke_device("other", "d").await.unwrap());
         assert!(db.device_is_active("d").await.unwrap());
         assert!(revocations.is_empty(), "nothing revoked, nothing announced");
-        let mut tx = db.begin_write().await.unwrap();
-        tx.revoke_all_devices("u").await.unwrap();
-        drop(tx);
+        let rolled_back: Result<(), StorageError> = db
+            .write(|tx| {
+                tx.revoke_all_devices("u")?;
+                Err(StorageError::RowMissing)
+            })
+            .await;
+        assert!(rolled_back.is_err());
         assert!(
             revocations.is_empty(),
             "a revocation that rolled back is not announced"
         );
         assert!(db.device_is_active("d").await.unwrap());
-        let mut tx = db.begin_write().await.unwrap();
-        tx.revoke_all_devices("u").await.unwrap();
-        assert!(revocations.is_empty(), "announced only after the commit");
-        tx.commit().await.unwrap();
+        db.write(|tx| tx.revoke_all_devices("u")).await.unwrap();
         assert_eq!(&*revocations.try_recv().unwrap(), "u");
         assert!(!db.device_is_active("d").await.unwrap());
         assert!(db.device_by_token("th").await.unwrap().is_none());

@@ -1,12 +1,9 @@
 //! Login attempts. A login that passed the password step is the challenge for one security
 //! code: it holds the random nonce the OCRA code is computed over.
 
-use sqlx::AnyConnection;
-use sqlx::Row as _;
-use sqlx::any::AnyRow;
-
-use super::users::{self, User};
-use super::{Db, StorageError, WriteTx};
+use super::sql::Row;
+use super::users::{self, User, user_joined_columns};
+use super::{Db, ReadTx, StorageError, WriteTx};
 
 /// A pending login waits this long for its code (DESIGN.md: 5 minutes), then
 /// "Zeitüberschreitung" and the user logs in again.
@@ -100,86 +97,73 @@ impl Login {
     }
 }
 
-fn from_row(row: &AnyRow) -> Result<Login, sqlx::Error> {
+/// The login of a row that selects [`login_columns`] first.
+fn from_row(row: &dyn Row) -> Result<Login, StorageError> {
     Ok(Login {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        nonce: row.try_get("nonce")?,
-        status: LoginStatus::parse(&row.try_get::<String, _>("status")?),
-        wrong_codes: row.try_get("wrong_codes")?,
-        seen: row.try_get::<i64, _>("seen")? != 0,
-        ip: row.try_get("ip")?,
-        user_agent: row.try_get("user_agent")?,
-        created_at: row.try_get("created_at")?,
-        expires_at: row.try_get("expires_at")?,
+        id: row.text(0)?,
+        user_id: row.text(1)?,
+        nonce: row.text(2)?,
+        status: LoginStatus::parse(&row.text(3)?),
+        wrong_codes: row.int(4)?,
+        seen: row.flag(5)?,
+        ip: row.text(6)?,
+        user_agent: row.text(7)?,
+        created_at: row.int(8)?,
+        expires_at: row.int(9)?,
     })
 }
 
-const COLUMNS: &str =
-    "id, user_id, nonce, status, wrong_codes, seen, ip, user_agent, created_at, expires_at";
+/// Columns of [`login_columns`], where a joined table's columns begin.
+const LOGIN_COLUMNS: usize = 10;
 
-/// [`COLUMNS`] of `logins AS l`, for a join.
-const JOINED_COLUMNS: &str = "l.id, l.user_id, l.nonce, l.status, l.wrong_codes, l.seen, l.ip, \
-     l.user_agent, l.created_at, l.expires_at";
-
-async fn insert_on(conn: &mut AnyConnection, l: &Login) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO logins (id, user_id, nonce, status, wrong_codes, seen, ip, user_agent, \
-         created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&l.id)
-    .bind(&l.user_id)
-    .bind(&l.nonce)
-    .bind(l.status.as_str())
-    .bind(l.wrong_codes)
-    .bind(i64::from(l.seen))
-    .bind(&l.ip)
-    .bind(&l.user_agent)
-    .bind(l.created_at)
-    .bind(l.expires_at)
-    .execute(conn)
-    .await?;
-    Ok(())
+/// The login columns, in the order [`from_row`] reads them.
+macro_rules! login_columns {
+    () => {
+        "id, user_id, nonce, status, wrong_codes, seen, ip, user_agent, created_at, expires_at"
+    };
 }
 
-async fn finish_on(
-    conn: &mut AnyConnection,
-    id: &str,
-    status: LoginStatus,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE logins SET status = $1 WHERE id = $2 AND status = 'pending'")
-        .bind(status.as_str())
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected() > 0)
+/// The login columns of `logins AS l`, for a join, in the order of [`login_columns`].
+macro_rules! login_joined_columns {
+    () => {
+        "l.id, l.user_id, l.nonce, l.status, l.wrong_codes, l.seen, l.ip, l.user_agent, \
+         l.created_at, l.expires_at"
+    };
 }
 
-async fn add_wrong_code_on(conn: &mut AnyConnection, id: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query(
-        "UPDATE logins SET wrong_codes = wrong_codes + 1 WHERE id = $1 RETURNING wrong_codes",
-    )
-    .bind(id)
-    .fetch_one(conn)
-    .await?
-    .try_get("wrong_codes")
-}
-
-impl WriteTx {
+impl WriteTx<'_> {
     /// Stores a new login attempt.
-    pub async fn insert_login(&mut self, l: &Login) -> Result<(), StorageError> {
-        Ok(insert_on(self.conn(), l).await?)
+    pub fn insert_login(&mut self, l: &Login) -> Result<(), StorageError> {
+        self.conn()
+            .execute(
+                "INSERT INTO logins (id, user_id, nonce, status, wrong_codes, seen, ip, \
+                 user_agent, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                &[
+                    (&l.id).into(),
+                    (&l.user_id).into(),
+                    (&l.nonce).into(),
+                    l.status.as_str().into(),
+                    l.wrong_codes.into(),
+                    l.seen.into(),
+                    (&l.ip).into(),
+                    (&l.user_agent).into(),
+                    l.created_at.into(),
+                    l.expires_at.into(),
+                ],
+            )
+            .map(drop)
     }
 
     /// Ends a pending login with `status`; `false` if it was no longer pending. The
     /// condition on the stored status is what makes a challenge single-use, on every
     /// instance: of two racing requests only one changes the row.
-    pub async fn finish_login(
-        &mut self,
-        id: &str,
-        status: LoginStatus,
-    ) -> Result<bool, StorageError> {
-        Ok(finish_on(self.conn(), id, status).await?)
+    pub fn finish_login(&mut self, id: &str, status: LoginStatus) -> Result<bool, StorageError> {
+        let changed = self.conn().execute(
+            "UPDATE logins SET status = $1 WHERE id = $2 AND status = 'pending'",
+            &[status.as_str().into(), id.into()],
+        )?;
+        Ok(changed > 0)
     }
 
     /// Takes a login's row for one check of its second factor: its wrong codes so far, or
@@ -187,72 +171,62 @@ impl WriteTx {
     /// `WriteTx::claim_second_factor` the statement holds the row until the transaction
     /// ends, so concurrent checks of one login run one after another and at most
     /// [`MAX_WRONG_CODES`] proofs of a login are ever evaluated.
-    pub async fn claim_login(&mut self, id: &str, now: i64) -> Result<Option<i64>, StorageError> {
-        let row = sqlx::query(
+    pub fn claim_login(&mut self, id: &str, now: i64) -> Result<Option<i64>, StorageError> {
+        self.conn().optional(
             "UPDATE logins SET wrong_codes = wrong_codes WHERE id = $1 AND status = 'pending' \
              AND expires_at > $2 AND wrong_codes < $3 RETURNING wrong_codes",
+            &[id.into(), now.into(), MAX_WRONG_CODES.into()],
+            |r| r.int(0),
         )
-        .bind(id)
-        .bind(now)
-        .bind(MAX_WRONG_CODES)
-        .fetch_optional(self.conn())
-        .await?;
-        Ok(row.map(|r| r.try_get("wrong_codes")).transpose()?)
     }
 
     /// Counts one wrong code and returns the new count.
-    pub async fn add_wrong_code(&mut self, id: &str) -> Result<i64, StorageError> {
-        Ok(add_wrong_code_on(self.conn(), id).await?)
+    pub fn add_wrong_code(&mut self, id: &str) -> Result<i64, StorageError> {
+        self.conn().one(
+            "UPDATE logins SET wrong_codes = wrong_codes + 1 WHERE id = $1 RETURNING wrong_codes",
+            &[id.into()],
+            |r| r.int(0),
+        )
+    }
+
+    /// Notes that a device showed the code of this login.
+    pub fn mark_seen(&mut self, id: &str) -> Result<(), StorageError> {
+        self.conn()
+            .execute("UPDATE logins SET seen = 1 WHERE id = $1", &[id.into()])
+            .map(drop)
     }
 }
 
 impl Db {
     /// Stores a new login attempt.
     pub async fn insert_login(&self, l: &Login) -> Result<(), StorageError> {
-        Ok(insert_on(&mut *self.writer().acquire().await?, l).await?)
+        let l = l.clone();
+        self.write(move |tx| tx.insert_login(&l)).await
     }
 
     /// The login with this id.
     pub async fn login_by_id(&self, id: &str) -> Result<Option<Login>, StorageError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM logins WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.reader())
-            .await?;
-        Ok(row.as_ref().map(from_row).transpose()?)
+        let id = id.to_owned();
+        self.read(move |tx| tx.login_by_id(&id)).await
     }
 
     /// The login with this id and its account, in one query: the code step needs both.
     pub async fn login_with_user(&self, id: &str) -> Result<Option<(Login, User)>, StorageError> {
-        let row = sqlx::query(&format!(
-            "SELECT {JOINED_COLUMNS}, {} FROM logins l JOIN users u ON u.id = l.user_id \
-             WHERE l.id = $1",
-            users::JOINED_COLUMNS
-        ))
-        .bind(id)
-        .fetch_optional(self.reader())
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some((from_row(&row)?, users::from_joined_row(&row)?)))
+        let id = id.to_owned();
+        self.read(move |tx| tx.login_with_user(&id)).await
     }
 
     /// Ends a pending login with `status`; `false` if it was no longer pending (so two
     /// racing requests cannot both complete it).
     pub async fn finish_login(&self, id: &str, status: LoginStatus) -> Result<bool, StorageError> {
-        Ok(finish_on(&mut *self.writer().acquire().await?, id, status).await?)
+        let id = id.to_owned();
+        self.write(move |tx| tx.finish_login(&id, status)).await
     }
 
     /// Counts one wrong code and returns the new count.
     pub async fn add_wrong_code(&self, id: &str) -> Result<i64, StorageError> {
-        Ok(add_wrong_code_on(&mut *self.writer().acquire().await?, id).await?)
-    }
-
-    /// Notes that a device showed the code of this login.
-    pub async fn mark_seen(&self, id: &str) -> Result<(), StorageError> {
-        sqlx::query("UPDATE logins SET seen = 1 WHERE id = $1")
-            .bind(id)
-            .execute(self.writer())
-            .await?;
-        Ok(())
+        let id = id.to_owned();
+        self.write(move |tx| tx.add_wrong_code(&id)).await
     }
 
     /// Logins of an account still waiting for a code at `now`, newest first.
@@ -261,15 +235,8 @@ impl Db {
         user_id: &str,
         now: i64,
     ) -> Result<Vec<Login>, StorageError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM logins WHERE user_id = $1 AND status = 'pending' \
-             AND expires_at > $2 ORDER BY created_at DESC"
-        ))
-        .bind(user_id)
-        .bind(now)
-        .fetch_all(self.reader())
-        .await?;
-        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+        let user_id = user_id.to_owned();
+        self.read(move |tx| tx.pending_logins(&user_id, now)).await
     }
 
     /// The most recent login attempts of an account, for the dashboard.
@@ -278,14 +245,59 @@ impl Db {
         user_id: &str,
         limit: i64,
     ) -> Result<Vec<Login>, StorageError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM logins WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2"
-        ))
-        .bind(user_id)
-        .bind(limit)
-        .fetch_all(self.reader())
-        .await?;
-        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+        let user_id = user_id.to_owned();
+        self.read(move |tx| {
+            tx.conn().all(
+                concat!(
+                    "SELECT ",
+                    login_columns!(),
+                    " FROM logins WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2"
+                ),
+                &[(&user_id).into(), limit.into()],
+                from_row,
+            )
+        })
+        .await
+    }
+}
+
+impl ReadTx<'_> {
+    /// The login with this id.
+    pub fn login_by_id(&mut self, id: &str) -> Result<Option<Login>, StorageError> {
+        self.conn().optional(
+            concat!("SELECT ", login_columns!(), " FROM logins WHERE id = $1"),
+            &[id.into()],
+            from_row,
+        )
+    }
+
+    /// The login with this id and its account, in one query: the code step needs both.
+    pub fn login_with_user(&mut self, id: &str) -> Result<Option<(Login, User)>, StorageError> {
+        self.conn().optional(
+            concat!(
+                "SELECT ",
+                login_joined_columns!(),
+                ", ",
+                user_joined_columns!(),
+                " FROM logins l JOIN users u ON u.id = l.user_id WHERE l.id = $1"
+            ),
+            &[id.into()],
+            |r| Ok((from_row(r)?, users::from_row_at(r, LOGIN_COLUMNS)?)),
+        )
+    }
+
+    /// Logins of an account still waiting for a code at `now`, newest first.
+    pub fn pending_logins(&mut self, user_id: &str, now: i64) -> Result<Vec<Login>, StorageError> {
+        self.conn().all(
+            concat!(
+                "SELECT ",
+                login_columns!(),
+                " FROM logins WHERE user_id = $1 AND status = 'pending' AND expires_at > $2 \
+                 ORDER BY created_at DESC"
+            ),
+            &[user_id.into(), now.into()],
+            from_row,
+        )
     }
 }
 

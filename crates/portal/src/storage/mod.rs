@@ -1,8 +1,25 @@
-//! Persistent state through sqlx's `Any` driver: one code base for SQLite and PostgreSQL.
+//! Persistent state: SQLite (one file, the default) or PostgreSQL (several portal instances),
+//! behind one interface, so the login's rules and the handlers never know which one runs.
 //!
-//! The schema (`crates/portal/migrations`) uses only SQL both databases share, and every
-//! query binds `$1`-style parameters, which both accept. A SQLite file is created on first
-//! start and switched to WAL so readers never wait for the writer.
+//! Every access is a closure: [`Db::write`] runs the statements of one request step as one
+//! transaction ([`WriteTx`]) that commits entirely or not at all, [`Db::read`] runs reads
+//! ([`ReadTx`]). The closures are plain, synchronous code, so nothing slow (a password hash,
+//! a network call) can ever sit inside a transaction, and a request that needs several
+//! statements hands them to the database once. The `async` methods on [`Db`] are such
+//! closures of one statement each, for the places that need no more.
+//!
+//! How each back end runs them (docs/PERFORMANCE.md, "Storage"):
+//! - **SQLite** ([`sqlite`]): one thread owns the connection. A closure is one hand-off to
+//!   it and one answer back, however many statements it has; the thread commits the closures
+//!   waiting in its queue together (group commit), each write in a savepoint of its own, so
+//!   one that fails undoes only its own writes.
+//! - **PostgreSQL** ([`postgres`]): a pool of connections through sqlx; a closure runs on a
+//!   blocking thread that waits for each statement's round trip, a write inside one
+//!   transaction.
+//!
+//! Both run the same statements (`sql`: the SQL both databases share, `$1`-style
+//! placeholders) and the same migrations (`crates/portal/migrations`, applied by sqlx at
+//! start).
 //!
 //! The SQLite file holds password hashes, encrypted seeds and session tokens, so it is created
 //! mode 0600 before SQLite opens it (SQLite would make it 0644 under the usual umask). SQLite
@@ -10,6 +27,9 @@
 //! Files an older version left readable by others are tightened at start, with a warning.
 //!
 //! # Layout
+//! - `sql`: parameters, rows and running one statement on either driver.
+//! - [`sqlite`]: the writer thread, group commit, the checkpoint thread.
+//! - [`postgres`]: the sqlx pool.
 //! - [`users`]: accounts, password hashes, encrypted seeds, failure counter and lock.
 //! - [`sessions`]: browser sessions and their CSRF tokens.
 //! - [`logins`]: login attempts, each the challenge for one security code.
@@ -18,44 +38,29 @@
 
 pub mod devices;
 pub mod logins;
+pub mod postgres;
 pub mod recovery;
 pub mod sessions;
+pub(crate) mod sql;
+pub mod sqlite;
 pub mod users;
 
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{Any, AnyConnection, AnyPool, Executor as _, Transaction};
 use tokio::sync::broadcast;
 use zweifaktor_private_fs as private;
 
 use crate::config::sqlite_path;
+use postgres::Postgres;
+use sql::Conn;
+use sqlite::Sqlite;
 
-/// Connections per PostgreSQL instance; deployments scale out by instances rather than by
-/// pool size.
-const POSTGRES_CONNECTIONS: u32 = 8;
+pub use sqlite::SqliteSync;
 
-/// Read-only SQLite connections. In WAL mode readers never wait for the writer, and a read
-/// is CPU work on the connection's own thread, so a few more than the load-test machine's
-/// two cores keep both busy while a reader waits for the disk.
-const SQLITE_READERS: u32 = 4;
-
-/// SQLite allows one writer at a time. With several writing connections the losers of each
-/// race wait in SQLite's busy handler, which sleeps 1 to 100 ms between attempts: under load
-/// that sleeping, not the writing, set the pace (3,437 sleeps in 10 s of a code-check burst,
-/// docs/PERFORMANCE.md). One writing connection makes writers queue in the pool instead,
-/// first come first served, and wake up the moment the connection is free.
-const SQLITE_WRITERS: u32 = 1;
-
-/// SQLite durability per connection. In WAL mode `NORMAL` syncs the log at checkpoints
-/// instead of at every commit: a commit survives a crash or SIGKILL of the portal (it is in
-/// the operating system's cache), only a power loss or kernel crash may roll back the last
-/// commits (sqlite.org/pragma.html#pragma_synchronous). With `FULL` every commit waited for
-/// an fsync, which capped the whole portal at a few hundred writes per second on the
-/// load-test machine (docs/PERFORMANCE.md, "Portal under load").
-const SQLITE_SYNCHRONOUS: &str = "PRAGMA synchronous=NORMAL";
+/// The schema's migrations, applied at start on either database.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Revocation announcements buffered before a slow listener misses some (it then treats
 /// every account as changed); revocations are rare, a few per user action.
@@ -64,11 +69,14 @@ const REVOCATION_CAPACITY: usize = 64;
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
-    /// The database refused or failed a query.
-    #[error("database error: {0}")]
+    /// SQLite refused or failed a statement.
+    #[error("SQLite statement failed")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL refused or failed a query, or the migration connection failed.
+    #[error("database query failed")]
     Database(#[from] sqlx::Error),
     /// A migration could not be applied.
-    #[error("migration failed: {0}")]
+    #[error("migration failed")]
     Migration(#[from] sqlx::migrate::MigrateError),
     /// The URL names a database this portal does not support.
     #[error("unsupported database URL (use sqlite://FILE or postgres://...)")]
@@ -82,83 +90,119 @@ pub enum StorageError {
         #[source]
         source: io::Error,
     },
+    /// The transaction this write was committed in failed to commit (or to begin), so none of
+    /// its writes happened.
+    #[error("the write's transaction failed")]
+    Batch(#[source] Arc<StorageError>),
+    /// SQLite rolled back the whole transaction after another write in it met an error
+    /// (disk full, I/O error), so this write's statements were undone too.
+    #[error("the write's transaction was rolled back after an error in another write")]
+    RolledBack,
+    /// The SQLite writer thread could not be started.
+    #[error("cannot start the database writer thread")]
+    Thread(#[source] io::Error),
+    /// The SQLite writer thread has stopped: the database was closed.
+    #[error("the database writer has stopped")]
+    WriterStopped,
+    /// The blocking task that ran a PostgreSQL write failed.
+    #[error("the database write task failed")]
+    Task(#[from] tokio::task::JoinError),
+    /// A statement that must yield a row (an update of a row the transaction holds) yielded
+    /// none.
+    #[error("an expected row is missing")]
+    RowMissing,
+    /// A statement was given more or fewer parameters than it has placeholders (a defect in
+    /// the statement, caught instead of binding `NULL`).
+    #[error("statement parameters do not match its placeholders")]
+    Parameters,
 }
 
 /// The portal's database handle; cheap to clone.
 ///
-/// Reads and writes use separate pools. With PostgreSQL both are the same pool. With SQLite
-/// the readers are read-only connections (a write sent to one fails, so tests catch it) and
-/// the writer is a single connection, so writers queue in the pool rather than in SQLite's
-/// sleeping busy handler.
-///
 /// Revoking devices is announced on [`Db::revocations`], so open event streams of revoked
 /// devices end at once (see `hub`), whichever code path revoked them.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Db {
-    reader: AnyPool,
-    writer: AnyPool,
+    backend: Arc<Backend>,
     revoked: broadcast::Sender<Arc<str>>,
 }
 
+/// The database behind a [`Db`].
+enum Backend {
+    /// A SQLite file.
+    Sqlite(Sqlite),
+    /// A PostgreSQL server.
+    Postgres(Postgres),
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend_name())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Db {
-    /// Connects to `url`, creating a SQLite file if needed, and applies all migrations.
+    /// Connects to `url` with the default SQLite durability ([`SqliteSync::Normal`]).
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
-        install_default_drivers();
-        if sqlite_path(url).is_some() {
-            Self::connect_sqlite(url).await
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = AnyPoolOptions::new()
-                .max_connections(POSTGRES_CONNECTIONS)
-                .connect(url)
-                .await?;
-            sqlx::migrate!("./migrations").run(&pool).await?;
-            Ok(Self::from_pools(pool.clone(), pool))
-        } else {
-            Err(StorageError::UnsupportedUrl)
-        }
+        Self::connect_with(url, SqliteSync::default()).await
     }
 
-    async fn connect_sqlite(url: &str) -> Result<Self, StorageError> {
-        if let Some(path) = sqlite_path(url).filter(|_| !url.contains("mode=memory")) {
+    /// Connects to `url`, creating a SQLite file if needed, and applies all migrations;
+    /// `sync` is the durability of SQLite commits (ignored for PostgreSQL).
+    pub async fn connect_with(url: &str, sync: SqliteSync) -> Result<Self, StorageError> {
+        let revoked = broadcast::channel(REVOCATION_CAPACITY).0;
+        let backend = if let Some(path) = sqlite_path(url) {
             prepare_sqlite_file(&path)?;
-        }
-        let with_mode = |mode: &str| {
-            if url.contains("mode=") {
-                url.to_string()
-            } else {
-                let sep = if url.contains('?') { '&' } else { '?' };
-                format!("{url}{sep}mode={mode}")
-            }
+            Backend::Sqlite(Sqlite::open(&path, sync, revoked.clone()).await?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres(Postgres::connect(url).await?)
+        } else {
+            return Err(StorageError::UnsupportedUrl);
         };
-        // A pooled SQLite connection is a file handle in this process: there is no network
-        // that could have dropped it, so the ping before each use only cost a round trip to
-        // the connection's thread.
-        let writer = AnyPoolOptions::new()
-            .max_connections(SQLITE_WRITERS)
-            .test_before_acquire(false)
-            .after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    conn.execute(SQLITE_SYNCHRONOUS).await?;
-                    Ok(())
-                })
-            })
-            .connect(&with_mode("rwc"))
-            .await?;
-        writer.execute("PRAGMA journal_mode=WAL").await?;
-        sqlx::migrate!("./migrations").run(&writer).await?;
-        let reader = AnyPoolOptions::new()
-            .max_connections(SQLITE_READERS)
-            .test_before_acquire(false)
-            .connect(&with_mode("ro"))
-            .await?;
-        Ok(Self::from_pools(reader, writer))
+        Ok(Self {
+            backend: Arc::new(backend),
+            revoked,
+        })
     }
 
-    fn from_pools(reader: AnyPool, writer: AnyPool) -> Self {
-        Self {
-            reader,
-            writer,
-            revoked: broadcast::channel(REVOCATION_CAPACITY).0,
+    /// `"sqlite"` or `"postgres"`, for logs and reports.
+    pub fn backend_name(&self) -> &'static str {
+        match &*self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Runs `work` as one transaction and returns its outcome once it is committed. An `Err`
+    /// from `work` (or [`WriteTx::discard`]) undoes every write it made; a failed commit
+    /// turns an `Ok` into an error. With SQLite this is one hand-off to the writer thread,
+    /// with PostgreSQL one to a blocking thread.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        match &*self.backend {
+            Backend::Sqlite(sqlite) => sqlite.write(work).await,
+            Backend::Postgres(postgres) => postgres.write(work, self.revoked.clone()).await,
+        }
+    }
+
+    /// Runs the reads of `work` and returns its outcome: with SQLite one hand-off to the
+    /// writer thread (after the commit of the batch it ran in), with PostgreSQL one to a
+    /// blocking thread.
+    pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut ReadTx<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        match &*self.backend {
+            Backend::Sqlite(sqlite) => sqlite.read(work).await,
+            Backend::Postgres(postgres) => postgres.read(work).await,
         }
     }
 
@@ -167,78 +211,117 @@ impl Db {
         self.revoked.subscribe()
     }
 
-    /// Announces that devices of `user_id` were revoked. [`WriteTx::commit`] calls it for the
-    /// revocations written in the transaction, so no path can forget it.
+    /// Announces that devices of `user_id` were revoked. [`Db::write`] calls it for the
+    /// revocations its transaction wrote, once committed, so no path can forget it.
     pub fn announce_revoked(&self, user_id: &str) {
         let _listeners = self.revoked.send(user_id.into());
     }
 
-    /// The pool for queries that only read.
-    pub(crate) fn reader(&self) -> &AnyPool {
-        &self.reader
-    }
-
-    /// The pool for statements that write.
-    pub(crate) fn writer(&self) -> &AnyPool {
-        &self.writer
-    }
-
-    /// Starts a transaction on the writer, so the writes of one request step commit
-    /// together or not at all, as one commit instead of one per statement.
-    pub async fn begin_write(&self) -> Result<WriteTx, StorageError> {
-        Ok(WriteTx {
-            tx: self.writer.begin().await?,
-            db: self.clone(),
-            revoked_accounts: Vec::new(),
-        })
-    }
-
-    /// Sends a PostgreSQL notification (`pg_notify`) on `channel`.
+    /// Sends a PostgreSQL notification (`pg_notify`) on `channel`; nothing on SQLite, where
+    /// one instance has no one to notify.
     pub async fn notify(&self, channel: &str, payload: &str) -> Result<(), StorageError> {
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(channel)
-            .bind(payload)
-            .execute(self.writer())
+        if let Backend::Postgres(postgres) = &*self.backend {
+            sql::pg_execute(
+                postgres.pool(),
+                "SELECT pg_notify($1, $2)",
+                &[channel.into(), payload.into()],
+            )
             .await?;
-        Ok(())
-    }
-
-    /// Closes all connections (at shutdown).
-    pub async fn close(&self) {
-        self.reader.close().await;
-        self.writer.close().await;
-    }
-}
-
-/// The writes of one request step, committed together by [`WriteTx::commit`]; dropped
-/// without a commit, none of them happened. The statements are methods in the submodules.
-#[derive(Debug)]
-pub struct WriteTx {
-    tx: Transaction<'static, Any>,
-    db: Db,
-    revoked_accounts: Vec<Arc<str>>,
-}
-
-impl WriteTx {
-    /// Makes every write of this transaction durable at once, then announces the device
-    /// revocations it wrote: a stream must not end for a revocation that rolled back, nor
-    /// stay open for one that committed.
-    pub async fn commit(self) -> Result<(), StorageError> {
-        self.tx.commit().await?;
-        for user_id in &self.revoked_accounts {
-            self.db.announce_revoked(user_id);
         }
         Ok(())
     }
 
-    /// Notes that devices of `user_id` were revoked in this transaction.
+    /// Closes the database (at shutdown): the SQLite writer finishes the writes already
+    /// queued and stops, later writes fail with [`StorageError::WriterStopped`].
+    pub async fn close(&self) {
+        match &*self.backend {
+            Backend::Sqlite(sqlite) => sqlite.close().await,
+            Backend::Postgres(postgres) => postgres.pool().close().await,
+        }
+    }
+}
+
+/// The reads of one [`Db::read`] closure (and of a write: [`WriteTx`] dereferences to
+/// it). The statements are methods in the submodules.
+pub struct ReadTx<'c> {
+    conn: Conn<'c>,
+}
+
+impl<'c> ReadTx<'c> {
+    /// Reads on `conn`.
+    fn new(conn: Conn<'c>) -> Self {
+        Self { conn }
+    }
+
+    /// The connection, for the submodules' statements.
+    pub(crate) fn conn(&mut self) -> &mut Conn<'c> {
+        &mut self.conn
+    }
+}
+
+impl std::fmt::Debug for ReadTx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadTx").finish_non_exhaustive()
+    }
+}
+
+/// The writes of one [`Db::write`] closure, committed together once it returns `Ok`. The
+/// statements are methods in the submodules; the reads of [`ReadTx`] are there too, and see
+/// the writes before them.
+pub struct WriteTx<'c> {
+    read: ReadTx<'c>,
+    revoked_accounts: Vec<Arc<str>>,
+    discarded: bool,
+}
+
+impl<'c> WriteTx<'c> {
+    /// A transaction's writes on `conn`.
+    fn new(conn: Conn<'c>) -> Self {
+        Self {
+            read: ReadTx::new(conn),
+            revoked_accounts: Vec::new(),
+            discarded: false,
+        }
+    }
+
+    /// Undoes every write of this closure, even though it returns `Ok`: for an outcome that
+    /// must leave no trace (a proof found valid for a login that another request ended).
+    pub fn discard(&mut self) {
+        self.discarded = true;
+    }
+
+    /// Notes that devices of `user_id` were revoked in this transaction: announced when (and
+    /// only if) it commits, so a stream neither ends for a revocation that rolled back nor
+    /// stays open for one that committed.
     pub(crate) fn announce_after_commit(&mut self, user_id: &str) {
         self.revoked_accounts.push(user_id.into());
     }
 
-    /// The transaction's connection, for the submodules' statements.
-    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.tx
+    /// Whether the writes stay, and the revocations to announce if they commit.
+    fn finish(self) -> (bool, Vec<Arc<str>>) {
+        (!self.discarded, self.revoked_accounts)
+    }
+}
+
+impl<'c> std::ops::Deref for WriteTx<'c> {
+    type Target = ReadTx<'c>;
+
+    fn deref(&self) -> &ReadTx<'c> {
+        &self.read
+    }
+}
+
+impl std::ops::DerefMut for WriteTx<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.read
+    }
+}
+
+impl std::fmt::Debug for WriteTx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteTx")
+            .field("discarded", &self.discarded)
+            .finish_non_exhaustive()
     }
 }
 
@@ -283,19 +366,34 @@ pub(crate) mod testing {
 mod tests {
     use super::*;
 
+    /// One `SELECT` through the read path.
+    async fn journal_mode(db: &Db) -> String {
+        db.read(|tx| tx.conn().one("PRAGMA journal_mode", &[], |r| r.text(0)))
+            .await
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn sqlite_file_is_created_in_wal_mode_and_migrated_twice_safely() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("p.db").display());
         let db = Db::connect(&url).await.unwrap();
-        let mode: (String,) = sqlx::query_as("PRAGMA journal_mode")
-            .fetch_one(db.reader())
-            .await
-            .unwrap();
-        assert_eq!(mode.0.to_lowercase(), "wal");
+        assert_eq!(journal_mode(&db).await.to_lowercase(), "wal");
+        assert_eq!(db.backend_name(), "sqlite");
         db.close().await;
         assert!(dir.path().join("p.db").exists());
         Db::connect(&url).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_closed_database_refuses_writes() {
+        let (db, _dir) = testing::db().await;
+        db.close().await;
+        let outcome: Result<(), StorageError> = db.write(|_| Ok(())).await;
+        assert!(
+            matches!(outcome, Err(StorageError::WriterStopped)),
+            "{outcome:?}"
+        );
     }
 
     /// The database file and SQLite's `-wal` and `-shm` files beside it, while `db` is open.
@@ -303,10 +401,13 @@ mod tests {
     async fn assert_private_files(db: &Db, file: &Path) {
         use zweifaktor_private_fs::testing::mode;
         // A write makes sure the log and the shared-memory index exist.
-        sqlx::query("CREATE TABLE mode_probe (x INTEGER)")
-            .execute(db.writer())
-            .await
-            .unwrap();
+        db.write(|tx| {
+            tx.conn()
+                .execute("CREATE TABLE mode_probe (x INTEGER)", &[])
+                .map(drop)
+        })
+        .await
+        .unwrap();
         for suffix in ["", "-wal", "-shm"] {
             let mut name = file.as_os_str().to_owned();
             name.push(suffix);
@@ -358,6 +459,20 @@ mod tests {
             .await
             .unwrap();
         assert_private_files(&db, &file).await;
+    }
+
+    /// Handlers and spawned tasks hold the storage's futures across threads (a future that
+    /// is not `Send` fails only where such a caller is compiled, in another crate).
+    #[tokio::test]
+    async fn storage_futures_can_move_between_threads() {
+        fn send<T: Send>(_: T) {}
+        send(Db::connect("sqlite:///nonexistent/unused.db"));
+        let (db, _dir) = testing::db().await;
+        send(db.write(|tx| tx.delete_session("x")));
+        send(db.user_by_id("x"));
+        send(db.login_with_user("x"));
+        send(db.pending_logins("x", 0));
+        send(db.close());
     }
 
     #[tokio::test]

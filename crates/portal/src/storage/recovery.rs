@@ -1,42 +1,6 @@
 //! One-time recovery codes, stored as SHA-256 hashes.
 
-use sqlx::AnyConnection;
-
 use super::{Db, StorageError, WriteTx};
-
-async fn replace_on(
-    conn: &mut AnyConnection,
-    user_id: &str,
-    hashes: &[String],
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
-    for hash in hashes {
-        sqlx::query("INSERT INTO recovery_codes (code_hash, user_id) VALUES ($1, $2)")
-            .bind(hash)
-            .bind(user_id)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
-async fn consume_on(
-    conn: &mut AnyConnection,
-    user_id: &str,
-    code_hash: &str,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE recovery_codes SET used = 1 WHERE user_id = $1 AND code_hash = $2 AND used = 0",
-    )
-    .bind(user_id)
-    .bind(code_hash)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() > 0)
-}
 
 impl Db {
     /// Replaces all recovery codes of an account with these hashes.
@@ -45,9 +9,9 @@ impl Db {
         user_id: &str,
         hashes: &[String],
     ) -> Result<(), StorageError> {
-        let mut tx = self.begin_write().await?;
-        tx.replace_recovery_codes(user_id, hashes).await?;
-        tx.commit().await
+        let (user_id, hashes) = (user_id.to_owned(), hashes.to_vec());
+        self.write(move |tx| tx.replace_recovery_codes(&user_id, &hashes))
+            .await
     }
 
     /// Uses up a recovery code of `user_id`; `true` exactly once per code.
@@ -56,27 +20,44 @@ impl Db {
         user_id: &str,
         code_hash: &str,
     ) -> Result<bool, StorageError> {
-        Ok(consume_on(&mut *self.writer().acquire().await?, user_id, code_hash).await?)
+        let (user_id, code_hash) = (user_id.to_owned(), code_hash.to_owned());
+        self.write(move |tx| tx.consume_recovery_code(&user_id, &code_hash))
+            .await
     }
 }
 
-impl WriteTx {
+impl WriteTx<'_> {
     /// Replaces all recovery codes of an account with these hashes.
-    pub async fn replace_recovery_codes(
+    pub fn replace_recovery_codes(
         &mut self,
         user_id: &str,
         hashes: &[String],
     ) -> Result<(), StorageError> {
-        Ok(replace_on(self.conn(), user_id, hashes).await?)
+        self.conn().execute(
+            "DELETE FROM recovery_codes WHERE user_id = $1",
+            &[user_id.into()],
+        )?;
+        for hash in hashes {
+            self.conn().execute(
+                "INSERT INTO recovery_codes (code_hash, user_id) VALUES ($1, $2)",
+                &[hash.into(), user_id.into()],
+            )?;
+        }
+        Ok(())
     }
 
     /// Uses up a recovery code of `user_id`; `true` exactly once per code.
-    pub async fn consume_recovery_code(
+    pub fn consume_recovery_code(
         &mut self,
         user_id: &str,
         code_hash: &str,
     ) -> Result<bool, StorageError> {
-        Ok(consume_on(self.conn(), user_id, code_hash).await?)
+        let changed = self.conn().execute(
+            "UPDATE recovery_codes SET used = 1 WHERE user_id = $1 AND code_hash = $2 \
+             AND used = 0",
+            &[user_id.into(), code_hash.into()],
+        )?;
+        Ok(changed > 0)
     }
 }
 

@@ -1,9 +1,6 @@
 //! Browser sessions, stored by the SHA-256 of their cookie value, each with its CSRF token.
 
-use sqlx::AnyConnection;
-use sqlx::Row as _;
-use sqlx::any::AnyRow;
-
+use super::sql::Row;
 use super::{Db, StorageError, WriteTx};
 
 /// A session unused this long ends: NIST SP 800-63B §4.2.3 (AAL2) asks for re-authentication
@@ -72,6 +69,15 @@ pub struct Session {
     pub created_at: i64,
 }
 
+impl Session {
+    /// Whether `token` (from a form) is this session's CSRF token, compared in constant
+    /// time; an empty token never is.
+    pub fn csrf_matches(&self, token: &str) -> bool {
+        use subtle::ConstantTimeEq as _;
+        !token.is_empty() && bool::from(self.csrf.as_bytes().ct_eq(token.as_bytes()))
+    }
+}
+
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
@@ -82,165 +88,164 @@ impl std::fmt::Debug for Session {
     }
 }
 
-fn from_row(row: &AnyRow) -> Result<Session, sqlx::Error> {
+/// The session of a row that selects `id_hash, csrf, user_id, stage, login_id, created_at`
+/// first.
+fn from_row(row: &dyn Row) -> Result<Session, StorageError> {
     Ok(Session {
-        id_hash: row.try_get("id_hash")?,
-        csrf: row.try_get("csrf")?,
-        user_id: row.try_get("user_id")?,
-        stage: Stage::parse(&row.try_get::<String, _>("stage")?),
-        login_id: row.try_get("login_id")?,
-        created_at: row.try_get("created_at")?,
+        id_hash: row.text(0)?,
+        csrf: row.text(1)?,
+        user_id: row.opt_text(2)?,
+        stage: Stage::parse(&row.text(3)?),
+        login_id: row.opt_text(4)?,
+        created_at: row.int(5)?,
     })
 }
 
-async fn insert_on(conn: &mut AnyConnection, s: &Session, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO sessions (id_hash, csrf, user_id, stage, login_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&s.id_hash)
-    .bind(&s.csrf)
-    .bind(s.user_id.clone())
-    .bind(s.stage.as_str())
-    .bind(s.login_id.clone())
-    .bind(s.created_at)
-    .bind(expiry(s.created_at, now))
-    .execute(conn)
-    .await?;
-    Ok(())
-}
+impl WriteTx<'_> {
+    /// Stores a new session.
+    pub fn insert_session(&mut self, s: &Session, now: i64) -> Result<(), StorageError> {
+        self.conn()
+            .execute(
+                "INSERT INTO sessions (id_hash, csrf, user_id, stage, login_id, created_at, \
+                 expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[
+                    (&s.id_hash).into(),
+                    (&s.csrf).into(),
+                    (&s.user_id).into(),
+                    s.stage.as_str().into(),
+                    (&s.login_id).into(),
+                    s.created_at.into(),
+                    expiry(s.created_at, now).into(),
+                ],
+            )
+            .map(drop)
+    }
 
-async fn delete_on(conn: &mut AnyConnection, id_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(id_hash)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-impl WriteTx {
     /// Replaces the session `old_hash` by `new` in one statement: from the commit on, the old
     /// cookie is worthless and the new one works. Without an old session `new` is stored.
-    pub async fn replace_session(
+    pub fn replace_session(
         &mut self,
         old_hash: Option<&str>,
         new: &Session,
         now: i64,
     ) -> Result<(), StorageError> {
         if let Some(old_hash) = old_hash {
-            let done = sqlx::query(
+            let changed = self.conn().execute(
                 "UPDATE sessions SET id_hash = $1, csrf = $2, user_id = $3, stage = $4, \
                  login_id = $5, created_at = $6, expires_at = $7 WHERE id_hash = $8",
-            )
-            .bind(&new.id_hash)
-            .bind(&new.csrf)
-            .bind(new.user_id.clone())
-            .bind(new.stage.as_str())
-            .bind(new.login_id.clone())
-            .bind(new.created_at)
-            .bind(expiry(new.created_at, now))
-            .bind(old_hash)
-            .execute(self.conn())
-            .await?;
-            if done.rows_affected() > 0 {
+                &[
+                    (&new.id_hash).into(),
+                    (&new.csrf).into(),
+                    (&new.user_id).into(),
+                    new.stage.as_str().into(),
+                    (&new.login_id).into(),
+                    new.created_at.into(),
+                    expiry(new.created_at, now).into(),
+                    old_hash.into(),
+                ],
+            )?;
+            if changed > 0 {
                 return Ok(());
             }
         }
-        Ok(insert_on(self.conn(), new, now).await?)
+        self.insert_session(new, now)
     }
 
     /// Ends a session.
-    pub async fn delete_session(&mut self, id_hash: &str) -> Result<(), StorageError> {
-        Ok(delete_on(self.conn(), id_hash).await?)
+    pub fn delete_session(&mut self, id_hash: &str) -> Result<(), StorageError> {
+        self.conn()
+            .execute("DELETE FROM sessions WHERE id_hash = $1", &[id_hash.into()])
+            .map(drop)
     }
 
     /// Ends every session of an account except `keep` (a password change keeps the
     /// changing browser's session, which it then rotates).
-    pub async fn delete_other_sessions(
+    pub fn delete_other_sessions(&mut self, user_id: &str, keep: &str) -> Result<(), StorageError> {
+        self.conn()
+            .execute(
+                "DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2",
+                &[user_id.into(), keep.into()],
+            )
+            .map(drop)
+    }
+
+    /// Ends every session of an account (2FA reset, disabled account).
+    pub fn delete_user_sessions(&mut self, user_id: &str) -> Result<(), StorageError> {
+        self.conn()
+            .execute("DELETE FROM sessions WHERE user_id = $1", &[user_id.into()])
+            .map(drop)
+    }
+
+    /// The live session with this id hash, its idle timer restarted (to within
+    /// [`SESSION_TOUCH_SECS`]); expired ones are deleted.
+    pub fn touch_session(
         &mut self,
-        user_id: &str,
-        keep: &str,
-    ) -> Result<(), StorageError> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
-            .bind(user_id)
-            .bind(keep)
-            .execute(self.conn())
-            .await?;
-        Ok(())
+        id_hash: &str,
+        now: i64,
+    ) -> Result<Option<Session>, StorageError> {
+        let read = self.conn().optional(
+            "SELECT id_hash, csrf, user_id, stage, login_id, created_at, expires_at \
+             FROM sessions WHERE id_hash = $1",
+            &[id_hash.into()],
+            |r| Ok((from_row(r)?, r.int(6)?)),
+        )?;
+        let Some((session, expires_at)) = read else {
+            return Ok(None);
+        };
+        if expires_at <= now {
+            self.delete_session(id_hash)?;
+            return Ok(None);
+        }
+        let renewed = expiry(session.created_at, now);
+        if renewed - expires_at >= SESSION_TOUCH_SECS {
+            self.conn().execute(
+                "UPDATE sessions SET expires_at = $1 WHERE id_hash = $2",
+                &[renewed.into(), id_hash.into()],
+            )?;
+        }
+        Ok(Some(session))
     }
-
-    /// Ends every session of an account (2FA reset).
-    pub async fn delete_user_sessions(&mut self, user_id: &str) -> Result<(), StorageError> {
-        Ok(delete_user_sessions_on(self.conn(), user_id).await?)
-    }
-}
-
-async fn delete_user_sessions_on(
-    conn: &mut AnyConnection,
-    user_id: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 impl Db {
     /// Stores a new session.
     pub async fn insert_session(&self, s: &Session, now: i64) -> Result<(), StorageError> {
-        Ok(insert_on(&mut *self.writer().acquire().await?, s, now).await?)
+        let s = s.clone();
+        self.write(move |tx| tx.insert_session(&s, now)).await
     }
 
     /// The live session with this id hash, its idle timer restarted (to within
-    /// [`SESSION_TOUCH_SECS`]); expired ones are deleted.
+    /// [`SESSION_TOUCH_SECS`]); expired ones are deleted. One storage write, which writes
+    /// only when the session has expired or its timer is due (once a minute).
     pub async fn touch_session(
         &self,
         id_hash: &str,
         now: i64,
     ) -> Result<Option<Session>, StorageError> {
-        let row = sqlx::query(
-            "SELECT id_hash, csrf, user_id, stage, login_id, created_at, expires_at \
-             FROM sessions WHERE id_hash = $1",
-        )
-        .bind(id_hash)
-        .fetch_optional(self.reader())
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let expires_at: i64 = row.try_get("expires_at")?;
-        if expires_at <= now {
-            self.delete_session(id_hash).await?;
-            return Ok(None);
-        }
-        let session = from_row(&row)?;
-        let renewed = expiry(session.created_at, now);
-        if renewed - expires_at >= SESSION_TOUCH_SECS {
-            sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id_hash = $2")
-                .bind(renewed)
-                .bind(id_hash)
-                .execute(self.writer())
-                .await?;
-        }
-        Ok(Some(session))
+        let id_hash = id_hash.to_owned();
+        self.write(move |tx| tx.touch_session(&id_hash, now)).await
     }
 
     /// Ends a session (logout, rotation).
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StorageError> {
-        Ok(delete_on(&mut *self.writer().acquire().await?, id_hash).await?)
+        let id_hash = id_hash.to_owned();
+        self.write(move |tx| tx.delete_session(&id_hash)).await
     }
 
     /// Ends every session of an account (disable, password reset).
     pub async fn delete_user_sessions(&self, user_id: &str) -> Result<(), StorageError> {
-        Ok(delete_user_sessions_on(&mut *self.writer().acquire().await?, user_id).await?)
+        let user_id = user_id.to_owned();
+        self.write(move |tx| tx.delete_user_sessions(&user_id))
+            .await
     }
 
     /// Removes sessions past their expiry.
     pub async fn purge_sessions(&self, now: i64) -> Result<u64, StorageError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now)
-            .execute(self.writer())
-            .await?;
-        Ok(done.rows_affected())
+        self.write(move |tx| {
+            tx.conn()
+                .execute("DELETE FROM sessions WHERE expires_at <= $1", &[now.into()])
+        })
+        .await
     }
 }
 
@@ -326,23 +331,25 @@ mod tests {
     async fn replacing_a_session_ends_the_old_id_and_starts_the_new() {
         let (db, _dir) = db().await;
         db.insert_session(&anon("old", 0), 0).await.unwrap();
-        let mut tx = db.begin_write().await.unwrap();
-        tx.replace_session(Some("old"), &anon("new", 5), 5)
-            .await
-            .unwrap();
-        tx.replace_session(Some("gone"), &anon("fresh", 5), 5)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        db.write(|tx| {
+            tx.replace_session(Some("old"), &anon("new", 5), 5)?;
+            tx.replace_session(Some("gone"), &anon("fresh", 5), 5)
+        })
+        .await
+        .unwrap();
         assert!(db.touch_session("old", 6).await.unwrap().is_none());
         assert!(db.touch_session("new", 6).await.unwrap().is_some());
         assert!(db.touch_session("fresh", 6).await.unwrap().is_some());
-        let mut tx = db.begin_write().await.unwrap();
-        tx.delete_session("new").await.unwrap();
-        drop(tx);
+        let failed: Result<(), StorageError> = db
+            .write(|tx| {
+                tx.delete_session("new")?;
+                Err(StorageError::RowMissing)
+            })
+            .await;
+        assert!(failed.is_err());
         assert!(
             db.touch_session("new", 7).await.unwrap().is_some(),
-            "a transaction dropped without commit changed nothing"
+            "a write that failed changed nothing"
         );
     }
 

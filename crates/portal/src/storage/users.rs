@@ -2,11 +2,8 @@
 //! behind the lock, the wrong-password back-off, and the enrollment facts the login's rules
 //! read (`crate::login`).
 
-use sqlx::AnyConnection;
-use sqlx::Row as _;
-use sqlx::any::AnyRow;
-
-use super::{Db, StorageError, WriteTx};
+use super::sql::Row;
+use super::{Db, ReadTx, StorageError, WriteTx};
 
 /// Failed second factors (security codes, TOTP codes, recovery codes entered after a right
 /// password) after which an account is locked until an operator releases it (NIST SP
@@ -76,47 +73,46 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
-    read_user(row, "")
+/// The account columns, in the order [`from_row_at`] reads them.
+macro_rules! user_columns {
+    () => {
+        "id, email, password_hash, seed_enc, disabled, failures, must_enroll, ever_enrolled, \
+         recovery_codes_due, password_failures, password_failed_at, must_change_password"
+    };
 }
 
-/// The account in `row`, its columns named with `prefix` (empty, or `u_` for a join).
-fn read_user(row: &AnyRow, prefix: &str) -> Result<User, sqlx::Error> {
-    let text = |name: &str| row.try_get::<String, _>(format!("{prefix}{name}").as_str());
-    let number = |name: &str| row.try_get::<i64, _>(format!("{prefix}{name}").as_str());
+/// The account columns of `users AS u`, for a query that joins another table, in the order
+/// of [`user_columns`].
+macro_rules! user_joined_columns {
+    () => {
+        "u.id, u.email, u.password_hash, u.seed_enc, u.disabled, u.failures, u.must_enroll, \
+         u.ever_enrolled, u.recovery_codes_due, u.password_failures, u.password_failed_at, \
+         u.must_change_password"
+    };
+}
+pub(super) use user_joined_columns;
+
+fn from_row(row: &dyn Row) -> Result<User, StorageError> {
+    from_row_at(row, 0)
+}
+
+/// The account in `row`, its [`user_columns`] from position `first` on.
+pub(super) fn from_row_at(row: &dyn Row, first: usize) -> Result<User, StorageError> {
     Ok(User {
-        id: text("id")?,
-        email: text("email")?,
-        password_hash: text("password_hash")?,
-        seed_enc: text("seed_enc")?,
-        disabled: number("disabled")? != 0,
-        failures: number("failures")?,
-        must_enroll: number("must_enroll")? != 0,
-        ever_enrolled: number("ever_enrolled")? != 0,
-        recovery_codes_due: number("recovery_codes_due")? != 0,
-        password_failures: number("password_failures")?,
-        password_failed_at: number("password_failed_at")?,
-        must_change_password: number("must_change_password")? != 0,
+        id: row.text(first)?,
+        email: row.text(first + 1)?,
+        password_hash: row.text(first + 2)?,
+        seed_enc: row.text(first + 3)?,
+        disabled: row.flag(first + 4)?,
+        failures: row.int(first + 5)?,
+        must_enroll: row.flag(first + 6)?,
+        ever_enrolled: row.flag(first + 7)?,
+        recovery_codes_due: row.flag(first + 8)?,
+        password_failures: row.int(first + 9)?,
+        password_failed_at: row.int(first + 10)?,
+        must_change_password: row.flag(first + 11)?,
     })
 }
-
-/// The account columns under the names [`from_joined_row`] reads, for a query that joins
-/// `users AS u` to another table with columns of the same names.
-pub(super) const JOINED_COLUMNS: &str = "u.id AS u_id, u.email AS u_email, \
-     u.password_hash AS u_password_hash, u.seed_enc AS u_seed_enc, u.disabled AS u_disabled, \
-     u.failures AS u_failures, u.must_enroll AS u_must_enroll, \
-     u.ever_enrolled AS u_ever_enrolled, u.recovery_codes_due AS u_recovery_codes_due, \
-     u.password_failures AS u_password_failures, u.password_failed_at AS u_password_failed_at, \
-     u.must_change_password AS u_must_change_password";
-
-/// The account of a row selected with [`JOINED_COLUMNS`].
-pub(super) fn from_joined_row(row: &AnyRow) -> Result<User, sqlx::Error> {
-    read_user(row, "u_")
-}
-
-const COLUMNS: &str = "id, email, password_hash, seed_enc, disabled, failures, must_enroll, \
-     ever_enrolled, recovery_codes_due, password_failures, password_failed_at, \
-     must_change_password";
 
 impl Db {
     /// Stores a new account; `Ok(false)` when the e-mail address is taken.
@@ -128,61 +124,70 @@ impl Db {
         seed_enc: &str,
         now: i64,
     ) -> Result<bool, StorageError> {
-        let result = sqlx::query(
-            "INSERT INTO users (id, email, password_hash, seed_enc, must_enroll, \
-             recovery_codes_due, created_at) VALUES ($1, $2, $3, $4, 1, 1, $5)",
-        )
-        .bind(id)
-        .bind(normalise_email(email))
-        .bind(password_hash)
-        .bind(seed_enc)
-        .bind(now)
-        .execute(self.writer())
-        .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        let (id, email) = (id.to_owned(), normalise_email(email));
+        let (password_hash, seed_enc) = (password_hash.to_owned(), seed_enc.to_owned());
+        self.write(move |tx| {
+            let stored = tx.conn().execute(
+                "INSERT INTO users (id, email, password_hash, seed_enc, must_enroll, \
+                 recovery_codes_due, created_at) VALUES ($1, $2, $3, $4, 1, 1, $5) \
+                 ON CONFLICT DO NOTHING",
+                &[
+                    (&id).into(),
+                    (&email).into(),
+                    (&password_hash).into(),
+                    (&seed_enc).into(),
+                    now.into(),
+                ],
+            )?;
+            Ok(stored > 0)
+        })
+        .await
     }
 
     /// The account with this e-mail address (case-insensitive).
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StorageError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))
-            .bind(normalise_email(email))
-            .fetch_optional(self.reader())
-            .await?;
-        Ok(row.as_ref().map(from_row).transpose()?)
+        let email = email.to_owned();
+        self.read(move |tx| tx.user_by_email(&email)).await
     }
 
     /// The account with this id.
     pub async fn user_by_id(&self, id: &str) -> Result<Option<User>, StorageError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.reader())
-            .await?;
-        Ok(row.as_ref().map(from_row).transpose()?)
+        let id = id.to_owned();
+        self.read(move |tx| tx.user_by_id(&id)).await
     }
 
-    /// Disables or re-enables an account; `false` when there is no such account.
+    /// Disables or re-enables an account and, when disabling, ends its sessions; `false`
+    /// when there is no such account.
     pub async fn set_disabled(&self, email: &str, disabled: bool) -> Result<bool, StorageError> {
-        let done = sqlx::query("UPDATE users SET disabled = $1 WHERE email = $2")
-            .bind(i64::from(disabled))
-            .bind(normalise_email(email))
-            .execute(self.writer())
-            .await?;
-        Ok(done.rows_affected() > 0)
+        let email = normalise_email(email);
+        self.write(move |tx| {
+            let user_id = tx.conn().optional(
+                "UPDATE users SET disabled = $1 WHERE email = $2 RETURNING id",
+                &[disabled.into(), (&email).into()],
+                |r| r.text(0),
+            )?;
+            let Some(user_id) = user_id else {
+                return Ok(false);
+            };
+            if disabled {
+                tx.delete_user_sessions(&user_id)?;
+            }
+            Ok(true)
+        })
+        .await
     }
 
     /// Counts one failed second factor and returns the new count.
     pub async fn record_failure(&self, user_id: &str) -> Result<i64, StorageError> {
-        Ok(record_failure_on(&mut *self.writer().acquire().await?, user_id).await?)
+        let user_id = user_id.to_owned();
+        self.write(move |tx| tx.record_failure(&user_id)).await
     }
 
     /// Clears the failure counter and the password back-off when an operator unlocks or
     /// gives the account a new password.
     pub async fn reset_failures(&self, user_id: &str) -> Result<(), StorageError> {
-        Ok(reset_failures_on(&mut *self.writer().acquire().await?, user_id).await?)
+        let user_id = user_id.to_owned();
+        self.write(move |tx| tx.reset_failures(&user_id)).await
     }
 
     /// Replaces the password hash; `one_time` marks it as an initial password that must be
@@ -193,64 +198,47 @@ impl Db {
         hash: &str,
         one_time: bool,
     ) -> Result<(), StorageError> {
-        Ok(set_password_hash_on(
-            &mut *self.writer().acquire().await?,
-            user_id,
-            hash,
-            one_time,
-        )
-        .await?)
+        let (user_id, hash) = (user_id.to_owned(), hash.to_owned());
+        self.write(move |tx| tx.set_password_hash(&user_id, &hash, one_time))
+            .await
     }
 
     /// Marks the account as past its first login (enrolled, no recovery codes due), as test
     /// fixtures and the load tool set accounts up; `true` makes a new device due again.
     pub async fn set_must_enroll(&self, user_id: &str, due: bool) -> Result<(), StorageError> {
-        let statement = if due {
-            "UPDATE users SET must_enroll = 1 WHERE id = $1"
-        } else {
-            "UPDATE users SET must_enroll = 0, ever_enrolled = 1, recovery_codes_due = 0 \
-             WHERE id = $1"
-        };
-        sqlx::query(statement)
-            .bind(user_id)
-            .execute(self.writer())
-            .await?;
-        Ok(())
+        let user_id = user_id.to_owned();
+        self.write(move |tx| {
+            let statement = if due {
+                "UPDATE users SET must_enroll = 1 WHERE id = $1"
+            } else {
+                "UPDATE users SET must_enroll = 0, ever_enrolled = 1, recovery_codes_due = 0 \
+                 WHERE id = $1"
+            };
+            tx.conn().execute(statement, &[(&user_id).into()]).map(drop)
+        })
+        .await
     }
 }
 
-async fn record_failure_on(conn: &mut AnyConnection, user_id: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query("UPDATE users SET failures = failures + 1 WHERE id = $1 RETURNING failures")
-        .bind(user_id)
-        .fetch_one(conn)
-        .await?
-        .try_get("failures")
-}
+impl ReadTx<'_> {
+    /// The account with this e-mail address (case-insensitive).
+    pub fn user_by_email(&mut self, email: &str) -> Result<Option<User>, StorageError> {
+        let email = normalise_email(email);
+        self.conn().optional(
+            concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1"),
+            &[(&email).into()],
+            from_row,
+        )
+    }
 
-async fn reset_failures_on(conn: &mut AnyConnection, user_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE users SET failures = 0, password_failures = 0 WHERE id = $1 \
-         AND (failures <> 0 OR password_failures <> 0)",
-    )
-    .bind(user_id)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-async fn set_password_hash_on(
-    conn: &mut AnyConnection,
-    user_id: &str,
-    hash: &str,
-    one_time: bool,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
-        .bind(hash)
-        .bind(i64::from(one_time))
-        .bind(user_id)
-        .execute(conn)
-        .await?;
-    Ok(())
+    /// The account with this id.
+    pub fn user_by_id(&mut self, id: &str) -> Result<Option<User>, StorageError> {
+        self.conn().optional(
+            concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"),
+            &[id.into()],
+            from_row,
+        )
+    }
 }
 
 /// The account as a second-factor check judges it: read under the lock that
@@ -272,31 +260,29 @@ impl std::fmt::Debug for SecondFactorClaim {
     }
 }
 
-impl WriteTx {
+impl WriteTx<'_> {
     /// Takes the account's row for one second-factor check and reads it: `None` when the
     /// account is disabled or locked, or gone. The statement is an update, so it holds the
     /// row until the transaction ends: checks of one account run one after another on every
     /// database (PostgreSQL re-reads the row after the holder commits; SQLite has one
     /// writer), and each one judges the lock by the count the ones before it left, never by
     /// what its request read earlier.
-    pub async fn claim_second_factor(
+    pub fn claim_second_factor(
         &mut self,
         user_id: &str,
     ) -> Result<Option<SecondFactorClaim>, StorageError> {
-        let row = sqlx::query(
+        self.conn().optional(
             "UPDATE users SET failures = failures WHERE id = $1 AND disabled = 0 \
              AND failures < $2 RETURNING failures, seed_enc, recovery_codes_due",
+            &[user_id.into(), LOCK_AFTER_FAILURES.into()],
+            |r| {
+                Ok(SecondFactorClaim {
+                    failures: r.int(0)?,
+                    seed_enc: r.text(1)?,
+                    recovery_codes_due: r.flag(2)?,
+                })
+            },
         )
-        .bind(user_id)
-        .bind(LOCK_AFTER_FAILURES)
-        .fetch_optional(self.conn())
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some(SecondFactorClaim {
-            failures: row.try_get("failures")?,
-            seed_enc: row.try_get("seed_enc")?,
-            recovery_codes_due: row.try_get::<i64, _>("recovery_codes_due")? != 0,
-        }))
     }
 
     /// Takes the account's row while its first enrollment is open (it never had a device)
@@ -304,139 +290,136 @@ impl WriteTx {
     /// token in the same transaction then orders it with the first registration on every
     /// database: either the registration comes later and voids the token, or it came first
     /// and no token is issued.
-    pub async fn claim_first_enrollment(
+    pub fn claim_first_enrollment(
         &mut self,
         user_id: &str,
     ) -> Result<Option<String>, StorageError> {
-        let row = sqlx::query(
+        self.conn().optional(
             "UPDATE users SET must_enroll = must_enroll WHERE id = $1 AND must_enroll = 1 \
              AND ever_enrolled = 0 RETURNING seed_enc",
+            &[user_id.into()],
+            |r| r.text(0),
         )
-        .bind(user_id)
-        .fetch_optional(self.conn())
-        .await?;
-        Ok(row.map(|r| r.try_get("seed_enc")).transpose()?)
     }
 
     /// Counts one failed second factor and returns the new count.
-    pub async fn record_failure(&mut self, user_id: &str) -> Result<i64, StorageError> {
-        Ok(record_failure_on(self.conn(), user_id).await?)
+    pub fn record_failure(&mut self, user_id: &str) -> Result<i64, StorageError> {
+        self.conn().one(
+            "UPDATE users SET failures = failures + 1 WHERE id = $1 RETURNING failures",
+            &[user_id.into()],
+            |r| r.int(0),
+        )
+    }
+
+    /// Clears the failure counter and the password back-off (operator unlock, new password).
+    pub fn reset_failures(&mut self, user_id: &str) -> Result<(), StorageError> {
+        self.conn()
+            .execute(
+                "UPDATE users SET failures = 0, password_failures = 0 WHERE id = $1 \
+                 AND (failures <> 0 OR password_failures <> 0)",
+                &[user_id.into()],
+            )
+            .map(drop)
     }
 
     /// Forgives `count` failed second factors (those of the login that just passed), never
     /// going below zero.
-    pub async fn forgive_failures(
-        &mut self,
-        user_id: &str,
-        count: i64,
-    ) -> Result<(), StorageError> {
+    pub fn forgive_failures(&mut self, user_id: &str, count: i64) -> Result<(), StorageError> {
         if count <= 0 {
             return Ok(());
         }
-        sqlx::query(
-            "UPDATE users SET failures = CASE WHEN failures > $1 THEN failures - $1 ELSE 0 END \
-             WHERE id = $2",
-        )
-        .bind(count)
-        .bind(user_id)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        self.conn()
+            .execute(
+                "UPDATE users SET failures = CASE WHEN failures > $1 THEN failures - $1 ELSE 0 \
+                 END WHERE id = $2",
+                &[count.into(), user_id.into()],
+            )
+            .map(drop)
     }
 
     /// Counts one wrong password at `now` and returns the new number in a row.
-    pub async fn record_password_failure(
+    pub fn record_password_failure(
         &mut self,
         user_id: &str,
         now: i64,
     ) -> Result<i64, StorageError> {
-        Ok(sqlx::query(
+        self.conn().one(
             "UPDATE users SET password_failures = password_failures + 1, \
-             password_failed_at = $1 WHERE id = $2 RETURNING password_failures",
+                 password_failed_at = $1 WHERE id = $2 RETURNING password_failures",
+            &[now.into(), user_id.into()],
+            |r| r.int(0),
         )
-        .bind(now)
-        .bind(user_id)
-        .fetch_one(self.conn())
-        .await?
-        .try_get("password_failures")?)
     }
 
     /// Ends the wrong-password back-off after a right password.
-    pub async fn clear_password_failures(&mut self, user_id: &str) -> Result<(), StorageError> {
-        sqlx::query(
-            "UPDATE users SET password_failures = 0 WHERE id = $1 AND password_failures <> 0",
-        )
-        .bind(user_id)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+    pub fn clear_password_failures(&mut self, user_id: &str) -> Result<(), StorageError> {
+        self.conn()
+            .execute(
+                "UPDATE users SET password_failures = 0 WHERE id = $1 AND password_failures <> 0",
+                &[user_id.into()],
+            )
+            .map(drop)
     }
 
     /// Records that the TOTP code of `step` was used; `false` if this or a later step was
     /// accepted before (RFC 6238 §5.2: each code is accepted once).
-    pub async fn accept_totp_step(
-        &mut self,
-        user_id: &str,
-        step: u64,
-    ) -> Result<bool, StorageError> {
+    pub fn accept_totp_step(&mut self, user_id: &str, step: u64) -> Result<bool, StorageError> {
         let step = i64::try_from(step).unwrap_or(i64::MAX);
-        let done = sqlx::query(
+        let changed = self.conn().execute(
             "UPDATE users SET last_totp_step = $1 WHERE id = $2 AND last_totp_step < $1",
-        )
-        .bind(step)
-        .bind(user_id)
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() > 0)
+            &[step.into(), user_id.into()],
+        )?;
+        Ok(changed > 0)
     }
 
     /// Ends a due enrollment: the account has a second factor now, and has had one.
     /// Returns whether this was the account's first ever.
-    pub async fn end_enrollment(&mut self, user_id: &str) -> Result<bool, StorageError> {
-        let before: i64 = sqlx::query("SELECT ever_enrolled FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(self.conn())
-            .await?
-            .try_get("ever_enrolled")?;
-        sqlx::query("UPDATE users SET must_enroll = 0, ever_enrolled = 1 WHERE id = $1")
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
-        Ok(before == 0)
+    pub fn end_enrollment(&mut self, user_id: &str) -> Result<bool, StorageError> {
+        let before = self.conn().one(
+            "SELECT ever_enrolled FROM users WHERE id = $1",
+            &[user_id.into()],
+            |r| r.flag(0),
+        )?;
+        self.conn().execute(
+            "UPDATE users SET must_enroll = 0, ever_enrolled = 1 WHERE id = $1",
+            &[user_id.into()],
+        )?;
+        Ok(!before)
     }
 
     /// Replaces the seed and makes a new device due (2FA reset, recovery, last device gone).
-    pub async fn set_seed(&mut self, user_id: &str, seed_enc: &str) -> Result<(), StorageError> {
-        sqlx::query("UPDATE users SET seed_enc = $1, must_enroll = 1 WHERE id = $2")
-            .bind(seed_enc)
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
-        Ok(())
+    pub fn set_seed(&mut self, user_id: &str, seed_enc: &str) -> Result<(), StorageError> {
+        self.conn()
+            .execute(
+                "UPDATE users SET seed_enc = $1, must_enroll = 1 WHERE id = $2",
+                &[seed_enc.into(), user_id.into()],
+            )
+            .map(drop)
     }
 
     /// Sets whether the next passed second factor shows new recovery codes.
-    pub async fn set_recovery_codes_due(
-        &mut self,
-        user_id: &str,
-        due: bool,
-    ) -> Result<(), StorageError> {
-        sqlx::query("UPDATE users SET recovery_codes_due = $1 WHERE id = $2")
-            .bind(i64::from(due))
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
-        Ok(())
+    pub fn set_recovery_codes_due(&mut self, user_id: &str, due: bool) -> Result<(), StorageError> {
+        self.conn()
+            .execute(
+                "UPDATE users SET recovery_codes_due = $1 WHERE id = $2",
+                &[due.into(), user_id.into()],
+            )
+            .map(drop)
     }
 
     /// Replaces the password hash (see [`Db::set_password_hash`]).
-    pub async fn set_password_hash(
+    pub fn set_password_hash(
         &mut self,
         user_id: &str,
         hash: &str,
         one_time: bool,
     ) -> Result<(), StorageError> {
-        Ok(set_password_hash_on(self.conn(), user_id, hash, one_time).await?)
+        self.conn()
+            .execute(
+                "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+                &[hash.into(), one_time.into(), user_id.into()],
+            )
+            .map(drop)
     }
 }
 
@@ -467,24 +450,21 @@ mod tests {
         assert_eq!(db.record_failure("u1").await.unwrap(), 1);
         assert_eq!(db.record_failure("u1").await.unwrap(), 2);
         db.reset_failures("u1").await.unwrap();
-        let mut tx = db.begin_write().await.unwrap();
-        assert!(tx.accept_totp_step("u1", 5).await.unwrap());
-        assert!(
-            !tx.accept_totp_step("u1", 5).await.unwrap(),
-            "same step twice"
-        );
-        assert!(!tx.accept_totp_step("u1", 4).await.unwrap(), "older step");
-        assert!(tx.accept_totp_step("u1", 6).await.unwrap());
-        assert_eq!(tx.record_failure("u1").await.unwrap(), 1);
-        assert_eq!(tx.record_failure("u1").await.unwrap(), 2);
-        tx.forgive_failures("u1", 5).await.unwrap();
-        assert_eq!(tx.record_password_failure("u1", 9).await.unwrap(), 1);
-        assert!(
-            tx.end_enrollment("u1").await.unwrap(),
-            "the first enrollment"
-        );
-        assert!(!tx.end_enrollment("u1").await.unwrap());
-        tx.commit().await.unwrap();
+        db.write(|tx| {
+            assert!(tx.accept_totp_step("u1", 5)?);
+            assert!(!tx.accept_totp_step("u1", 5)?, "same step twice");
+            assert!(!tx.accept_totp_step("u1", 4)?, "older step");
+            assert!(tx.accept_totp_step("u1", 6)?);
+            assert_eq!(tx.record_failure("u1")?, 1);
+            assert_eq!(tx.record_failure("u1")?, 2);
+            tx.forgive_failures("u1", 5)?;
+            assert_eq!(tx.record_password_failure("u1", 9)?, 1);
+            assert!(tx.end_enrollment("u1")?, "the first enrollment");
+            assert!(!tx.end_enrollment("u1")?);
+            Ok::<_, crate::storage::StorageError>(())
+        })
+        .await
+        .unwrap();
         let user = db.user_by_id("u1").await.unwrap().unwrap();
         assert_eq!(user.failures, 0, "forgiving stops at zero");
         assert_eq!((user.password_failures, user.password_failed_at), (1, 9));

@@ -24,16 +24,19 @@ use tokio_stream::wrappers::ReceiverStream;
 use zweifaktor_protocol::SignedEnvelope;
 use zweifaktor_protocol::envelope::{decode_public_key, encode_public_key};
 use zweifaktor_protocol::messages::{
-    ANSWER_MAX_SKEW_SECS, Challenge, ChallengeAnswer, ChallengeId, ChallengeList, Decision,
-    DeviceId, DeviceRegistered, DeviceToken, LoginContext, Nonce, ProtocolV1, RegisterDevice,
+    ANSWER_MAX_SKEW_SECS, Challenge, ChallengeAnswer, ChallengeId, ChallengeList, DeviceId,
+    DeviceRegistered, DeviceToken, LoginContext, Nonce, ProtocolV1, RegisterDevice,
 };
 
 use crate::error::AppError;
 use crate::hub::{ChallengeEvent, HubEvent};
+use crate::login;
+use crate::login::answer::AnswerOutcome;
 use crate::login::enrollment::{DeviceDraft, Registered, register_device};
 use crate::state::AppState;
+use crate::storage::StorageError;
 use crate::storage::devices::Device;
-use crate::storage::logins::{Login, LoginStatus};
+use crate::storage::logins::Login;
 use crate::tokens::{SecretToken, random_bytes};
 
 /// Longest device label accepted, in characters; it is shown on the dashboard.
@@ -181,22 +184,30 @@ pub fn sign_challenge(
     Ok(SignedEnvelope::sign(&challenge, state.keys.signing_key())?)
 }
 
-/// The signed challenges waiting for `device`'s account, newest first, each with its id.
+/// The signed challenges waiting for `device`'s account, newest first, each with its id;
+/// [`AppError::Unauthorized`] once the device is revoked. One storage read: the device's
+/// state, the account and its open logins together.
 async fn pending_envelopes(
     state: &AppState,
     device: &Device,
 ) -> Result<Vec<(String, SignedEnvelope)>, AppError> {
-    let user = state
+    let (device_id, user_id, now) = (device.id.clone(), device.user_id.clone(), state.now());
+    let open = state
         .db
-        .user_by_id(&device.user_id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    state
-        .db
-        .pending_logins(&device.user_id, state.now())
-        .await?
+        .read(move |tx| {
+            if !tx.device_is_active(&device_id)? {
+                return Ok::<_, StorageError>(None);
+            }
+            let Some(user) = tx.user_by_id(&user_id)? else {
+                return Ok(None);
+            };
+            Ok(Some((user.email, tx.pending_logins(&user_id, now)?)))
+        })
+        .await?;
+    let (email, logins) = open.ok_or(AppError::Unauthorized)?;
+    logins
         .iter()
-        .map(|login| Ok((login.id.clone(), sign_challenge(state, login, &user.email)?)))
+        .map(|login| Ok((login.id.clone(), sign_challenge(state, login, &email)?)))
         .collect()
 }
 
@@ -224,10 +235,8 @@ async fn stream(
 ) -> Result<Response, ApiError> {
     let mut hub = state.hub.subscribe(&device.user_id, &device.id);
     let mut stopping = state.stopping.subscribe();
-    // A revocation between the token check and the subscription was announced to nobody.
-    if !state.db.device_is_active(&device.id).await? {
-        return Err(AppError::Unauthorized.into());
-    }
+    // Read after subscribing: a revocation between the token check and the subscription was
+    // announced to nobody, and refuses the stream here.
     let initial = pending_envelopes(&state, &device).await?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER);
     tracing::info!(device = %device.id, "device stream opened");
@@ -335,37 +344,21 @@ async fn answer(
         tracing::info!(device = %device.id, "answer refused: timestamp outside ±{ANSWER_MAX_SKEW_SECS} s");
         return Err(AppError::Conflict("answer timestamp outside the allowed skew").into());
     }
-    let login = state
-        .db
-        .login_by_id(&id)
-        .await?
-        .filter(|l| l.user_id == device.user_id)
-        .ok_or(AppError::NotFound)?;
-    if !state
-        .db
-        .remember_answer_nonce(&device.id, &answer.answer_nonce.to_hex(), state.now())
-        .await?
-    {
-        tracing::warn!(device = %device.id, login = %login.id, "answer refused: replayed nonce");
-        return Err(AppError::Conflict("answer replayed").into());
-    }
-    if login.status_at(state.now()) != LoginStatus::Pending {
-        return Err(AppError::Conflict("challenge is no longer open").into());
-    }
-    match answer.decision {
-        Decision::Deny => {
-            if !state
-                .db
-                .finish_login(&login.id, LoginStatus::Denied)
-                .await?
-            {
-                return Err(AppError::Conflict("challenge is no longer open").into());
-            }
-            tracing::warn!(user = %login.user_id, login = %login.id, device = %device.id, ip = %login.ip, "login denied on the device: suspicious attempt");
+    let nonce = answer.answer_nonce.to_hex();
+    match login::answer::answer(&state, &device, &id, nonce, answer.decision).await? {
+        AnswerOutcome::NotFound => return Err(AppError::NotFound.into()),
+        AnswerOutcome::Replayed => {
+            tracing::warn!(device = %device.id, login = %id, "answer refused: replayed nonce");
+            return Err(AppError::Conflict("answer replayed").into());
         }
-        Decision::Seen => {
-            state.db.mark_seen(&login.id).await?;
-            tracing::info!(login = %login.id, device = %device.id, "code shown on device");
+        AnswerOutcome::NotOpen => {
+            return Err(AppError::Conflict("challenge is no longer open").into());
+        }
+        AnswerOutcome::Denied { ip } => {
+            tracing::warn!(user = %device.user_id, login = %id, device = %device.id, %ip, "login denied on the device: suspicious attempt");
+        }
+        AnswerOutcome::Seen => {
+            tracing::info!(login = %id, device = %device.id, "code shown on device");
         }
     }
     Ok(StatusCode::NO_CONTENT)

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::client::Client;
-use super::csrf::{CsrfForm, FormFields};
+use super::csrf::{FormFields, SessionForm};
 use super::enroll::enroll_page;
 use super::guards::PendingLogin;
 use super::session::{CurrentSession, session_cookie};
@@ -20,11 +20,12 @@ use super::{redirect_with_cookie, render, with_cookie};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
 use crate::login::enrollment::{FirstEnrollment, first_enrollment};
-use crate::login::second_factor::{Proof, SecondFactorOutcome, check};
+use crate::login::second_factor::{CheckedStep, Proof, SecondFactorOutcome, Submitted, submit};
 use crate::login::session::StartedSession;
 use crate::state::AppState;
 use crate::storage::logins::LoginStatus;
-use crate::storage::sessions::Stage;
+use crate::storage::sessions::{Session, Stage};
+use crate::storage::users::User;
 use crate::tokens::SecretToken;
 
 /// Routes of this module.
@@ -75,22 +76,24 @@ pub(crate) fn ended(lang: Lang, status: LoginStatus) -> Result<Response, AppErro
     })
 }
 
-/// The page with the code form for a waiting login: the first enrollment while it is open
-/// to this session, the code page otherwise; `error` about the last code.
+/// The page with the code form for `session`, waiting for the second factor of `user`: the
+/// first enrollment while it is open to this session, the code page otherwise; `error` about
+/// the last code.
 pub(crate) async fn waiting_page(
     state: &AppState,
-    pending: &PendingLogin,
+    session: &Session,
+    user: &User,
     lang: Lang,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    match first_enrollment(state, &pending.session, &pending.user).await? {
-        FirstEnrollment::Show(uri) => enroll_page(&pending.session, uri, lang, error),
+    match first_enrollment(state, session, user).await? {
+        FirstEnrollment::Show(uri) => enroll_page(session, uri, lang, error),
         FirstEnrollment::Closed => render(&CodePage {
             t: lang.texts(),
             lang: lang.code(),
-            csrf: &pending.session.csrf,
+            csrf: &session.csrf,
             error,
-            no_device: pending.user.must_enroll,
+            no_device: user.must_enroll,
         }),
     }
 }
@@ -103,7 +106,7 @@ async fn code_page(
     if pending.session.stage == Stage::Enroll && pending.user.first_enrollment_open() {
         return Ok(Redirect::to("/enroll").into_response());
     }
-    waiting_page(&state, &pending, lang, None).await
+    waiting_page(&state, &pending.session, &pending.user, lang, None).await
 }
 
 /// `{"state": "pending" | "denied" | "expired" | "failed" | ..., "devices": N}` for the page
@@ -146,24 +149,57 @@ pub(crate) struct CodeFields {
 impl FormFields for CodeFields {}
 
 /// The code step: the right code completes the login (showing new recovery codes once when
-/// they are due); a wrong one counts against the login and the account.
+/// they are due); a wrong one counts against the login and the account. One storage write
+/// ([`submit`]) judges the session, the form's token and the code.
 async fn code_submit(
     State(state): State<Arc<AppState>>,
-    pending: PendingLogin,
     lang: Lang,
     client: Client,
-    CsrfForm(form): CsrfForm<CodeFields>,
+    form: SessionForm<CodeFields>,
 ) -> Result<Response, AppError> {
-    match check(&state, pending.waiting(), Proof::Code(&form.code), &client).await? {
+    let proof = Proof::Code(&form.fields.code);
+    let submitted = submit(&state, form.session_hash, form.csrf, proof, &client).await?;
+    let CheckedStep {
+        session,
+        user,
+        outcome,
+    } = match after_submit(submitted, lang)? {
+        AfterSubmit::Checked(step) => *step,
+        AfterSubmit::Answered(response) => return Ok(response),
+    };
+    match outcome {
         SecondFactorOutcome::Passed {
             session,
             recovery_codes,
         } => passed(&state, lang, &session, recovery_codes),
         SecondFactorOutcome::Wrong { left } => {
             let error = format!("{} {left}", lang.texts().wrong_code);
-            waiting_page(&state, &pending, lang, Some(error)).await
+            waiting_page(&state, &session, &user, lang, Some(error)).await
         }
         SecondFactorOutcome::Ended(status) => ended(lang, status),
+    }
+}
+
+/// Where a second-factor step ([`submit`]) leaves the handler.
+pub(crate) enum AfterSubmit {
+    /// The proof was checked: the session and account as read, and the outcome.
+    Checked(Box<CheckedStep>),
+    /// The step stopped before the proof and is answered as the guards answer such a
+    /// request: the login form, or the end page of a login that was over.
+    Answered(Response),
+}
+
+/// The handler's way on after [`submit`]; a request without a live session or with another
+/// session's token is a CSRF failure, as [`CsrfForm`](super::csrf::CsrfForm) refuses it.
+pub(crate) fn after_submit(submitted: Submitted, lang: Lang) -> Result<AfterSubmit, AppError> {
+    match submitted {
+        Submitted::Checked(step) => Ok(AfterSubmit::Checked(step)),
+        Submitted::NotWaiting => Ok(AfterSubmit::Answered(
+            Redirect::to("/login").into_response(),
+        )),
+        Submitted::Ended(status) => ended(lang, status).map(AfterSubmit::Answered),
+        Submitted::NoSession | Submitted::Csrf => Err(AppError::Csrf),
+        Submitted::RateLimited(wait) => Err(AppError::RateLimited(wait)),
     }
 }
 

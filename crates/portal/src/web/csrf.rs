@@ -1,7 +1,8 @@
-//! CSRF protection of every form, through one extractor, [`CsrfForm`].
+//! CSRF protection of every form, through one extractor, [`CsrfForm`] (or [`SessionForm`]
+//! for the two steps that check the token inside their own storage write).
 //!
 //! - Forms after the password step carry the session's own token (stored with the session,
-//!   compared in constant time).
+//!   compared in constant time by `Session::csrf_matches`).
 //! - The login form comes before any session, and no session row is stored for it (issue 9,
 //!   finding 10). It uses a signed double-submit token instead (OWASP CSRF Prevention Cheat
 //!   Sheet, "Signed Double-Submit Cookie"): a random value in an `HttpOnly; SameSite=Strict`
@@ -19,9 +20,8 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use subtle::ConstantTimeEq as _;
 
-use super::session::{CurrentSession, cookie_value, secure_suffix};
+use super::session::{CurrentSession, cookie_value, secure_suffix, session_cookie_hash};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::storage::sessions::{SESSION_IDLE_SECS, Session};
@@ -90,10 +90,47 @@ impl<T: FormFields> FromRequest<Arc<AppState>> for CsrfForm<T> {
     }
 }
 
+/// A form of the code step or the recovery step, not yet checked: the session cookie's hash,
+/// the form's CSRF token and its fields. Those steps read the session anyway, inside the
+/// one storage write that checks the proof (`login::second_factor::submit`), and compare the
+/// token there, with the same rule as [`CsrfForm`]; a request without a session cookie is
+/// refused here as [`CsrfForm`] would refuse it.
+pub struct SessionForm<T> {
+    /// SHA-256 hex of the session cookie's value.
+    pub session_hash: String,
+    /// The form's `csrf` field, to be compared with the session's token.
+    pub csrf: String,
+    /// The form's own fields.
+    pub fields: T,
+}
+
+impl<T: FormFields> FromRequest<Arc<AppState>> for SessionForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &Arc<AppState>) -> Result<Self, Response> {
+        let session_hash = session_cookie_hash(request.headers());
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Some(session_hash) = session_hash else {
+            return Err(AppError::Csrf.into_response());
+        };
+        let csrf = serde_urlencoded::from_bytes::<Token>(&bytes)
+            .map(|t| t.csrf)
+            .unwrap_or_default();
+        let fields = serde_urlencoded::from_bytes::<T>(&bytes)
+            .map_err(|_| AppError::InvalidRequest("malformed form").into_response())?;
+        Ok(Self {
+            session_hash,
+            csrf,
+            fields,
+        })
+    }
+}
+
 /// Whether `token` is the CSRF token of `session`.
 fn session_token_valid(session: Option<&Session>, token: &str) -> bool {
-    session
-        .is_some_and(|s| !token.is_empty() && bool::from(s.csrf.as_bytes().ct_eq(token.as_bytes())))
+    session.is_some_and(|s| s.csrf_matches(token))
 }
 
 /// Name of the login form's cookie: with the `__Host-` prefix over https (RFC 6265bis

@@ -73,7 +73,7 @@ async fn first_enrollment_page(
     if !pending.user.first_enrollment_open() {
         return Ok(Redirect::to("/login/code").into_response());
     }
-    waiting_page(&state, &pending, lang, None).await
+    waiting_page(&state, &pending.session, &pending.user, lang, None).await
 }
 
 async fn dashboard_enroll(

@@ -6,6 +6,10 @@
 //!
 //! Without any session a page request goes to the login form and a form post is refused as
 //! a CSRF failure (no form can carry the token of a session that does not exist).
+//!
+//! Each guard judges the session with one storage write (`crate::login::current`: the
+//! session's idle timer, and for a pending login its account and its expiry, together) and
+//! keeps the session for the extractors after it.
 
 use std::sync::Arc;
 
@@ -15,20 +19,19 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::code::ended;
-use super::session::CurrentSession;
+use super::session::{CurrentSession, session_cookie_hash};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::login::second_factor::Waiting;
-use crate::login::stage::awaits_second_factor;
+use crate::login::current::{OpenLogin, Pending, Signed, SignedIn, pending_in, signed_in};
 use crate::state::AppState;
-use crate::storage::logins::{Login, LoginStatus};
-use crate::storage::sessions::{Session, Stage};
+use crate::storage::logins::Login;
+use crate::storage::sessions::Session;
 use crate::storage::users::User;
 
 /// A fully logged-in session and its account.
 #[derive(Debug)]
 pub struct Authenticated {
-    /// The session, at [`Stage::Authenticated`].
+    /// The session, at [`Stage::Authenticated`](crate::storage::sessions::Stage).
     pub session: Session,
     /// Its account.
     pub user: User,
@@ -41,27 +44,26 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let CurrentSession(session) = CurrentSession::from_request_parts(parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let Some(session) = session else {
+        let Some(hash) = session_hash(parts) else {
             return Err(refuse(parts));
         };
-        let user_id = session
-            .user_id
-            .as_deref()
-            .filter(|_| session.stage == Stage::Authenticated);
-        let Some(user_id) = user_id else {
-            return Err(to_login());
-        };
-        match state
+        let now = state.now();
+        let signed = state
             .db
-            .user_by_id(user_id)
+            .write(move |tx| signed_in(tx, &hash, now))
             .await
-            .map_err(|e| AppError::from(e).into_response())?
-        {
-            Some(user) if !user.disabled => Ok(Self { session, user }),
-            _ => Err(to_login()),
+            .map_err(|e| AppError::from(e).into_response())?;
+        match signed {
+            Signed::In(signed) => {
+                let SignedIn { session, user } = *signed;
+                remember(parts, Some(&session));
+                Ok(Self { session, user })
+            }
+            Signed::NoSession => {
+                remember(parts, None);
+                Err(refuse(parts))
+            }
+            Signed::NotIn => Err(to_login()),
         }
     }
 }
@@ -69,23 +71,12 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
 /// A session waiting for the second factor of its login, which is still open.
 #[derive(Debug)]
 pub struct PendingLogin {
-    /// The session, at [`Stage::Code`] or [`Stage::Enroll`].
+    /// The session, at the code or the enrollment stage.
     pub session: Session,
     /// Its login, pending.
     pub login: Login,
     /// The login's account.
     pub user: User,
-}
-
-impl PendingLogin {
-    /// The login as the second-factor rules take it.
-    pub fn waiting(&self) -> Waiting<'_> {
-        Waiting {
-            session: &self.session,
-            login: &self.login,
-            user: &self.user,
-        }
-    }
 }
 
 impl FromRequestParts<Arc<AppState>> for PendingLogin {
@@ -95,45 +86,58 @@ impl FromRequestParts<Arc<AppState>> for PendingLogin {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let internal = |e: AppError| e.into_response();
-        let CurrentSession(session) = CurrentSession::from_request_parts(parts, state)
-            .await
-            .map_err(internal)?;
-        let Some(session) = session else {
+        let Some(hash) = session_hash(parts) else {
             return Err(refuse(parts));
         };
-        let login_id = session
-            .login_id
-            .clone()
-            .filter(|_| awaits_second_factor(session.stage));
-        let Some(login_id) = login_id else {
-            return Err(to_login());
-        };
-        let Some((login, user)) = state
+        let now = state.now();
+        let pending = state
             .db
-            .login_with_user(&login_id)
+            .write(move |tx| pending_in(tx, &hash, now))
             .await
-            .map_err(|e| internal(e.into()))?
-        else {
-            return Err(to_login());
-        };
-        let status = login.status_at(state.now());
-        if status != LoginStatus::Pending {
-            if login.status == LoginStatus::Pending {
-                state
-                    .db
-                    .finish_login(&login.id, LoginStatus::Expired)
-                    .await
-                    .map_err(|e| internal(e.into()))?;
+            .map_err(|e| AppError::from(e).into_response())?;
+        match pending {
+            Pending::Open(open) => {
+                let OpenLogin {
+                    session,
+                    login,
+                    user,
+                } = *open;
+                remember(parts, Some(&session));
+                Ok(Self {
+                    session,
+                    login,
+                    user,
+                })
             }
-            return Err(ended(Lang::from_parts(parts), status).unwrap_or_else(internal));
+            Pending::NoSession => {
+                remember(parts, None);
+                Err(refuse(parts))
+            }
+            Pending::NotWaiting => Err(to_login()),
+            Pending::Ended(status) => {
+                Err(ended(Lang::from_parts(parts), status)
+                    .unwrap_or_else(IntoResponse::into_response))
+            }
         }
-        Ok(Self {
-            session,
-            login,
-            user,
-        })
     }
+}
+
+/// The hash of the request's session cookie, unless an extractor before found that the
+/// request has no live session.
+fn session_hash(parts: &Parts) -> Option<String> {
+    if matches!(
+        parts.extensions.get::<CurrentSession>(),
+        Some(CurrentSession(None))
+    ) {
+        return None;
+    }
+    session_cookie_hash(&parts.headers)
+}
+
+/// Keeps the session a guard read for the extractors after it ([`CurrentSession`], the CSRF
+/// check), so the request reads it once.
+fn remember(parts: &mut Parts, session: Option<&Session>) {
+    parts.extensions.insert(CurrentSession(session.cloned()));
 }
 
 /// The answer to a request without any session.

@@ -12,13 +12,13 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 
-use super::code::{CodeFields, ended, passed};
-use super::csrf::CsrfForm;
+use super::code::{AfterSubmit, CodeFields, after_submit, ended, passed};
+use super::csrf::SessionForm;
 use super::guards::PendingLogin;
 use super::render;
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
-use crate::login::second_factor::{Proof, SecondFactorOutcome, check};
+use crate::login::second_factor::{CheckedStep, Proof, SecondFactorOutcome, submit};
 use crate::state::AppState;
 use crate::web::client::Client;
 
@@ -47,13 +47,19 @@ async fn recovery_form(pending: PendingLogin, lang: Lang) -> Result<Response, Ap
 
 async fn recovery_submit(
     State(state): State<Arc<AppState>>,
-    pending: PendingLogin,
     lang: Lang,
     client: Client,
-    CsrfForm(form): CsrfForm<CodeFields>,
+    form: SessionForm<CodeFields>,
 ) -> Result<Response, AppError> {
-    let proof = Proof::RecoveryCode(&form.code);
-    match check(&state, pending.waiting(), proof, &client).await? {
+    let proof = Proof::RecoveryCode(&form.fields.code);
+    let submitted = submit(&state, form.session_hash, form.csrf, proof, &client).await?;
+    let CheckedStep {
+        session, outcome, ..
+    } = match after_submit(submitted, lang)? {
+        AfterSubmit::Checked(step) => *step,
+        AfterSubmit::Answered(response) => return Ok(response),
+    };
+    match outcome {
         SecondFactorOutcome::Passed {
             session,
             recovery_codes,
@@ -61,7 +67,7 @@ async fn recovery_submit(
         SecondFactorOutcome::Wrong { .. } => render(&RecoveryPage {
             t: lang.texts(),
             lang: lang.code(),
-            csrf: &pending.session.csrf,
+            csrf: &session.csrf,
             error: Some(lang.texts().recovery_wrong),
         }),
         SecondFactorOutcome::Ended(status) => ended(lang, status),

@@ -34,6 +34,11 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         })
 }
 
+/// The hash of the session cookie's value, under which the session is stored.
+pub fn session_cookie_hash(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, SESSION_COOKIE).map(|value| SecretToken::from_client(value).hash())
+}
+
 /// The request's live session, if its cookie names one. Read once per request: the guards
 /// and the CSRF check share it.
 #[derive(Debug, Clone)]
@@ -49,11 +54,8 @@ impl FromRequestParts<Arc<AppState>> for CurrentSession {
         if let Some(read) = parts.extensions.get::<Self>() {
             return Ok(read.clone());
         }
-        let session = match cookie_value(&parts.headers, SESSION_COOKIE) {
-            Some(value) => {
-                let token = SecretToken::from_client(value);
-                state.db.touch_session(&token.hash(), state.now()).await?
-            }
+        let session = match session_cookie_hash(&parts.headers) {
+            Some(hash) => state.db.touch_session(&hash, state.now()).await?,
             None => None,
         };
         let read = Self(session);

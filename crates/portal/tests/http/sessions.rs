@@ -12,6 +12,7 @@ use crate::common::{
 
 /// Rows of the sessions table, read through a connection of its own.
 async fn session_rows(portal: &Portal) -> i64 {
+    sqlx::any::install_default_drivers();
     let mut conn = sqlx::AnyConnection::connect(&portal.state.config.database_url)
         .await
         .unwrap();
