@@ -48,3 +48,5 @@ trap stop_postgres EXIT
 start_postgres "$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 # (the accessibility walk ran above: it checks pages, not storage)
 cargo test --locked -p zweifaktor-portal --test http -- --include-ignored --skip a11y::
+# the load tool's two instances on one database: every challenge crosses them through NOTIFY
+cargo test --locked -p zweifaktor-load --test postgres -- --include-ignored

@@ -18,7 +18,7 @@ use crate::device::Shared;
 use crate::http::Browser;
 use crate::login::{self, Finished, Outcome};
 use crate::options::Options;
-use crate::portal::Portal;
+use crate::portal::Portals;
 use crate::report::{CheckCpu, Latency};
 
 /// Attempts of one password step the portal answers "busy" (503: every hashing slot and
@@ -37,8 +37,8 @@ pub struct Bursts<'a> {
     pub password: &'a Arc<Zeroizing<String>>,
     /// How long a login waits for its challenge.
     pub timeout: Duration,
-    /// The portal, for its CPU time.
-    pub portal: &'a Mutex<Portal>,
+    /// The portal's instances, for their CPU time.
+    pub portal: &'a Mutex<Portals>,
 }
 
 /// The code burst's figures.
@@ -86,7 +86,7 @@ impl Bursts<'_> {
         count: usize,
     ) -> Option<CheckCpu> {
         let per = |b: Option<f64>, a: Option<f64>| Some((a? - b?) * 1e6 / count.max(1) as f64);
-        let in_process = self.portal.lock().await.pid().is_none();
+        let in_process = self.portal.lock().await.in_process();
         per(before.1, after.1).map(|tool_us| CheckCpu {
             portal_us: per(before.0, after.0).filter(|_| !in_process),
             tool_us,
@@ -175,11 +175,13 @@ impl Bursts<'_> {
         let before = self.cpu_now().await;
         let started = Instant::now();
         let steps: Vec<(bool, u64, Option<Duration>)> = stream::iter(forms.into_iter().enumerate())
-            .map(|(n, (browser, csrf))| {
+            .map(|(n, (login, browser, csrf))| {
                 let shared = Arc::clone(self.shared);
                 let email = self.emails[n % self.emails.len()].clone();
                 let password = Arc::clone(self.password);
-                async move { password_step(&shared, browser, &csrf, &email, &password).await }
+                async move {
+                    password_step(&shared, login, browser, &csrf, &email, &password).await
+                }
             })
             .buffer_unordered(in_flight)
             .collect()
@@ -198,19 +200,20 @@ impl Bursts<'_> {
     }
 }
 
-/// A browser with the login form's CSRF token, for login `i`; `None` if the form failed.
-async fn login_form(shared: &Shared, i: usize) -> Option<(Browser, String)> {
+/// Login `i` with a browser holding the login form's CSRF token; `None` if the form failed.
+async fn login_form(shared: &Shared, i: usize) -> Option<(usize, Browser, String)> {
     let (agent, address) = login::identity(i, 0);
     let mut browser = Browser::new(&agent, &address).ok()?;
-    let form = shared.web.get(&mut browser, "/login").await.ok()?;
+    let form = shared.web(i).get(&mut browser, "/login").await.ok()?;
     let csrf = login::csrf(form.text())?;
-    Some((browser, csrf))
+    Some((i, browser, csrf))
 }
 
 /// One password step: whether the code page followed, the busy answers retried, and the
 /// round trip of the last attempt.
 async fn password_step(
     shared: &Shared,
+    login: usize,
     mut browser: Browser,
     csrf: &str,
     email: &str,
@@ -220,7 +223,7 @@ async fn password_step(
     for _ in 0..BUSY_ATTEMPTS {
         let sent = Instant::now();
         let answer = shared
-            .web
+            .web(login)
             .post_form(
                 &mut browser,
                 "/login",

@@ -82,12 +82,12 @@ impl Waiters {
 
 /// What every device task and every login shares.
 pub struct Shared {
-    /// Portal base URL.
-    pub base: String,
+    /// Base URL of each portal instance.
+    pub bases: Vec<String>,
     /// One client for all streams: HTTP/1.1 opens one connection per open stream.
     pub http: reqwest::Client,
-    /// The browsers' connections to the portal.
-    pub web: Http,
+    /// The browsers' connections, one pool per portal instance.
+    pub webs: Vec<Http>,
     /// Counters.
     pub stats: DeviceStats,
     /// Logins waiting for codes.
@@ -96,6 +96,19 @@ pub struct Shared {
     pub errors: Errors,
     /// Set to `true` to end every stream.
     pub stop: watch::Receiver<bool>,
+}
+
+impl Shared {
+    /// The base URL of the instance that holds device `device`'s stream.
+    pub fn stream_base(&self, device: usize) -> &str {
+        &self.bases[device % self.bases.len()]
+    }
+
+    /// The connections of the instance that login `login` talks to: the one after its
+    /// device's, so that with several instances its challenge crosses instances.
+    pub fn web(&self, login: usize) -> &Http {
+        &self.webs[(login + 1) % self.webs.len()]
+    }
 }
 
 /// Holds `device`'s stream open until `shared.stop`, reconnecting when it drops.
@@ -109,7 +122,7 @@ pub async fn run(shared: Arc<Shared>, device: Device) {
             _ = stop.wait_for(|s| *s) => return,
             r = shared
                 .http
-                .get(format!("{}/api/v1/device/stream", shared.base))
+                .get(format!("{}/api/v1/device/stream", shared.stream_base(device.index)))
                 .bearer_auth(device.token.as_str())
                 .header(reqwest::header::ACCEPT, "text/event-stream")
                 .send() => r,

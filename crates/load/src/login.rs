@@ -33,6 +33,7 @@ pub enum Outcome {
 
 /// A login stopped on the code page, its code known: the code burst sends these at once.
 pub struct Prepared {
+    login: usize,
     browser: Browser,
     csrf: String,
     code: String,
@@ -141,12 +142,12 @@ async fn prepare_once(
 ) -> Result<Prepared, Outcome> {
     let (agent, address) = identity(login, attempt);
     let mut browser = Browser::new(&agent, &address).map_err(|_| Outcome::Failed("client"))?;
-    let form = page(&shared.web, &mut browser, "/login").await?;
+    let web = shared.web(login);
+    let form = page(web, &mut browser, "/login").await?;
     let form_csrf = csrf(form.text()).ok_or(Outcome::Failed("no_csrf"))?;
     let delivery = shared.waiters.wait_for(&agent);
     let sent = Instant::now();
-    let answer = shared
-        .web
+    let answer = web
         .post_form(
             &mut browser,
             "/login",
@@ -177,9 +178,10 @@ async fn prepare_once(
         }
     };
     let push_latency = delivery.at.saturating_duration_since(sent);
-    let code_page = retrying_page(&shared.web, &mut browser, "/login/code").await?;
+    let code_page = retrying_page(web, &mut browser, "/login/code").await?;
     let code_csrf = csrf(code_page.text()).ok_or(Outcome::Failed("no_csrf"))?;
     Ok(Prepared {
+        login,
         browser,
         csrf: code_csrf,
         code: delivery.code,
@@ -194,7 +196,7 @@ pub async fn submit_code(shared: &Shared, mut prepared: Prepared) -> (Outcome, O
     for _ in 0..STEP_ATTEMPTS {
         let sent = Instant::now();
         let answer = shared
-            .web
+            .web(prepared.login)
             .post_form(
                 &mut prepared.browser,
                 "/login/code",

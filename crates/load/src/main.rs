@@ -23,6 +23,7 @@ fn main() -> ExitCode {
             addr,
             dir,
             options.password_profile,
+            options.database_url.as_deref(),
         )) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

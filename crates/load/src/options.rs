@@ -68,6 +68,16 @@ pub struct Options {
     /// the child started by `--portal-from-tool` runs.
     #[arg(long, hide = true, requires = "work_dir")]
     pub serve_portal: Option<std::net::SocketAddr>,
+    /// Database of the portals: a fresh SQLite file in `--work-dir` (default), or a
+    /// `postgres://` URL naming an empty database (`createdb` it first) that all
+    /// `--instances` share.
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Portal processes serving the run, all on one `--database-url` (PostgreSQL): device
+    /// `d`'s stream goes to instance `d mod N`, login `i` to instance `(i + 1) mod N`, so with
+    /// an even `--devices` every challenge crosses instances through `NOTIFY`.
+    #[arg(long, default_value_t = 1, conflicts_with = "in_process")]
+    pub instances: usize,
     /// Folder for the fresh SQLite file and key files (default: a temporary folder).
     #[arg(long)]
     pub work_dir: Option<PathBuf>,
@@ -109,6 +119,21 @@ impl Options {
     /// Accounts to create: `--accounts`, at least `--devices`.
     pub fn accounts(&self) -> usize {
         self.accounts.unwrap_or(self.devices).max(self.devices)
+    }
+
+    /// Checks what clap cannot: several instances need one shared PostgreSQL database.
+    pub fn check(&self) -> Result<(), &'static str> {
+        if self.instances == 0 {
+            return Err("--instances must be at least 1");
+        }
+        let postgres = self
+            .database_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"));
+        if self.instances > 1 && !postgres {
+            return Err("--instances above 1 needs a postgres:// --database-url");
+        }
+        Ok(())
     }
 
     /// File descriptors the tool needs: one per stream, one per login in flight, headroom.

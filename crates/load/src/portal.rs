@@ -1,6 +1,6 @@
-//! The portal under test: started as a child process (or in-process for tests) on a fresh
-//! SQLite file with the load-test password profile, killed and restarted on demand, and
-//! measured through `/proc/PID/status`.
+//! The portal under test: one or more instances, started as child processes (or in-process for
+//! tests) on a fresh SQLite file or one shared PostgreSQL database with the load-test password
+//! profile, killed and restarted on demand, and measured through `/proc/PID/status`.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -39,7 +39,7 @@ const CHILD_LOG_FILTER: &str = "warn";
 pub struct PortalFiles {
     /// The folder that holds them all.
     pub dir: PathBuf,
-    /// `sqlite://...` URL of the database file.
+    /// `sqlite://...` URL of the database file, or the PostgreSQL database's URL.
     pub database_url: String,
     /// Folder of the key files.
     pub key_dir: PathBuf,
@@ -50,20 +50,27 @@ pub struct PortalFiles {
 }
 
 impl PortalFiles {
-    /// A fresh database and key folder inside `dir`, new passwords hashed with `profile`.
-    pub fn in_dir(dir: &Path, profile: PasswordProfile) -> Self {
+    /// A key folder inside `dir` and a fresh SQLite file there, or the PostgreSQL database
+    /// `database_url`; new passwords hashed with `profile`.
+    pub fn in_dir(dir: &Path, profile: PasswordProfile, database_url: Option<&str>) -> Self {
         Self {
             dir: dir.to_path_buf(),
-            database_url: format!("sqlite://{}", dir.join(DATABASE_FILE).display()),
+            database_url: database_url.map_or_else(
+                || format!("sqlite://{}", dir.join(DATABASE_FILE).display()),
+                str::to_owned,
+            ),
             key_dir: dir.join("keys"),
             log: dir.join("portal.log"),
             profile,
         }
     }
 
-    /// Bytes of the database file, and of SQLite's log (`-wal`) and its index (`-shm`)
-    /// beside it.
-    pub fn database_bytes(&self) -> (u64, u64) {
+    /// Bytes of the database and of its log: for SQLite the file, and its log (`-wal`) with
+    /// the log's index (`-shm`); for PostgreSQL `pg_database_size`, with no separate log.
+    pub async fn database_bytes(&self) -> (u64, u64) {
+        if !self.database_url.starts_with("sqlite:") {
+            return (postgres_size(&self.database_url).await.unwrap_or(0), 0);
+        }
         let size = |suffix: &str| {
             std::fs::metadata(self.dir.join(format!("{DATABASE_FILE}{suffix}")))
                 .map_or(0, |m| m.len())
@@ -79,6 +86,18 @@ impl PortalFiles {
         config.trust_forwarded_for = true;
         config
     }
+}
+
+/// `pg_database_size` of the database at `url`; `None` if it cannot be asked.
+async fn postgres_size(url: &str) -> Option<u64> {
+    use sqlx::Connection as _;
+    let mut connection = sqlx::PgConnection::connect(url).await.ok()?;
+    let bytes: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())")
+        .fetch_one(&mut connection)
+        .await
+        .ok()?;
+    let _closed = connection.close().await;
+    u64::try_from(bytes).ok()
 }
 
 /// A running portal.
@@ -201,7 +220,66 @@ impl Portal {
     }
 }
 
-/// Resident memory of the portal.
+/// Every instance of the portal under test, on one database.
+pub struct Portals(Vec<Portal>);
+
+impl Portals {
+    /// Starts one instance per address in `addrs` and waits until each answers.
+    pub async fn start(
+        mode: &PortalMode,
+        files: &PortalFiles,
+        addrs: &[SocketAddr],
+    ) -> Result<Self, LoadError> {
+        let mut started = Vec::with_capacity(addrs.len());
+        for addr in addrs {
+            started.push(Portal::start(mode.clone(), files.clone(), *addr).await?);
+        }
+        Ok(Self(started))
+    }
+
+    /// The first instance's process id (`None` in-process), for the file-limit check.
+    pub fn first_pid(&self) -> Option<u32> {
+        self.0.first().and_then(Portal::pid)
+    }
+
+    /// Whether the portal runs inside this process (its CPU and memory are the tool's).
+    pub fn in_process(&self) -> bool {
+        self.first_pid().is_none()
+    }
+
+    /// Resident memory of all instances together.
+    pub fn memory_kib(&self) -> Memory {
+        self.0
+            .iter()
+            .map(Portal::memory_kib)
+            .fold(Memory::default(), |sum, m| Memory {
+                rss_kib: sum.rss_kib + m.rss_kib,
+                peak_kib: sum.peak_kib + m.peak_kib,
+            })
+    }
+
+    /// CPU seconds all instances used so far; `None` if one cannot be read.
+    pub fn cpu_secs(&self) -> Option<f64> {
+        self.0.iter().map(Portal::cpu_secs).sum()
+    }
+
+    /// SIGKILLs the first instance and starts it again (see [`Portal::kill_and_restart`]).
+    pub async fn kill_and_restart(&mut self) -> Result<Duration, LoadError> {
+        match self.0.first_mut() {
+            Some(first) => first.kill_and_restart().await,
+            None => Err(LoadError::Options("no portal instance to kill")),
+        }
+    }
+
+    /// Stops every instance.
+    pub async fn stop(self) {
+        for portal in self.0 {
+            portal.stop().await;
+        }
+    }
+}
+
+/// Resident memory of the portal (of all instances, summed, in [`Portals`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Memory {
     /// VmRSS now.
@@ -252,6 +330,8 @@ async fn launch(
                 .arg(addr.to_string())
                 .arg("--work-dir")
                 .arg(&files.dir)
+                .arg("--database-url")
+                .arg(&files.database_url)
                 .arg("--password-profile")
                 .arg(profile_name(files.profile));
             spawn_child(command, files)
@@ -278,14 +358,15 @@ fn spawn_child(
     Ok(Running::Child(child))
 }
 
-/// Serves the portal of the files in `dir` on `addr` until the process is killed: the child
-/// of [`PortalMode::ToolChild`].
+/// Serves the portal of the files in `dir` (and the database at `database_url`, if given) on
+/// `addr` until the process is killed: the child of [`PortalMode::ToolChild`].
 pub async fn serve(
     addr: SocketAddr,
     dir: &Path,
     profile: PasswordProfile,
+    database_url: Option<&str>,
 ) -> Result<(), LoadError> {
-    let files = PortalFiles::in_dir(dir, profile);
+    let files = PortalFiles::in_dir(dir, profile, database_url);
     let state = AppState::open(
         files.config(&format!("http://{addr}")),
         Arc::new(SystemClock),

@@ -111,6 +111,10 @@ pub struct Report {
     pub password_profile: String,
     /// How the portal ran: `child`, `tool-child` or `in-process`.
     pub portal: String,
+    /// Portal instances on the one database.
+    pub instances: usize,
+    /// `sqlite` or `postgresql`.
+    pub database: String,
     /// Accounts in the database, each with a registered device.
     pub accounts: usize,
     /// Devices holding a stream (the logins use their accounts).
@@ -192,8 +196,11 @@ impl Report {
     pub fn table(&self) -> String {
         let mut rows: Vec<(String, String)> = vec![
             (
-                "portal / password profile".into(),
-                format!("{} / {}", self.portal, self.password_profile),
+                "portal / instances / database / password profile".into(),
+                format!(
+                    "{} / {} / {} / {}",
+                    self.portal, self.instances, self.database, self.password_profile
+                ),
             ),
             (
                 "accounts / devices with streams / peak connected".into(),

@@ -18,7 +18,7 @@ use crate::http::Http;
 use crate::limits;
 use crate::login::{self, Finished, Outcome};
 use crate::options::{Options, PortalMode};
-use crate::portal::{Portal, PortalFiles, profile_name};
+use crate::portal::{PortalFiles, Portals, profile_name};
 use crate::report::{Errors, KillRestart, Latency, PasswordBurst, Report};
 use crate::setup;
 
@@ -36,6 +36,7 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
     if options.devices == 0 || options.rate <= 0.0 {
         return Err(LoadError::Options("--devices and --rate must be positive"));
     }
+    options.check().map_err(LoadError::Options)?;
     let mode = options.portal_mode()?;
     let nofile = limits::raise_nofile(options.descriptors_needed())?;
     let temp = tempfile::tempdir()?;
@@ -46,25 +47,27 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
         }
         None => temp.path().to_path_buf(),
     };
-    let files = PortalFiles::in_dir(&dir, options.password_profile);
+    let files = PortalFiles::in_dir(
+        &dir,
+        options.password_profile,
+        options.database_url.as_deref(),
+    );
     let setup_started = Instant::now();
     let deadline = setup_started + Duration::from_secs(options.max_secs);
-    let addr = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
-        probe.local_addr()?
-    };
-    let base = format!("http://{addr}");
+    let addrs = free_ports(options.instances)?;
+    let bases: Vec<String> = addrs.iter().map(|addr| format!("http://{addr}")).collect();
+    let base = &bases[0];
     let password = setup::run_password();
     let accounts = {
-        let state = AppState::open(files.config(&base), Arc::new(SystemClock)).await?;
+        let state = AppState::open(files.config(base), Arc::new(SystemClock)).await?;
         let made =
             setup::create_accounts(&state, options.accounts(), &password, options.concurrency)
                 .await;
         state.db.close().await;
         made?
     };
-    let portal = Portal::start(mode.clone(), files.clone(), addr).await?;
-    if let Some(pid) = portal.pid()
+    let portal = Portals::start(&mode, &files, &addrs).await?;
+    if let Some(pid) = portal.first_pid()
         && let Some(limit) = limits::process_nofile(pid)
         && limit < options.descriptors_needed()
     {
@@ -73,7 +76,7 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
             options.descriptors_needed()
         );
     }
-    let mut devices = setup::register_devices(&base, accounts, options.concurrency).await?;
+    let mut devices = setup::register_devices(base, accounts, options.concurrency).await?;
     // Every account has a registered device; the first `--devices` of them hold streams,
     // and the logins use those.
     devices.truncate(options.devices);
@@ -82,9 +85,12 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let shared = Arc::new(Shared {
-        base: base.clone(),
         http: reqwest::Client::builder().build()?,
-        web: Http::new(addr)?,
+        webs: addrs
+            .iter()
+            .map(|addr| Http::new(*addr))
+            .collect::<Result<_, _>>()?,
+        bases,
         stats: DeviceStats::default(),
         waiters: Waiters::default(),
         errors: Errors::default(),
@@ -187,7 +193,7 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
     };
 
     let memory = portal.lock().await.memory_kib();
-    let (database_bytes, database_log_bytes) = files.database_bytes();
+    let (database_bytes, database_log_bytes) = files.database_bytes().await;
     let _stopped = stop_tx.send(true);
     if tokio::time::timeout(Duration::from_secs(10), device_tasks.join_all())
         .await
@@ -219,6 +225,12 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
             PortalMode::Child(_) => "child".into(),
             PortalMode::ToolChild(_) => "tool-child".into(),
             PortalMode::InProcess => "in-process".into(),
+        },
+        instances: options.instances,
+        database: if files.database_url.starts_with("sqlite:") {
+            "sqlite".into()
+        } else {
+            "postgresql".into()
         },
         accounts: options.accounts(),
         devices: options.devices,
@@ -267,6 +279,17 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
         setup_secs,
         login_phase_secs,
     })
+}
+
+/// `count` free loopback addresses, one per portal instance.
+fn free_ports(count: usize) -> Result<Vec<std::net::SocketAddr>, LoadError> {
+    let probes = (0..count)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0"))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(probes
+        .iter()
+        .map(std::net::TcpListener::local_addr)
+        .collect::<Result<_, _>>()?)
 }
 
 /// Waits until `want` streams are open (or [`CONNECT_WAIT`] passed).
