@@ -10,26 +10,27 @@ use zweifaktor_load::{Options, run};
 /// The admin URL of the test server (`postgres://USER@HOST:PORT/postgres`).
 const POSTGRES_ENV: &str = "ZF_TEST_POSTGRES_URL";
 
-/// A fresh, empty database on the test server; returns its URL.
-async fn fresh_database(admin: &str, name: &str) -> String {
-    let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
+/// A fresh, empty database named `name` on the server of `admin` (a URL ending in
+/// `/postgres`); returns its URL.
+async fn fresh_database(admin: &str, name: &str) -> Result<String, sqlx::Error> {
+    let mut conn = sqlx::PgConnection::connect(admin).await?;
     sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
         .execute(&mut conn)
-        .await
-        .unwrap();
+        .await?;
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut conn)
-        .await
-        .unwrap();
-    let server = admin.rsplit_once('/').unwrap().0;
-    format!("{server}/{name}")
+        .await?;
+    let server = admin.strip_suffix("/postgres").unwrap_or(admin);
+    Ok(format!("{server}/{name}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a PostgreSQL server in ZF_TEST_POSTGRES_URL (scripts/test.sh starts one)"]
 async fn two_instances_deliver_every_challenge_across_instances() {
     let admin = std::env::var(POSTGRES_ENV).expect("ZF_TEST_POSTGRES_URL names the server");
-    let url = fresh_database(&admin, "zf_load_two_instances").await;
+    let url = fresh_database(&admin, "zf_load_two_instances")
+        .await
+        .unwrap();
     let options = Options::parse_from([
         "zweifaktor-load",
         "--portal-from-tool",
