@@ -31,12 +31,16 @@ mod enrollment;
 mod error;
 mod exchange;
 pub mod flow;
+#[cfg(test)]
+mod flow_tests;
 mod limit;
 mod listener;
 mod poller;
 mod source;
 #[cfg(test)]
 mod test_portal;
+#[cfg(test)]
+mod test_source;
 mod zweifaktor;
 
 pub use binding::{PortalBinding, PortalSession, VerifiedChallenge};
