@@ -53,7 +53,8 @@ pub use enrollment::{Enrollment, register};
 pub use error::PushError;
 pub use exchange::{open_challenges, send_answer};
 pub use flow::{
-    Failed, Fetched, Refused, Shown, Unlocked, answer, answer_by_id, fetch_all, latest, show,
+    Failed, Fetched, Refused, Shown, Unlocked, answer, answer_by_id, fetch_all, fetch_sources,
+    latest, show,
 };
 pub use listener::{Backoff, ListenerEvent, listen};
 pub use poller::{POLL_INTERVAL, poll};
