@@ -1,9 +1,9 @@
-//! One round with the portal outside the stream: fetch the open challenges and verify each,
-//! send a signed answer. Front ends share these so that the headless device and the app
-//! treat challenges alike.
+//! One round with a Zweifaktor portal outside the stream: fetch the open challenges and
+//! verify each, send a signed answer. The Zweifaktor push source is built on these; front
+//! ends use the shared flow in [`super::flow`].
 //!
-//! The signing key never comes here: answers are signed inside the
-//! [`Authenticator`](crate::Authenticator) under a brief lock, then sent without it.
+//! The signing key never comes here: answers are signed while the vault is held (the
+//! challenge's origin), then sent without it.
 
 use zweifaktor_protocol::SignedEnvelope;
 use zweifaktor_protocol::messages::ChallengeId;
@@ -36,8 +36,7 @@ pub async fn open_challenges(
         .collect())
 }
 
-/// Sends a device-signed answer (from
-/// [`Authenticator::sign_answer`](crate::Authenticator::sign_answer)) to `session`'s portal.
+/// Sends a device-signed answer (signed while the vault was held) to `session`'s portal.
 pub async fn send_answer(
     session: &PortalSession,
     challenge: &ChallengeId,
