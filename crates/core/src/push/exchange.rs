@@ -1,37 +1,42 @@
-//! One round with the portal outside the stream: fetch the open challenges and verify each,
-//! send a signed answer. Front ends share these so that the headless device and the app
-//! treat challenges alike.
+//! One round with a Zweifaktor portal outside the stream: fetch the open challenges and
+//! verify each, send a signed answer. The Zweifaktor push source is built on these; front
+//! ends use the shared flow in [`super::flow`].
 //!
-//! The signing key never comes here: answers are signed inside the
-//! [`Authenticator`](crate::Authenticator) under a brief lock, then sent without it.
+//! The signing key never comes here: answers are signed while the vault is held (the
+//! challenge's origin), then sent without it.
 
 use zweifaktor_protocol::SignedEnvelope;
 use zweifaktor_protocol::messages::ChallengeId;
 
-use super::{PortalClient, PortalSession, PushError, VerifiedChallenge};
+use super::{PortalClient, PortalSession, PushError, Refusal, VerifiedChallenge};
 use crate::clock::Clock;
 
 /// The open challenges of `session`'s portal, each verified (signature with the pinned key,
 /// freshness, account).
 ///
 /// The outer error means the portal could not be asked; an inner one that this challenge
-/// failed verification and must not be shown, while the others still may be.
+/// failed verification and must not be shown, while the others still may be. A refused
+/// challenge whose signature verified (stale, other account) carries its id.
 pub async fn open_challenges(
     session: &PortalSession,
     clock: &dyn Clock,
-) -> Result<Vec<Result<VerifiedChallenge, PushError>>, PushError> {
+) -> Result<Vec<Result<VerifiedChallenge, Refusal>>, PushError> {
     let envelopes = PortalClient::new(&session.portal_url)?
         .challenges(session)
         .await?;
     let now = clock.now();
     Ok(envelopes
         .iter()
-        .map(|envelope| session.verify(envelope, now))
+        .map(|envelope| {
+            session.verify(envelope, now).map_err(|error| Refusal {
+                id: session.signed_id(envelope),
+                error,
+            })
+        })
         .collect())
 }
 
-/// Sends a device-signed answer (from
-/// [`Authenticator::sign_answer`](crate::Authenticator::sign_answer)) to `session`'s portal.
+/// Sends a device-signed answer (signed while the vault was held) to `session`'s portal.
 pub async fn send_answer(
     session: &PortalSession,
     challenge: &ChallengeId,
@@ -42,14 +47,6 @@ pub async fn send_answer(
         .await
 }
 
-/// The challenge of the most recent login: what "Akzeptieren" shows after the user had to
-/// log in again. Ties (same second) go to the later-issued challenge.
-pub fn newest(challenges: Vec<VerifiedChallenge>) -> Option<VerifiedChallenge> {
-    challenges
-        .into_iter()
-        .max_by_key(|c| (c.challenge.context.time, c.challenge.issued_at))
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -57,7 +54,6 @@ mod tests {
     use zweifaktor_protocol::messages::ChallengeList;
 
     use super::*;
-    use crate::accounts::AccountId;
     use crate::clock::FixedClock;
     use crate::push::test_portal::{NOW, challenge, key, one_shot_portal, session};
 
@@ -80,7 +76,13 @@ mod tests {
             result[0].as_ref().unwrap().challenge.id,
             ChallengeId::from_random_bytes([1; 16])
         );
-        assert!(matches!(result[1], Err(PushError::BadSignature(_))));
+        assert!(matches!(
+            result[1],
+            Err(Refusal {
+                id: None,
+                error: PushError::BadSignature(_)
+            })
+        ));
         let request = request.await.unwrap();
         assert!(
             request.starts_with("GET /api/v1/device/challenges "),
@@ -92,6 +94,26 @@ mod tests {
                 .contains("authorization: bearer device-token"),
             "{request}"
         );
+    }
+
+    #[tokio::test]
+    async fn an_expired_challenge_is_refused_with_its_id() {
+        let portal = key(1);
+        let list = ChallengeList {
+            challenges: vec![SignedEnvelope::sign(&challenge(1, NOW), &portal).unwrap()],
+        };
+        let (url, _) = one_shot_portal("200 OK", serde_json::to_string(&list).unwrap()).await;
+        let clock = FixedClock::new(NOW + 300);
+        let result = open_challenges(&session(&url, &portal), &clock)
+            .await
+            .unwrap();
+        match &result[0] {
+            Err(Refusal {
+                id: Some(id),
+                error: PushError::Stale(_),
+            }) => assert_eq!(*id, challenge(1, NOW).id.to_string()),
+            other => panic!("expected a stale refusal with id, got {other:?}"),
+        }
     }
 
     #[tokio::test]
@@ -139,21 +161,5 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, PushError::Refused { status: 409 }), "{err:?}");
-    }
-
-    #[test]
-    fn newest_picks_the_latest_login() {
-        let verified = |id, time| VerifiedChallenge {
-            account: AccountId::random(),
-            challenge: challenge(id, time),
-        };
-        let picked = newest(vec![
-            verified(1, NOW),
-            verified(2, NOW + 40),
-            verified(3, NOW + 10),
-        ])
-        .unwrap();
-        assert_eq!(picked.challenge.id, ChallengeId::from_random_bytes([2; 16]));
-        assert!(newest(Vec::new()).is_none());
     }
 }
