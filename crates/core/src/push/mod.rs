@@ -34,6 +34,7 @@ pub mod flow;
 mod limit;
 mod listener;
 mod poller;
+pub mod privacyidea;
 mod source;
 #[cfg(test)]
 mod test_portal;

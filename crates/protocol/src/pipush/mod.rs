@@ -44,7 +44,9 @@ pub use error::{PiKeyError, PiLinkError, PiResponseError, PiSignatureError};
 pub use keys::{DeviceKey, DevicePrivateKey, ServerKey};
 pub use link::{EnrollmentCredential, PiPushLink};
 pub use response::{AnswerOutcome, enrollment_server_key, poll_challenges};
-pub use signed::{DeclineReason, PiAnswer, answer_message, poll_message, poll_timestamp};
+pub use signed::{
+    DeclineReason, PiAnswer, answer_fields, answer_message, poll_message, poll_timestamp,
+};
 
 /// The `fbtoken` value the phone sends when it has no Firebase token: the same placeholder
 /// the privacyIDEA app sends for poll-only tokens (`NoFirebaseUtils.NO_FIREBASE_TOKEN`).
