@@ -78,6 +78,10 @@ pub enum DeviceError {
     /// The async runtime for the portal commands could not start.
     #[error("could not start the network runtime")]
     Runtime(#[source] std::io::Error),
+    /// The background task that makes a push token's RSA key did not finish (it panicked or
+    /// was cancelled).
+    #[error("the push token's key could not be made")]
+    KeyGeneration,
     /// `poll`, `listen` or `deny` without any account enrolled with a portal.
     #[error("no account is enrolled with a portal: add one with an enrollment URI")]
     NoPortalAccounts,
@@ -178,6 +182,7 @@ impl DeviceError {
             | Self::NoDataDir
             | Self::WriteFile { .. }
             | Self::Runtime(_)
+            | Self::KeyGeneration
             | Self::NoPortalAccounts
             | Self::Revoked { .. }
             | Self::UnknownChallenge { .. } => OTHER,
@@ -206,7 +211,7 @@ impl DeviceError {
                 ImportError::KdfTooCostly { .. } => "kdf_too_costly",
                 ImportError::Malformed { .. } => "file_damaged",
             },
-            Self::Core(CoreError::Uri(_)) => "invalid_uri",
+            Self::Core(CoreError::Uri(_) | CoreError::PiLink(_)) => "invalid_uri",
             Self::Core(CoreError::UnknownAccount { .. }) => "unknown_account",
             Self::Core(CoreError::AmbiguousAccount { .. }) => "ambiguous_account",
             Self::Core(CoreError::NoAccounts) => "no_accounts",
@@ -241,7 +246,7 @@ impl DeviceError {
             Self::WeakPassword(_) => "weak_password",
             Self::ReadFile { .. } => "file_unreadable",
             Self::WriteFile { .. } => "file_not_written",
-            Self::Runtime(_) => "runtime",
+            Self::Runtime(_) | Self::KeyGeneration => "runtime",
             Self::NoPortalAccounts => "no_portal_accounts",
             Self::Revoked { .. } => "revoked",
             Self::UnknownChallenge { .. } => "unknown_challenge",

@@ -100,6 +100,14 @@ struct Params {
 }
 
 impl PiPushLink {
+    /// Whether `text` is meant as a privacyIDEA push link (its scheme says so), so that a
+    /// caller that takes several kinds of link knows which parser's errors to report.
+    pub fn is_link(text: &str) -> bool {
+        SCHEMES
+            .iter()
+            .any(|scheme| strip_prefix_ignore_case(text.trim_start(), scheme).is_some())
+    }
+
     /// Parses a link; checks run in the order of the link's parts.
     pub fn parse(input: &str) -> Result<Self, PiLinkError> {
         if input.len() > MAX_URI_LEN {
@@ -399,6 +407,14 @@ mod tests {
                 "{to}"
             );
         }
+    }
+
+    #[test]
+    fn push_links_are_told_from_other_links() {
+        assert!(PiPushLink::is_link(LINK));
+        assert!(PiPushLink::is_link("pia://pipush/x"));
+        assert!(!PiPushLink::is_link("otpauth://totp/x?secret=JBSWY3DP"));
+        assert!(!PiPushLink::is_link("otpauth-migration://offline?data=x"));
     }
 
     #[test]
