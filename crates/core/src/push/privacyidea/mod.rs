@@ -1,6 +1,6 @@
 //! privacyIDEA push tokens behind the push interface: enrollment from the `pipush` link, the
 //! vault entry, the signed poll and the signed answers. The wire format (link, signed
-//! strings, RSA, JSON) is in [`zweifaktor_protocol::pipush`]; `docs/privacyidea.md`
+//! strings, RSA, JSON) is in [`zweifaktor_protocol::pipush`]; `docs/PRIVACYIDEA.md`
 //! describes what is verified when.
 //!
 //! # Layout
