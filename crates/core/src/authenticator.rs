@@ -14,6 +14,7 @@ use zweifaktor_protocol::uri::OtpAuthUri;
 use crate::accounts::{Account, AccountId, AccountKind, AccountQuery, AccountSummary, Keyring};
 
 mod editing;
+mod pi_push;
 mod transfer;
 use crate::clock::Clock;
 use crate::error::CoreError;

@@ -18,6 +18,9 @@ pub enum CoreError {
     /// The `otpauth://` URI is malformed.
     #[error(transparent)]
     Uri(#[from] UriError),
+    /// A privacyIDEA push link is malformed or asks for what is not supported.
+    #[error(transparent)]
+    PiLink(#[from] zweifaktor_protocol::pipush::PiLinkError),
     /// HOTP/TOTP parameters are unusable.
     #[error(transparent)]
     Otp(#[from] OtpError),

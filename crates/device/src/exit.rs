@@ -78,6 +78,10 @@ pub enum DeviceError {
     /// The async runtime for the portal commands could not start.
     #[error("could not start the network runtime")]
     Runtime(#[source] std::io::Error),
+    /// The background task that makes a push token's RSA key did not finish (it panicked or
+    /// was cancelled).
+    #[error("the push token's key could not be made")]
+    KeyGeneration,
     /// The portal no longer knows this device (removed on the dashboard or 2FA reset).
     #[error("the portal of {account} no longer knows this device: enroll again")]
     Revoked {
@@ -173,6 +177,7 @@ impl DeviceError {
             | Self::NoDataDir
             | Self::WriteFile { .. }
             | Self::Runtime(_)
+            | Self::KeyGeneration
             | Self::Revoked { .. } => OTHER,
         }
     }
@@ -199,7 +204,7 @@ impl DeviceError {
                 ImportError::KdfTooCostly { .. } => "kdf_too_costly",
                 ImportError::Malformed { .. } => "file_damaged",
             },
-            Self::Core(CoreError::Uri(_)) => "invalid_uri",
+            Self::Core(CoreError::Uri(_) | CoreError::PiLink(_)) => "invalid_uri",
             Self::Core(CoreError::UnknownAccount { .. }) => "unknown_account",
             Self::Core(CoreError::AmbiguousAccount { .. }) => "ambiguous_account",
             Self::Core(CoreError::NoAccounts) => "no_accounts",
@@ -225,7 +230,7 @@ impl DeviceError {
             Self::WeakPassword(_) => "weak_password",
             Self::ReadFile { .. } => "file_unreadable",
             Self::WriteFile { .. } => "file_not_written",
-            Self::Runtime(_) => "runtime",
+            Self::Runtime(_) | Self::KeyGeneration => "runtime",
             Self::Revoked { .. } => "revoked",
         }
     }

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 use tokio::sync::mpsc;
 use zweifaktor_core::accounts::{AccountId, AccountQuery, AccountSummary};
+use zweifaktor_core::push::privacyidea::{self, PiEnrollment, PushTokenSummary};
 use zweifaktor_core::push::{self, Ask, Fetched, ListenerEvent, PushAnswer, PushError, Shown};
 use zweifaktor_core::{Authenticator, CoreError};
 use zweifaktor_protocol::messages::Platform;
@@ -154,6 +155,27 @@ pub fn add(auth: &mut Authenticator, uri: &str) -> Result<AccountSummary, Device
         .block_on(push::register(&enrollment))
         .map_err(CoreError::from)?;
     Ok(auth.finish_enrollment(enrollment, registered)?)
+}
+
+/// `add` with a privacyIDEA push link: makes the token's key (off the runtime's thread),
+/// registers it with the server and stores it.
+pub fn add_push_token(
+    auth: &mut Authenticator,
+    link: &str,
+) -> Result<PushTokenSummary, DeviceError> {
+    auth.preview_pi_link(link)?;
+    let link = link.to_owned();
+    let runtime = runtime()?;
+    let (enrollment, registered) = runtime.block_on(async move {
+        let enrollment = tokio::task::spawn_blocking(move || PiEnrollment::prepare(&link))
+            .await
+            .map_err(|_| DeviceError::KeyGeneration)??;
+        let registered = privacyidea::register(&enrollment)
+            .await
+            .map_err(CoreError::from)?;
+        Ok::<_, DeviceError>((enrollment, registered))
+    })?;
+    Ok(auth.finish_pi_enrollment(enrollment, registered)?)
 }
 
 /// The account `query` names, if any.

@@ -12,9 +12,11 @@ use zweifaktor_core::clock::{Clock, SystemClock};
 use zweifaktor_core::export::{ExportFormat, NotExported};
 use zweifaktor_core::import::{ImportPreview, ImportReport, MissingPart, Unsupported};
 use zweifaktor_core::push::PushAnswer;
+use zweifaktor_core::push::privacyidea::PushTokenSummary;
 use zweifaktor_core::vault::KdfProfile;
 use zweifaktor_core::{Authenticator, ShownCode};
 use zweifaktor_protocol::otp::ocra::OcraSuite;
+use zweifaktor_protocol::pipush::PiPushLink;
 
 use crate::cli::{Cli, Command};
 use crate::exit::DeviceError;
@@ -38,6 +40,11 @@ pub enum Output {
     Added {
         /// The account, without its seed.
         account: AccountSummary,
+    },
+    /// `add` with a privacyIDEA push link: the new push token.
+    AddedPushToken {
+        /// The token, without its key.
+        token: PushTokenSummary,
     },
     /// `rename`: the account under its new label.
     Renamed {
@@ -127,6 +134,9 @@ impl Output {
                 if account.weak_secret {
                     println!("{WEAK_SECRET_NOTE}");
                 }
+            }
+            Self::AddedPushToken { token } => {
+                println!("Added {} ({}, {})", token.label, token.kind, token.id);
             }
             Self::Renamed { account } => {
                 println!("Renamed {} to {}", account.id, account.label)
@@ -293,6 +303,10 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
             }
             let mut auth = unlock(&vault, &mut input, clock)?;
             let link = input.read_link()?;
+            if PiPushLink::is_link(&link) {
+                let token = online::add_push_token(&mut auth, &link)?;
+                return Ok(Output::AddedPushToken { token });
+            }
             let account = online::add(&mut auth, &link)?;
             Ok(Output::Added { account })
         }

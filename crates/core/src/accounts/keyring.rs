@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Account, AccountId, AccountQuery, NewAccount};
 use crate::error::CoreError;
+use crate::push::PushError;
+use crate::push::privacyidea::PiPushToken;
 
 /// Everything the vault encrypts.
 ///
@@ -11,6 +13,9 @@ use crate::error::CoreError;
 #[derive(Default, Serialize, Deserialize)]
 pub struct Keyring {
     accounts: Vec<Account>,
+    /// privacyIDEA push tokens: accounts without a seed or code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    push_tokens: Vec<PiPushToken>,
 }
 
 impl Keyring {
@@ -155,6 +160,59 @@ impl Keyring {
     /// Resolves a query (see [`AccountQuery`]) to exactly one account id.
     pub fn find(&self, query: &AccountQuery) -> Result<AccountId, CoreError> {
         query.resolve(&self.accounts).map(|a| a.id().clone())
+    }
+}
+
+/// The privacyIDEA push tokens, kept apart from the accounts since they have no seed.
+impl Keyring {
+    /// All push tokens in the order they were added.
+    pub fn push_tokens(&self) -> &[PiPushToken] {
+        &self.push_tokens
+    }
+
+    /// The push token with this id.
+    pub fn push_token(&self, id: &AccountId) -> Result<&PiPushToken, CoreError> {
+        self.push_tokens
+            .iter()
+            .find(|t| t.id() == id)
+            .ok_or_else(|| unknown(id))
+    }
+
+    /// Adds a token, unless one with the same serial at the same server is there already.
+    pub(crate) fn add_push_token(&mut self, token: PiPushToken) -> Result<&PiPushToken, CoreError> {
+        if self
+            .push_tokens
+            .iter()
+            .any(|t| t.same_as(token.serial(), token.url()))
+        {
+            return Err(PushError::DuplicateToken {
+                serial: token.serial().to_owned(),
+            }
+            .into());
+        }
+        self.push_tokens.push(token);
+        let added = self.push_tokens.len() - 1;
+        Ok(&self.push_tokens[added])
+    }
+
+    /// Whether a token with this serial at this server is there already.
+    pub(crate) fn has_push_token(&self, serial: &str, url: &str) -> bool {
+        self.push_tokens.iter().any(|t| t.same_as(serial, url))
+    }
+
+    /// Drops the tokens after the first `len`: undoes an add whose save failed.
+    pub(crate) fn truncate_push_tokens(&mut self, len: usize) {
+        self.push_tokens.truncate(len);
+    }
+
+    /// Removes the token with this id and returns it.
+    pub(crate) fn remove_push_token(&mut self, id: &AccountId) -> Result<PiPushToken, CoreError> {
+        let index = self
+            .push_tokens
+            .iter()
+            .position(|t| t.id() == id)
+            .ok_or_else(|| unknown(id))?;
+        Ok(self.push_tokens.remove(index))
     }
 }
 

@@ -183,8 +183,9 @@ pub trait ChallengeOrigin: Send + Sync {
 
 /// A signed answer ready to go: where to, with what credentials, and the signed body.
 pub trait SignedAnswer: Send {
-    /// Sends the answer to the server.
-    fn send(self: Box<Self>) -> BoxFuture<'static, Result<(), PushError>>;
+    /// Sends the answer to the server; returns the code the server sent back for the phone
+    /// to show, if any (privacyIDEA's `code_to_phone` sends it only in answer to the accept).
+    fn send(self: Box<Self>) -> BoxFuture<'static, Result<Option<ServerCode>, PushError>>;
 }
 
 /// A verified challenge, ready to show and answer.

@@ -88,6 +88,27 @@ pub enum PushError {
     /// plain "accept" where a number must be picked, "seen" for a challenge without a code.
     #[error("this answer does not fit the challenge")]
     AnswerNotOffered,
+    /// The server took the answer but recorded nothing (privacyIDEA's `value: false`): a
+    /// replay, a challenge closed meanwhile, or a presence option that was not the right one.
+    #[error("the server did not accept the answer")]
+    AnswerNotRecorded,
+    /// A push link asks not to verify TLS (`sslverify=0`) for a server that is neither on
+    /// this machine nor on plain http: refused, since anyone on the network could then pose as
+    /// the server during enrollment.
+    #[error("the link turns off TLS verification for {host}; only allowed for this machine")]
+    InsecureTls {
+        /// The server's host.
+        host: String,
+    },
+    /// An RSA key of a privacyIDEA push token could not be made or used.
+    #[error("the push token's key could not be used")]
+    PushKey(#[source] zweifaktor_protocol::pipush::PiKeyError),
+    /// A push token with this serial at this server is in the vault already.
+    #[error("the push token {serial} is enrolled already")]
+    DuplicateToken {
+        /// The token's serial.
+        serial: String,
+    },
 }
 
 impl PushError {
@@ -111,6 +132,10 @@ impl PushError {
             Self::Expired { .. } => "challenge_expired",
             Self::NumberNotOffered { .. } => "number_not_offered",
             Self::AnswerNotOffered => "answer_not_offered",
+            Self::AnswerNotRecorded => "answer_not_recorded",
+            Self::InsecureTls { .. } => "insecure_tls",
+            Self::PushKey(_) => "sign_failed",
+            Self::DuplicateToken { .. } => "duplicate_account",
         }
     }
 }
@@ -149,6 +174,13 @@ mod tests {
                 "number_not_offered",
             ),
             (PushError::AnswerNotOffered, "answer_not_offered"),
+            (PushError::AnswerNotRecorded, "answer_not_recorded"),
+            (
+                PushError::InsecureTls {
+                    host: "pi.example.org".into(),
+                },
+                "insecure_tls",
+            ),
         ];
         for (error, code) in table {
             assert_eq!(error.code(), code, "{error:?}");

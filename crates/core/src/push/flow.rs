@@ -220,7 +220,8 @@ pub async fn show<V: Unlocked + ?Sized>(
 }
 
 /// Answers `challenge`: checks the answer against what it asks and its expiry, signs it
-/// under a brief hold of the vault, and sends it. "Accept" for a challenge that asks for the
+/// under a brief hold of the vault, and sends it. The code the server sends back (privacyIDEA's
+/// `code_to_phone`, known only after the accept) comes back in [`Shown::code`]. "Accept" for a challenge that asks for the
 /// security code shows the code instead (and sends "seen"): that is accepting it there.
 pub async fn answer<V: Unlocked + ?Sized>(
     vault: &V,
@@ -232,11 +233,11 @@ pub async fn answer<V: Unlocked + ?Sized>(
     }
     let signed =
         vault.with_vault(|auth| challenge.sign(auth.keyring(), &answer, auth.clock().now()))?;
-    signed.send().await.map_err(CoreError::from)?;
+    let code = signed.send().await.map_err(CoreError::from)?;
     tracing::info!(challenge = %challenge.info.id, answer = answer.name(), "challenge answered");
     Ok(Shown {
         challenge,
-        code: None,
+        code: code.map(ShownCode::Server),
     })
 }
 

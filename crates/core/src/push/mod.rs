@@ -36,6 +36,7 @@ mod flow_tests;
 mod limit;
 mod listener;
 mod poller;
+pub mod privacyidea;
 mod source;
 #[cfg(test)]
 mod test_portal;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use tokio::sync::mpsc;
 
-use super::{ListenerEvent, PushChallenge, PushError, poller, zweifaktor};
+use super::{ListenerEvent, PushChallenge, PushError, poller, privacyidea, zweifaktor};
 use crate::accounts::{AccountId, Keyring};
 use crate::clock::Clock;
 
@@ -58,6 +58,7 @@ pub trait PushSource: Send + Sync + 'static {
 /// plugged in.
 pub fn sources(keyring: &Keyring) -> Vec<Arc<dyn PushSource>> {
     let mut all = zweifaktor::sources(keyring);
+    all.extend(privacyidea::sources(keyring));
     all.sort_by_key(|source| position(keyring, source.account()));
     all
 }

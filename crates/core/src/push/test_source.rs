@@ -12,7 +12,7 @@ use zweifaktor_protocol::otp::Code;
 use super::source::{FetchResult, Refusal};
 use super::{
     Ask, ChallengeInfo, ChallengeOrigin, PushAnswer, PushChallenge, PushError, PushSource,
-    SignedAnswer,
+    ServerCode, SignedAnswer,
 };
 use crate::accounts::{AccountId, Keyring};
 use crate::clock::Clock;
@@ -124,10 +124,10 @@ struct FakeAnswer {
 }
 
 impl SignedAnswer for FakeAnswer {
-    fn send(self: Box<Self>) -> BoxFuture<'static, Result<(), PushError>> {
+    fn send(self: Box<Self>) -> BoxFuture<'static, Result<Option<ServerCode>, PushError>> {
         Box::pin(async move {
             self.outbox.lock().unwrap().push((self.id, self.answer));
-            Ok(())
+            Ok(None)
         })
     }
 }

@@ -14,7 +14,7 @@ use zweifaktor_protocol::otp::ocra;
 use super::source::FetchResult;
 use super::{
     Ask, Backoff, Browser, ChallengeInfo, ChallengeOrigin, ListenerEvent, PortalSession,
-    PushAnswer, PushChallenge, PushError, PushSource, SignedAnswer, VerifiedChallenge,
+    PushAnswer, PushChallenge, PushError, PushSource, ServerCode, SignedAnswer, VerifiedChallenge,
 };
 use crate::accounts::{AccountId, Keyring};
 use crate::clock::Clock;
@@ -143,9 +143,10 @@ struct ZweifaktorAnswer {
 }
 
 impl SignedAnswer for ZweifaktorAnswer {
-    fn send(self: Box<Self>) -> BoxFuture<'static, Result<(), PushError>> {
-        Box::pin(
-            async move { super::send_answer(&self.session, &self.challenge, &self.envelope).await },
-        )
+    fn send(self: Box<Self>) -> BoxFuture<'static, Result<Option<ServerCode>, PushError>> {
+        Box::pin(async move {
+            super::send_answer(&self.session, &self.challenge, &self.envelope).await?;
+            Ok(None)
+        })
     }
 }
