@@ -79,9 +79,13 @@ async function savePreferences() {
 /** Shows the fingerprint switch where the platform has a bound key, set to the vault's state. */
 async function loadBiometric() {
   say("settings-biometric-message", "");
-  const bio = await biometric.status();
-  $("settings-biometric-card").hidden = !bio.available;
-  $("settings-biometric").checked = bio.enabled;
+  try {
+    const bio = await biometric.status();
+    $("settings-biometric-card").hidden = !bio.available;
+    $("settings-biometric").checked = bio.enabled;
+  } catch {
+    $("settings-biometric-card").hidden = true;
+  }
 }
 
 /** Switches fingerprint unlock as the box says; on failure the box goes back. */
