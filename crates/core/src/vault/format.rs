@@ -387,6 +387,31 @@ mod tests {
         assert!(raw.get().starts_with(r#"{"vault_id""#));
     }
 
+    /// An old vault (no biometric slot) is written back byte for byte: the new field is absent.
+    #[test]
+    fn a_vault_without_the_biometric_slot_is_unchanged() {
+        let (file, _) = parse(EXAMPLE.as_bytes()).ok().unwrap();
+        assert!(file.biometric.is_none());
+        assert_eq!(
+            String::from_utf8(to_bytes(&file).unwrap()).unwrap(),
+            EXAMPLE
+        );
+    }
+
+    #[test]
+    fn a_biometric_slot_of_another_version_is_kept_unread() {
+        let text = EXAMPLE.replacen(
+            "\"lockout\"",
+            "\"biometric\": {\"version\": 2, \"future\": true},\n  \"lockout\"",
+            1,
+        );
+        let (file, _) = parse(text.as_bytes()).ok().unwrap();
+        assert!(file.biometric.is_some());
+        assert!(file.biometric_slot().is_none());
+        let written = String::from_utf8(to_bytes(&file).unwrap()).unwrap();
+        assert!(written.contains("\"future\": true"));
+    }
+
     #[test]
     fn classifies_damage() {
         let cut = &EXAMPLE.as_bytes()[..EXAMPLE.len() / 2];

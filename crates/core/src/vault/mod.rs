@@ -14,7 +14,7 @@
 //! - [`kdf`]: Argon2id profiles and the PIN's key-encryption key.
 //! - [`lockout`]: the wrong-PIN counter and its waits.
 //! - [`biometric`]: the platform cipher of the biometric slot and when the PIN is needed anyway.
-//! - [`fake_cipher`]: a software platform cipher for tests (feature `test-cipher`).
+//! - `fake_cipher`: a software platform cipher for tests (feature `test-cipher`).
 //! - `storage.rs`: atomic writes, backup rotation, setting corrupt files aside.
 //! - `open.rs`: the order of checks when opening, and the fall back to the backup.
 //! - `fuzzing`: the parser's entry point for the fuzz targets (feature `fuzzing` only).
