@@ -10,7 +10,7 @@ use zweifaktor_core::export::aegis::BackupPasswordTooWeak;
 use zweifaktor_core::import::ImportError;
 use zweifaktor_core::pin::PinError;
 use zweifaktor_core::push::PushError;
-use zweifaktor_core::vault::VaultError;
+use zweifaktor_core::vault::{CipherError, PinRequiredReason, VaultError};
 use zweifaktor_protocol::uri::UriError;
 
 use crate::clipboard::ClipboardError;
@@ -84,6 +84,13 @@ impl CommandError {
     /// A transfer link too long for a QR code (the core keeps each link within a QR code's
     /// capacity, so this means a bug, not a user's mistake).
     pub const QR_TOO_LARGE: Self = Self::new("qr_too_large", "the link does not fit a QR code");
+
+    /// Fingerprint unlock asked of a platform without a biometric-bound key (iOS, macOS,
+    /// desktop).
+    pub const NO_BIOMETRIC_KEY: Self = Self::new(
+        "biometric_unavailable",
+        "unlocking by fingerprint is not available on this device",
+    );
 
     /// The stable code the UI branches on.
     pub fn code(&self) -> &'static str {
@@ -255,6 +262,49 @@ impl From<VaultError> for CommandError {
             | VaultError::TooLarge => {
                 Self::new("storage", "the app's data could not be read or written")
             }
+            VaultError::NoBiometricSlot => Self::new(
+                "biometric_off",
+                "unlocking by fingerprint is not switched on",
+            ),
+            VaultError::PinRequired { reason } => reason.into(),
+            VaultError::Biometric(outcome) => outcome.into(),
+        }
+    }
+}
+
+impl From<PinRequiredReason> for CommandError {
+    fn from(reason: PinRequiredReason) -> Self {
+        match reason {
+            PinRequiredReason::Expired | PinRequiredReason::ClockSetBack => Self::new(
+                "pin_due",
+                "enter the PIN: it was last entered more than 72 hours ago",
+            ),
+            PinRequiredReason::Restarted => Self::new(
+                "pin_after_restart",
+                "enter the PIN: the device was restarted",
+            ),
+            PinRequiredReason::NotOpenedByPin => Self::new(
+                "pin_session_required",
+                "log in with the PIN to switch on unlocking by fingerprint",
+            ),
+        }
+    }
+}
+
+impl From<CipherError> for CommandError {
+    fn from(outcome: CipherError) -> Self {
+        match outcome {
+            CipherError::Cancelled => {
+                Self::new("biometric_cancelled", "the fingerprint prompt was closed")
+            }
+            CipherError::Failed => {
+                Self::new("biometric_failed", "the fingerprint was not recognised")
+            }
+            CipherError::KeyInvalidated => Self::new(
+                "biometric_key_invalidated",
+                "the fingerprints on this device changed; unlocking by fingerprint was switched off",
+            ),
+            CipherError::NotAvailable => Self::NO_BIOMETRIC_KEY,
         }
     }
 }

@@ -19,9 +19,11 @@
 //! - [`files`]: the desktop's file dialogs and the one file each command reads or writes.
 //! - [`clipboard`]: copying a code, and clearing it again after a minute.
 //! - [`mobile`]: plugins registered on Android and iOS only.
+//! - [`biometric`]: the platform cipher behind fingerprint unlock (Android's plugin glue).
 
 pub mod adding;
 pub mod autolock;
+pub mod biometric;
 pub mod challenges;
 pub mod clipboard;
 pub mod commands;
@@ -79,6 +81,10 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             commands::settings::get_settings,
             commands::settings::set_settings,
             commands::settings::app_info,
+            commands::biometric::biometric_status,
+            commands::biometric::enable_biometric,
+            commands::biometric::disable_biometric,
+            commands::biometric::unlock_biometric,
         ])
         .plugin(tauri_plugin_clipboard_manager::init());
     mobile::plugins(files::plugins(builder))
@@ -101,7 +107,7 @@ pub fn run() {
             }
             let clipboard = clipboard::SystemClipboard::new(app.handle().clone());
             let state = AppState::new(data_dir).with_clipboard(Arc::new(clipboard));
-            app.manage(scripted_dialogs(state));
+            app.manage(platform_cipher(app.handle(), scripted_dialogs(state)));
             Ok(())
         })
         .run(tauri::generate_context!());
@@ -127,6 +133,18 @@ fn scripted_dialogs(state: AppState) -> AppState {
 /// Release and ordinary builds always show the platform's dialogs.
 #[cfg(not(feature = "e2e-dialogs"))]
 fn scripted_dialogs(state: AppState) -> AppState {
+    state
+}
+
+/// On Android, the plugin's biometric-bound cipher (written, not run here).
+#[cfg(target_os = "android")]
+fn platform_cipher<R: Runtime>(app: &tauri::AppHandle<R>, state: AppState) -> AppState {
+    state.with_cipher(Arc::new(biometric::android::PluginCipher(app.clone())))
+}
+
+/// Other platforms have no bound key: PIN only.
+#[cfg(not(target_os = "android"))]
+fn platform_cipher<R: Runtime>(_app: &tauri::AppHandle<R>, state: AppState) -> AppState {
     state
 }
 

@@ -1,10 +1,9 @@
 //! Plugins that exist only on phones: the camera QR scanner and the biometric plugin. Desktop
 //! builds get neither and read QR codes from pictures.
 //!
-//! The biometric plugin is registered (with its capability) but nothing calls it yet: its
-//! released version answers only "is this the owner?", while the vault's biometric slot needs a
-//! biometric-bound key. Until the plugin offers one the vault is PIN-only on every platform
-//! (docs/VAULT.md, "No biometric slot yet").
+//! On Android the shell calls the biometric plugin's `biometric_cipher` from Rust
+//! ([`crate::biometric`]) for the vault's biometric slot; on iOS the plugin is registered but
+//! unused, since it answers only yes/no there (docs/VAULT.md, "The biometric slot").
 
 use tauri::{Builder, Runtime};
 

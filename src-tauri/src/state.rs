@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use zeroize::Zeroizing;
 use zweifaktor_core::Authenticator;
 use zweifaktor_core::clock::{Clock, SystemClock};
-use zweifaktor_core::vault::KdfProfile;
+use zweifaktor_core::vault::{KdfProfile, PlatformCipher};
 
 use tauri::{AppHandle, Runtime};
 
@@ -60,6 +60,7 @@ pub struct AppState {
     focus_changes: AtomicU64,
     clipboard: Arc<dyn Clipboard>,
     dialog_dir: Option<PathBuf>,
+    cipher: Option<Arc<dyn PlatformCipher>>,
 }
 
 impl AppState {
@@ -86,7 +87,22 @@ impl AppState {
             focus_changes: AtomicU64::new(0),
             clipboard: Arc::new(NoClipboard),
             dialog_dir: None,
+            cipher: None,
         }
+    }
+
+    /// The same state with the platform's biometric cipher (Android's, or a test's fake);
+    /// without one the app offers no fingerprint unlock.
+    pub fn with_cipher(self, cipher: Arc<dyn PlatformCipher>) -> Self {
+        Self {
+            cipher: Some(cipher),
+            ..self
+        }
+    }
+
+    /// The platform's biometric cipher, if this platform has a bound key.
+    pub fn cipher(&self) -> Option<Arc<dyn PlatformCipher>> {
+        self.cipher.clone()
     }
 
     /// The same state copying codes into `clipboard` (the system's in the app, a test's own

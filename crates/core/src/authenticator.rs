@@ -20,7 +20,7 @@ use crate::clock::Clock;
 use crate::error::CoreError;
 use crate::pin::Pin;
 use crate::push::{Enrollment, PushSource};
-use crate::vault::{KdfProfile, LoginInfo, Vault};
+use crate::vault::{KdfProfile, LoginInfo, PlatformCipher, Vault};
 
 /// A code ready to show, with how long it stays valid.
 #[derive(Debug)]
@@ -145,6 +145,32 @@ impl Authenticator {
     pub fn unlock(path: &Path, pin: &Pin, clock: Arc<dyn Clock>) -> Result<Self, CoreError> {
         let vault = Vault::unlock(path, pin, clock.now())?;
         Ok(Self { vault, clock })
+    }
+
+    /// Opens the vault at `path` by fingerprint through the platform's `cipher` (see
+    /// [`vault::biometric`](crate::vault::biometric) for when the PIN is needed instead).
+    pub fn unlock_biometric(
+        path: &Path,
+        cipher: &dyn PlatformCipher,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, CoreError> {
+        let vault = Vault::unlock_biometric(path, cipher, clock.now())?;
+        Ok(Self { vault, clock })
+    }
+
+    /// Switches unlocking by fingerprint on: allowed only in a session the PIN opened.
+    pub fn enable_biometric(&mut self, cipher: &dyn PlatformCipher) -> Result<(), CoreError> {
+        Ok(self.vault.enable_biometric(cipher)?)
+    }
+
+    /// Switches unlocking by fingerprint off.
+    pub fn disable_biometric(&mut self) -> Result<(), CoreError> {
+        Ok(self.vault.disable_biometric()?)
+    }
+
+    /// Whether unlocking by fingerprint is switched on.
+    pub fn biometric_enabled(&self) -> bool {
+        self.vault.biometric_enabled()
     }
 
     /// The vault underneath, e.g. to ask whether it was recovered from the backup.

@@ -188,6 +188,7 @@ fn lockout_waits_double_and_survive_reopening() {
                 tries_left_before_wait: 0,
                 next_try_at: Some(t + 30)
             },
+            biometric: false,
         }
     );
     assert!(matches!(

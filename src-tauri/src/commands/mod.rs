@@ -2,6 +2,7 @@
 //! or a shell module, and returns a DTO or a [`CommandError`](crate::error::CommandError).
 
 pub mod accounts;
+pub mod biometric;
 pub mod push;
 pub mod settings;
 pub mod transfer;

@@ -13,7 +13,8 @@ use tauri::{WebviewWindow, WebviewWindowBuilder};
 use zweifaktor_app_lib::AppState;
 use zweifaktor_app_lib::clipboard::{Clipboard, ClipboardError};
 use zweifaktor_core::clock::FixedClock;
-use zweifaktor_core::vault::KdfProfile;
+use zweifaktor_core::vault::fake_cipher::FakeCipher;
+use zweifaktor_core::vault::{KdfProfile, PlatformCipher};
 
 /// RFC 6238 Appendix B seed for SHA-1 ("12345678901234567890"), base32.
 pub const SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -59,6 +60,8 @@ pub struct App {
     clipboard: Arc<MemoryClipboard>,
     /// The app's clock, to move time on.
     pub clock: Arc<FixedClock>,
+    /// The fake platform cipher, on an app that stands for an Android build.
+    cipher: Option<Arc<FakeCipher>>,
 }
 
 impl App {
@@ -67,12 +70,37 @@ impl App {
         Self::in_dir(
             tempfile::tempdir().unwrap(),
             Arc::new(FixedClock::new(START)),
+            None,
         )
+    }
+
+    /// An app set up from [`URI`] with [`PIN`] and open, with `cipher` as its platform's
+    /// biometric cipher (as on Android).
+    pub fn enrolled_with_cipher(cipher: Arc<FakeCipher>) -> Self {
+        let app = Self::in_dir(
+            tempfile::tempdir().unwrap(),
+            Arc::new(FixedClock::new(START)),
+            Some(cipher),
+        );
+        app.ok("start_enrollment", serde_json::json!({ "uri": URI }));
+        app.ok("finish_enrollment", serde_json::json!({ "pin": PIN }));
+        app
+    }
+
+    /// The same data folder in a new app with `cipher` as its biometric cipher; `None` stands
+    /// for a build on a platform without a bound key (iOS, macOS, desktop).
+    pub fn restart_with_cipher(mut self, cipher: Option<Arc<FakeCipher>>) -> Self {
+        self.cipher = cipher;
+        self.restart()
     }
 
     /// A fresh app whose clock stands at `now` (a portal's time, so challenges are fresh).
     pub fn at(now: u64) -> Self {
-        Self::in_dir(tempfile::tempdir().unwrap(), Arc::new(FixedClock::new(now)))
+        Self::in_dir(
+            tempfile::tempdir().unwrap(),
+            Arc::new(FixedClock::new(now)),
+            None,
+        )
     }
 
     /// The same data folder in a new app, as after closing and starting the app again.
@@ -82,11 +110,12 @@ impl App {
             app,
             dir,
             clock,
+            cipher,
             ..
         } = self;
         drop(window);
         drop(app);
-        Self::in_dir(dir, clock)
+        Self::in_dir(dir, clock, cipher)
     }
 
     /// An app that was set up from [`URI`] with [`PIN`] and is open.
@@ -97,12 +126,20 @@ impl App {
         app
     }
 
-    fn in_dir(dir: tempfile::TempDir, clock: Arc<FixedClock>) -> Self {
+    fn in_dir(
+        dir: tempfile::TempDir,
+        clock: Arc<FixedClock>,
+        cipher: Option<Arc<FakeCipher>>,
+    ) -> Self {
         let dialogs = tempfile::tempdir().unwrap();
         let clipboard = Arc::new(MemoryClipboard::default());
-        let state = AppState::with(dir.path().to_path_buf(), KdfProfile::TESTING, clock.clone())
-            .with_clipboard(clipboard.clone())
-            .with_dialog_dir(dialogs.path().to_path_buf());
+        let mut state =
+            AppState::with(dir.path().to_path_buf(), KdfProfile::TESTING, clock.clone())
+                .with_clipboard(clipboard.clone())
+                .with_dialog_dir(dialogs.path().to_path_buf());
+        if let Some(cipher) = &cipher {
+            state = state.with_cipher(Arc::clone(cipher) as Arc<dyn PlatformCipher>);
+        }
         let app = zweifaktor_app_lib::with_commands(mock_builder())
             .manage(state)
             .build(mock_context(noop_assets()))
@@ -117,6 +154,7 @@ impl App {
             dialogs,
             clipboard,
             clock,
+            cipher,
         }
     }
 

@@ -7,6 +7,7 @@
 mod accounts;
 mod adding;
 mod autolock;
+mod biometric;
 mod common;
 mod portal;
 mod push;

@@ -1,7 +1,10 @@
 // Login: the e-mail address in capitals, the PIN, "Anmelden" and "Code (PIN) vergessen".
-// A wrong PIN says how many tries are left; after too many, how long to wait.
+// A wrong PIN says how many tries are left; after too many, how long to wait. Where fingerprint
+// unlock is on (Android), "Mit Fingerabdruck entsperren" comes first and the PIN below it.
 
+import * as biometric from "../biometric.js";
 import * as vault from "../vault.js";
+import { errorCode } from "../bridge.js";
 import { register, show } from "../router.js";
 import { $, say, busy, clearFields, isSixDigits } from "../dom.js";
 import { describe } from "../errors.js";
@@ -14,6 +17,13 @@ export function init(afterUnlock) {
       $("login-email").textContent = (status.email || "").toUpperCase();
       const waiting = status.waitUntil && status.waitUntil * 1000 > Date.now();
       say("login-error", waiting ? describe({ code: "locked", waitUntil: status.waitUntil }) : "");
+      $("login-fingerprint").hidden = true;
+      biometric
+        .status()
+        .then((bio) => {
+          $("login-fingerprint").hidden = !biometric.offered(bio);
+        })
+        .catch(() => {});
     },
     leave() {
       clearFields("login-pin");
@@ -32,6 +42,18 @@ export function init(afterUnlock) {
         await afterUnlock();
       } catch (err) {
         clearFields("login-pin");
+        say("login-error", describe(err));
+        $("login-pin").focus();
+      }
+    });
+  });
+  $("login-fingerprint").addEventListener("click", () => {
+    busy($("login-fingerprint"), async () => {
+      try {
+        await biometric.unlock();
+        await afterUnlock();
+      } catch (err) {
+        $("login-fingerprint").hidden = !biometric.offerAgain(errorCode(err));
         say("login-error", describe(err));
         $("login-pin").focus();
       }

@@ -2,6 +2,7 @@
 // the app, about.
 
 import * as accounts from "../accounts.js";
+import * as biometric from "../biometric.js";
 import * as settings from "../settings.js";
 import * as vault from "../vault.js";
 import { register, show } from "../router.js";
@@ -75,6 +76,34 @@ async function savePreferences() {
   }
 }
 
+/** Shows the fingerprint switch where the platform has a bound key, set to the vault's state. */
+async function loadBiometric() {
+  say("settings-biometric-message", "");
+  try {
+    const bio = await biometric.status();
+    $("settings-biometric-card").hidden = !bio.available;
+    $("settings-biometric").checked = bio.enabled;
+  } catch {
+    $("settings-biometric-card").hidden = true;
+  }
+}
+
+/** Switches fingerprint unlock as the box says; on failure the box goes back. */
+async function toggleBiometric() {
+  const box = $("settings-biometric");
+  const on = box.checked;
+  box.disabled = true;
+  try {
+    await (on ? biometric.enable() : biometric.disable());
+    say("settings-biometric-message", t(on ? "settings.biometricOn" : "settings.biometricOff"));
+  } catch (err) {
+    box.checked = !on;
+    say("settings-biometric-message", describe(err));
+  } finally {
+    box.disabled = false;
+  }
+}
+
 /** Wires the settings screen. */
 export function init() {
   register("settings", {
@@ -86,6 +115,7 @@ export function init() {
       $("settings-language").value = prefs.language;
       $("about-version").textContent = info.version;
       $("about-license").textContent = info.license;
+      await loadBiometric();
       await loadAccounts();
     },
     leave() {
@@ -95,6 +125,7 @@ export function init() {
   $("settings-back").addEventListener("click", () => show("codes"));
   $("settings-autolock").addEventListener("change", savePreferences);
   $("settings-language").addEventListener("change", savePreferences);
+  $("settings-biometric").addEventListener("change", toggleBiometric);
   $("settings-reset").addEventListener("click", () => show("reset", { forgot: false }));
   $("settings-export").addEventListener("click", () => show("export"));
   $("settings-import").addEventListener("click", () => startImport("settings", "settings-message"));

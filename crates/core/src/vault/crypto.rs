@@ -9,6 +9,10 @@
 //! - **Header**: HMAC-SHA256 under `HKDF-SHA256(master, info "zf-vault-header")` over format,
 //!   version and the header's exact bytes, checked in constant time after the unwrap. The
 //!   header is not bound to the contents, so changing the PIN rewrites only the header.
+//! - **Biometric slot**: the master key as the platform cipher sealed it, and HMAC-SHA256 under
+//!   `HKDF-SHA256(master, info "zf-vault-biometric")` over format, version, vault id, the time
+//!   of the last PIN unlock and the sealed bytes, checked in constant time once the platform
+//!   returned a key: the key is only taken if the MAC it computes matches.
 //!
 //! Every key and plaintext lives in a zeroizing buffer. Randomness comes from `rand`'s thread
 //! generator, a ChaCha12 CSPRNG seeded and periodically reseeded from the operating system.
@@ -32,6 +36,9 @@ const CONTENTS_INFO: &[u8] = b"zf-vault-contents";
 
 /// HKDF info for the header MAC key.
 const HEADER_INFO: &[u8] = b"zf-vault-header";
+
+/// HKDF info for the biometric slot's MAC key.
+const BIOMETRIC_INFO: &[u8] = b"zf-vault-biometric";
 
 /// Poly1305 tag length.
 pub(crate) const TAG_LEN: usize = 16;
@@ -94,6 +101,22 @@ impl MasterKey {
     /// A fresh random master key.
     pub(crate) fn generate() -> Self {
         Self(random())
+    }
+
+    /// A master key from the bytes a platform cipher gave back; `None` if they have the wrong
+    /// length.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() != KEY_LEN {
+            return None;
+        }
+        let mut key = Self([0; KEY_LEN]);
+        key.0.copy_from_slice(bytes);
+        Some(key)
+    }
+
+    /// The key's bytes, to hand to the platform cipher for sealing.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
     }
 
     fn subkey<const N: usize>(&self, info: &[u8]) -> SubKey<N> {
@@ -189,6 +212,47 @@ impl MasterKey {
     /// Checks the header MAC in constant time.
     pub(crate) fn verify_header(&self, raw_header: &str, tag: &[u8; MAC_LEN]) -> bool {
         self.header_hmac(raw_header).verify_slice(tag).is_ok()
+    }
+
+    fn biometric_hmac(
+        &self,
+        vault_id: &[u8; VAULT_ID_LEN],
+        pin_verified_at: u64,
+        sealed_key: &[u8],
+    ) -> Hmac<Sha256> {
+        let key: SubKey<MAC_KEY_LEN> = self.subkey(BIOMETRIC_INFO);
+        let mut mac = <Hmac<Sha256> as KeyInit>::new((&key.0).into());
+        mac.update(&stable_prefix(b"biometric-slot"));
+        mac.update(vault_id);
+        mac.update(&pin_verified_at.to_be_bytes());
+        mac.update(sealed_key);
+        mac
+    }
+
+    /// The MAC of a biometric slot.
+    pub(crate) fn biometric_mac(
+        &self,
+        vault_id: &[u8; VAULT_ID_LEN],
+        pin_verified_at: u64,
+        sealed_key: &[u8],
+    ) -> [u8; MAC_LEN] {
+        self.biometric_hmac(vault_id, pin_verified_at, sealed_key)
+            .finalize()
+            .into_bytes()
+            .into()
+    }
+
+    /// Checks a biometric slot's MAC in constant time.
+    pub(crate) fn verify_biometric(
+        &self,
+        vault_id: &[u8; VAULT_ID_LEN],
+        pin_verified_at: u64,
+        sealed_key: &[u8],
+        tag: &[u8; MAC_LEN],
+    ) -> bool {
+        self.biometric_hmac(vault_id, pin_verified_at, sealed_key)
+            .verify_slice(tag)
+            .is_ok()
     }
 }
 
@@ -291,6 +355,30 @@ mod tests {
             "whitespace counts"
         );
         assert!(!MasterKey::generate().verify_header(r#"{"email":"a@b"}"#, &tag));
+    }
+
+    #[test]
+    fn biometric_mac_covers_id_time_and_sealed_key() {
+        let key = MasterKey::generate();
+        let tag = key.biometric_mac(&ID, 100, b"sealed");
+        assert!(key.verify_biometric(&ID, 100, b"sealed", &tag));
+        assert!(!key.verify_biometric(&ID, 101, b"sealed", &tag), "time");
+        assert!(
+            !key.verify_biometric(&ID, 100, b"sealeD", &tag),
+            "sealed key"
+        );
+        assert!(
+            !key.verify_biometric(&[2; VAULT_ID_LEN], 100, b"sealed", &tag),
+            "vault"
+        );
+        assert!(
+            !MasterKey::generate().verify_biometric(&ID, 100, b"sealed", &tag),
+            "key"
+        );
+        let back = MasterKey::from_bytes(key.as_bytes()).unwrap();
+        assert_eq!(back.0, key.0);
+        assert!(MasterKey::from_bytes(&[0; KEY_LEN - 1]).is_none());
+        assert!(MasterKey::from_bytes(&[0; KEY_LEN + 1]).is_none());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::io;
 use std::path::PathBuf;
 
+use super::biometric::{CipherError, PinRequiredReason};
 use super::kdf::KdfProfile;
 
 /// Everything that can go wrong when creating, opening or writing a vault.
@@ -89,6 +90,21 @@ pub enum VaultError {
     /// (which opening refuses), or the cipher's length limit. Nothing was written.
     #[error("the vault contents are too large to save")]
     TooLarge,
+    /// Unlocking by fingerprint was asked of a vault without a biometric slot.
+    #[error("the vault has no biometric slot")]
+    NoBiometricSlot,
+    /// The fingerprint cannot stand in for the PIN now; the prompt was not shown.
+    #[error("the PIN is required")]
+    PinRequired {
+        /// Why the PIN is needed.
+        #[source]
+        reason: PinRequiredReason,
+    },
+    /// The platform's biometric cipher did not seal or open the key. With
+    /// [`CipherError::KeyInvalidated`] the slot has been removed (also when the platform's
+    /// answer did not match the slot), and only the PIN opens the vault.
+    #[error("biometric unlock did not succeed")]
+    Biometric(#[source] CipherError),
 }
 
 /// Why a vault file could not be used. It says what kind of damage, never any content.

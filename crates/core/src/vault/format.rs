@@ -7,6 +7,7 @@
 //!   "header":     { ... },                  clear, authenticated by header_mac (exact bytes)
 //!   "header_mac": b64(32 B),                HMAC-SHA256 over format, version, header bytes
 //!   "lockout":    { failed, last_failure }, clear and NOT authenticated (see lockout.rs)
+//!   "biometric":  { ... },                  optional biometric slot, outside the header MAC
 //!   "nonce":      b64(24 B),                XChaCha20-Poly1305 nonce of the contents
 //!   "ciphertext": b64                       the contents (serde JSON) sealed, tag appended
 //! }
@@ -19,9 +20,23 @@
 //!     "kind": "pin",
 //!     "kdf": { "alg": "argon2id", "m_kib", "t", "p", "salt": b64(16 B) },
 //!     "nonce": b64(24 B), "wrapped_key": b64(48 B)
-//!   }, ... ]                               unknown kinds (e.g. a future "biometric") are kept
+//!   }, ... ]                               unknown kinds are kept
+//! }
+//!
+//! biometric = {                            absent unless unlocking by fingerprint is on
+//!   "version":         1,                  this slot's own layout; another is kept unread
+//!   "sealed_key":      b64,                the master key as the platform cipher sealed it
+//!   "pin_verified_at": u64,                unix time of the last PIN unlock
+//!   "mac":             b64(32 B)           HMAC-SHA256 over the fields above (crypto.rs)
 //! }
 //! ```
+//!
+//! The biometric slot was added in the same layout version 1: files without it are byte for
+//! byte what earlier builds wrote, and earlier builds ignore the field (they open such a vault
+//! by PIN; their next save drops the slot, so fingerprint unlock has to be switched on again
+//! after a downgrade). It lives outside the header because it must be removable without the
+//! master key, when the platform reports its key invalidated (see `biometric.rs`); its own MAC
+//! under the master key authenticates it once the key is unwrapped.
 //!
 //! The header is kept as the exact bytes read ([`RawValue`]) because its MAC is over those
 //! bytes; re-serializing it could reorder or re-escape and break the MAC. Base64 is the
@@ -81,6 +96,9 @@ pub(crate) struct VaultFile {
     pub header_mac: [u8; MAC_LEN],
     /// The PIN lock-out counter, outside the MAC.
     pub lockout: LockoutState,
+    /// The biometric slot, if unlocking by fingerprint is on (see `biometric.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biometric: Option<BiometricEntry>,
     /// Nonce of the contents.
     #[serde(with = "b64")]
     pub nonce: [u8; NONCE_LEN],
@@ -119,6 +137,70 @@ pub(crate) enum Slot {
     Pin(PinSlot),
     /// A slot of another kind (such as a future biometric slot), carried along untouched.
     Other(serde_json::Value),
+}
+
+/// The biometric slot field: a slot of the layout this code knows, or one of a later layout,
+/// carried along untouched and never used.
+#[derive(Serialize, Deserialize, Clone)]
+#[serde(untagged)]
+pub(crate) enum BiometricEntry {
+    /// A slot of layout [`BiometricVersion`] 1.
+    Known(BiometricSlot),
+    /// A slot of another layout version.
+    Other(serde_json::Value),
+}
+
+/// The master key sealed by the platform's biometric-bound cipher.
+#[derive(Serialize, Deserialize, Clone)]
+pub(crate) struct BiometricSlot {
+    /// Always 1.
+    pub version: BiometricVersion,
+    /// What the platform cipher returned for the master key; only the platform can open it.
+    #[serde(with = "b64")]
+    pub sealed_key: Vec<u8>,
+    /// When the PIN last opened this vault (unix seconds): the 72-hour rule counts from here.
+    pub pin_verified_at: u64,
+    /// HMAC-SHA256 under the master key over the fields above.
+    #[serde(with = "b64")]
+    pub mac: [u8; MAC_LEN],
+}
+
+/// The layout version of a biometric slot; only 1 exists.
+#[derive(Serialize, Deserialize, Clone, Copy)]
+#[serde(try_from = "u64", into = "u64")]
+pub(crate) struct BiometricVersion;
+
+impl BiometricVersion {
+    /// The number in the file.
+    const NUMBER: u64 = 1;
+}
+
+impl TryFrom<u64> for BiometricVersion {
+    type Error = &'static str;
+
+    fn try_from(number: u64) -> Result<Self, Self::Error> {
+        if number == Self::NUMBER {
+            Ok(Self)
+        } else {
+            Err("unknown biometric slot version")
+        }
+    }
+}
+
+impl From<BiometricVersion> for u64 {
+    fn from(_: BiometricVersion) -> Self {
+        BiometricVersion::NUMBER
+    }
+}
+
+impl VaultFile {
+    /// The biometric slot, if there is one of the known layout.
+    pub(crate) fn biometric_slot(&self) -> Option<&BiometricSlot> {
+        match &self.biometric {
+            Some(BiometricEntry::Known(slot)) => Some(slot),
+            Some(BiometricEntry::Other(_)) | None => None,
+        }
+    }
 }
 
 /// The master key wrapped under a KEK derived from the PIN.
@@ -303,6 +385,31 @@ mod tests {
         let raw = header.to_raw().unwrap();
         assert!(raw.get().contains(r#"{"blob":"AAAA","kind":"biometric"}"#));
         assert!(raw.get().starts_with(r#"{"vault_id""#));
+    }
+
+    /// An old vault (no biometric slot) is written back byte for byte: the new field is absent.
+    #[test]
+    fn a_vault_without_the_biometric_slot_is_unchanged() {
+        let (file, _) = parse(EXAMPLE.as_bytes()).ok().unwrap();
+        assert!(file.biometric.is_none());
+        assert_eq!(
+            String::from_utf8(to_bytes(&file).unwrap()).unwrap(),
+            EXAMPLE
+        );
+    }
+
+    #[test]
+    fn a_biometric_slot_of_another_version_is_kept_unread() {
+        let text = EXAMPLE.replacen(
+            "\"lockout\"",
+            "\"biometric\": {\"version\": 2, \"future\": true},\n  \"lockout\"",
+            1,
+        );
+        let (file, _) = parse(text.as_bytes()).ok().unwrap();
+        assert!(file.biometric.is_some());
+        assert!(file.biometric_slot().is_none());
+        let written = String::from_utf8(to_bytes(&file).unwrap()).unwrap();
+        assert!(written.contains("\"future\": true"));
     }
 
     #[test]

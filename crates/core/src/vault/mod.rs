@@ -4,13 +4,17 @@
 //! JSON file, encrypted under a random master key. The master key is stored wrapped in key slots;
 //! the PIN slot wraps it under an Argon2id key, so unlocking the slot *is* the PIN check. The
 //! whole header is authenticated, the contents are sealed with XChaCha20-Poly1305, and every
-//! write is atomic with the previous version kept as a backup.
+//! write is atomic with the previous version kept as a backup. Where the platform offers a
+//! biometric-bound cipher (Android), a biometric slot holds the master key sealed by it
+//! ([`biometric`]).
 //!
 //! # Layout
 //! - `format.rs`: the file layout, with an example.
 //! - `crypto.rs`: master key, subkeys, sealing and the header MAC.
 //! - [`kdf`]: Argon2id profiles and the PIN's key-encryption key.
 //! - [`lockout`]: the wrong-PIN counter and its waits.
+//! - [`biometric`]: the platform cipher of the biometric slot and when the PIN is needed anyway.
+//! - `fake_cipher`: a software platform cipher for tests (feature `test-cipher`).
 //! - `storage.rs`: atomic writes, backup rotation, setting corrupt files aside.
 //! - `open.rs`: the order of checks when opening, and the fall back to the backup.
 //! - `fuzzing`: the parser's entry point for the fuzz targets (feature `fuzzing` only).
@@ -20,8 +24,11 @@
 //! `FILE.bak.tmp` exist only during a write, and `FILE.corrupt-<unix time>` is a main file that
 //! could not be read and was set aside by the first save after opening the backup.
 
+pub mod biometric;
 mod crypto;
 mod error;
+#[cfg(any(test, feature = "test-cipher"))]
+pub mod fake_cipher;
 mod format;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
@@ -39,6 +46,7 @@ use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
 
 use crate::pin::Pin;
+pub use biometric::{CipherError, PinRequiredReason, PlatformCipher};
 use crypto::MasterKey;
 pub use error::{CorruptReason, CorruptVault, VaultError};
 pub use format::MAX_FILE_BYTES;
@@ -57,6 +65,9 @@ pub struct LoginInfo {
     pub email: String,
     /// Wrong PINs so far and when the next try is allowed.
     pub lockout: LockoutStatus,
+    /// Whether the vault has a biometric slot this build understands, so the login screen can
+    /// offer the fingerprint (where the platform has the cipher for it).
+    pub biometric: bool,
 }
 
 /// An unlocked vault holding contents of type `T`.
@@ -73,6 +84,9 @@ pub struct Vault<T> {
     from_backup: Option<CorruptVault>,
     /// When the vault was created or unlocked; names a corrupt file set aside later.
     opened_at: u64,
+    /// When the PIN opened (or created) this vault in this session; `None` if the fingerprint
+    /// opened it. Only a PIN session may make a biometric slot.
+    pin_verified_at: Option<u64>,
 }
 
 impl<T: Serialize + DeserializeOwned> Vault<T> {
@@ -113,6 +127,7 @@ impl<T: Serialize + DeserializeOwned> Vault<T> {
             header_mac: key.header_mac(raw.get()),
             header: raw,
             lockout: LockoutState::default(),
+            biometric: None,
             nonce,
             ciphertext,
         };
@@ -126,6 +141,7 @@ impl<T: Serialize + DeserializeOwned> Vault<T> {
             contents,
             from_backup: None,
             opened_at: now,
+            pin_verified_at: Some(now),
         })
     }
 
@@ -135,8 +151,12 @@ impl<T: Serialize + DeserializeOwned> Vault<T> {
     /// [`VaultError::NotFound`], [`VaultError::Corrupt`] (neither the file nor its backup can be
     /// parsed) or [`VaultError::UnsupportedVersion`].
     pub fn peek(path: &Path) -> Result<LoginInfo, VaultError> {
-        let (email, lockout) = open::peek(path)?;
-        Ok(LoginInfo { email, lockout })
+        let (email, lockout, biometric) = open::peek(path)?;
+        Ok(LoginInfo {
+            email,
+            lockout,
+            biometric,
+        })
     }
 
     /// Opens the vault with the PIN at time `now` (unix seconds).
@@ -152,10 +172,12 @@ impl<T: Serialize + DeserializeOwned> Vault<T> {
     /// [`VaultError::NotFound`], [`VaultError::Corrupt`], [`VaultError::UnsupportedVersion`],
     /// [`VaultError::ContentsMismatch`], [`VaultError::Kdf`] or [`VaultError::Io`] (the lock-out
     /// counter could not be written, so the PIN was not checked).
+    ///
+    /// A biometric slot is kept, and its 72-hour count starts again at `now`.
     pub fn unlock(path: &Path, pin: &Pin, now: u64) -> Result<Self, VaultError> {
         let (opened, backup_reason) = open::open_with_fallback(path, pin, now)?;
         tracing::debug!(path = %path.display(), "vault unlocked");
-        Ok(Self {
+        let mut vault = Self {
             path: path.to_owned(),
             key: opened.key,
             header: opened.header,
@@ -166,7 +188,106 @@ impl<T: Serialize + DeserializeOwned> Vault<T> {
                 reason,
             }),
             opened_at: now,
+            pin_verified_at: Some(now),
+        };
+        vault.renew_biometric_slot(now)?;
+        Ok(vault)
+    }
+
+    /// Opens the vault through its biometric slot at time `now`: the platform's prompt is shown
+    /// unless the PIN is needed anyway (see [`biometric`]). The lock-out counter is neither
+    /// counted nor reset.
+    ///
+    /// # Errors
+    /// [`VaultError::NoBiometricSlot`]; [`VaultError::Locked`] while a wait after wrong PINs
+    /// runs; [`VaultError::PinRequired`] after 72 hours, a clock set back or a restart (no
+    /// prompt shown); [`VaultError::Biometric`] with the platform's answer, where
+    /// [`CipherError::KeyInvalidated`] means the slot has been removed and only the PIN opens
+    /// the vault now; [`VaultError::NotFound`], [`VaultError::Corrupt`] (the PIN tries the
+    /// backup), [`VaultError::UnsupportedVersion`], [`VaultError::ContentsMismatch`] or
+    /// [`VaultError::Io`].
+    pub fn unlock_biometric(
+        path: &Path,
+        cipher: &dyn PlatformCipher,
+        now: u64,
+    ) -> Result<Self, VaultError> {
+        let opened = open::open_biometric(path, cipher, now)?;
+        tracing::debug!(path = %path.display(), "vault unlocked by biometrics");
+        Ok(Self {
+            path: path.to_owned(),
+            key: opened.key,
+            header: opened.header,
+            file: opened.file,
+            contents: opened.contents,
+            from_backup: None,
+            opened_at: now,
+            pin_verified_at: None,
         })
+    }
+
+    /// Makes (or replaces) the biometric slot: the platform's prompt seals the master key.
+    ///
+    /// # Errors
+    /// [`VaultError::PinRequired`] with [`PinRequiredReason::NotOpenedByPin`] if the fingerprint
+    /// opened this session (the PIN stays the root), [`VaultError::Biometric`] with the
+    /// platform's answer (nothing written), or [`VaultError::Io`].
+    pub fn enable_biometric(&mut self, cipher: &dyn PlatformCipher) -> Result<(), VaultError> {
+        let pin_verified_at = self.pin_verified_at.ok_or(VaultError::PinRequired {
+            reason: PinRequiredReason::NotOpenedByPin,
+        })?;
+        let sealed = cipher
+            .encrypt(self.key.as_bytes())
+            .map_err(VaultError::Biometric)?;
+        let slot = open::biometric_slot(&self.key, &self.header.vault_id, sealed, pin_verified_at);
+        self.file.biometric = Some(slot);
+        self.write_file()?;
+        tracing::info!(path = %self.path.display(), "biometric unlock switched on");
+        Ok(())
+    }
+
+    /// Removes the biometric slot; only the PIN opens the vault afterwards.
+    ///
+    /// # Errors
+    /// [`VaultError::Io`].
+    pub fn disable_biometric(&mut self) -> Result<(), VaultError> {
+        if self.file.biometric.take().is_some() {
+            self.write_file()?;
+            tracing::info!(path = %self.path.display(), "biometric unlock switched off");
+        }
+        Ok(())
+    }
+
+    /// Whether the vault has a biometric slot this build understands.
+    pub fn biometric_enabled(&self) -> bool {
+        self.file.biometric_slot().is_some()
+    }
+
+    /// Restarts the 72-hour count of the biometric slot after a PIN unlock. The main file is
+    /// written at once unless it is unreadable (opened from the backup), in which case the next
+    /// save writes the new time with everything else.
+    fn renew_biometric_slot(&mut self, now: u64) -> Result<(), VaultError> {
+        let Some(slot) = self.file.biometric_slot() else {
+            return Ok(());
+        };
+        let sealed = slot.sealed_key.clone();
+        self.file.biometric = Some(open::biometric_slot(
+            &self.key,
+            &self.header.vault_id,
+            sealed,
+            now,
+        ));
+        if self.from_backup.is_none() {
+            open::write(&self.path, &self.file, Previous::Discard)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the file as held (header, slots, last saved contents) without touching the
+    /// backup, or setting an unreadable main file aside first.
+    fn write_file(&mut self) -> Result<(), VaultError> {
+        open::write(&self.path, &self.file, self.previous(Previous::Discard))?;
+        self.from_backup = None;
+        Ok(())
     }
 
     /// The decrypted contents.
@@ -199,6 +320,7 @@ impl<T: Serialize + DeserializeOwned> Vault<T> {
             header: self.file.header.clone(),
             header_mac: self.file.header_mac,
             lockout: LockoutState::default(),
+            biometric: self.file.biometric.clone(),
             nonce,
             ciphertext,
         };
@@ -212,7 +334,7 @@ impl<T: Serialize + DeserializeOwned> Vault<T> {
     /// Sets a new PIN (and cost profile) and writes it at once.
     ///
     /// Only the PIN slot and the header MAC change: the master key stays, so the encrypted
-    /// contents are kept byte for byte. Unsaved changes to the contents are not written. The
+    /// contents and the biometric slot are kept byte for byte. Unsaved changes to the contents are not written. The
     /// backup's header is rewrapped too, so the old PIN opens neither file afterwards.
     ///
     /// # Errors
@@ -228,6 +350,7 @@ impl<T: Serialize + DeserializeOwned> Vault<T> {
             header_mac: self.key.header_mac(raw.get()),
             header: raw,
             lockout: LockoutState::default(),
+            biometric: self.file.biometric.clone(),
             nonce: self.file.nonce,
             ciphertext: self.file.ciphertext.clone(),
         };

@@ -7,14 +7,21 @@
 //! the counter → header MAC → decrypt contents → deserialize. A wrong PIN is final; only damage
 //! (too large, unreadable, malformed, parameters out of range, bad MAC, bad ciphertext) sends the
 //! caller to the backup, and no damage found before the PIN check counts as a try.
+//!
+//! By fingerprint (main file only; damage sends the user to the PIN, which tries the backup):
+//! parse → a biometric slot present → lock-out not waiting → PIN age and restart rules → the
+//! platform opens the sealed key (an invalidated key removes the slot) → slot MAC → header MAC
+//! → decrypt contents → deserialize. The lock-out counter is neither read for a try nor
+//! written.
 
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use super::biometric::{self, CipherError, PlatformCipher};
 use super::crypto::MasterKey;
 use super::error::{CorruptReason, VaultError};
-use super::format::{self, Header, ParseError, VaultFile};
+use super::format::{self, BiometricEntry, BiometricSlot, Header, ParseError, VaultFile};
 use super::kdf::Kek;
 use super::lockout::{LockoutState, LockoutStatus};
 use super::storage::{self, Previous};
@@ -138,6 +145,97 @@ pub(crate) fn open_file<T: DeserializeOwned>(
     })
 }
 
+/// Opens the main file at `path` through its biometric slot.
+pub(crate) fn open_biometric<T: DeserializeOwned>(
+    path: &Path,
+    cipher: &dyn PlatformCipher,
+    now: u64,
+) -> Result<Opened<T>, VaultError> {
+    let mut loaded = match load(path) {
+        Ok(loaded) => loaded,
+        Err(Failure::Fatal(err)) => return Err(err),
+        Err(Failure::Corrupt(CorruptReason::Missing)) => {
+            return Err(VaultError::NotFound {
+                path: path.to_owned(),
+            });
+        }
+        Err(Failure::Corrupt(reason)) => return Err(VaultError::corrupt(path, reason)),
+    };
+    let slot = loaded
+        .file
+        .biometric_slot()
+        .cloned()
+        .ok_or(VaultError::NoBiometricSlot)?;
+    loaded
+        .file
+        .lockout
+        .check(now)
+        .map_err(|until| VaultError::Locked { until })?;
+    biometric::check_pin_age(slot.pin_verified_at, now, cipher.booted_at())?;
+    let vault_id = loaded.header.vault_id;
+    let key = match cipher.decrypt(&slot.sealed_key) {
+        Ok(bytes) => MasterKey::from_bytes(&bytes).filter(|key| {
+            key.verify_biometric(&vault_id, slot.pin_verified_at, &slot.sealed_key, &slot.mac)
+        }),
+        Err(CipherError::KeyInvalidated) => None,
+        Err(other) => return Err(VaultError::Biometric(other)),
+    };
+    let Some(key) = key else {
+        remove_biometric_slot(&mut loaded)?;
+        return Err(VaultError::Biometric(CipherError::KeyInvalidated));
+    };
+    if !key.verify_header(loaded.file.header.get(), &loaded.file.header_mac) {
+        return Err(VaultError::corrupt(path, CorruptReason::HeaderMac));
+    }
+    let plaintext = key
+        .open_contents(&vault_id, &loaded.file.nonce, &loaded.file.ciphertext)
+        .ok_or_else(|| VaultError::corrupt(path, CorruptReason::Contents))?;
+    let contents =
+        serde_json::from_slice(&plaintext).map_err(|err| VaultError::ContentsMismatch {
+            line: err.line(),
+            column: err.column(),
+        })?;
+    Ok(Opened {
+        key,
+        file: loaded.file,
+        header: loaded.header,
+        contents,
+    })
+}
+
+/// Removes a biometric slot that can no longer open the vault from the file and from its
+/// backup (if that belongs to the same vault), so that the login screen stops offering it.
+fn remove_biometric_slot(loaded: &mut Loaded) -> Result<(), VaultError> {
+    loaded.file.biometric = None;
+    write(&loaded.path, &loaded.file, Previous::Discard)?;
+    let backup = storage::backup_path(&loaded.path);
+    if let Ok(mut old) = load(&backup)
+        && old.header.vault_id == loaded.header.vault_id
+        && old.file.biometric.is_some()
+    {
+        old.file.biometric = None;
+        write(&backup, &old.file, Previous::Discard)?;
+    }
+    tracing::warn!(path = %loaded.path.display(), "biometric key invalidated; slot removed");
+    Ok(())
+}
+
+/// A biometric slot for `key` as `sealed_key`, its PIN time `pin_verified_at`.
+pub(crate) fn biometric_slot(
+    key: &MasterKey,
+    vault_id: &[u8; format::VAULT_ID_LEN],
+    sealed_key: Vec<u8>,
+    pin_verified_at: u64,
+) -> BiometricEntry {
+    let mac = key.biometric_mac(vault_id, pin_verified_at, &sealed_key);
+    BiometricEntry::Known(BiometricSlot {
+        version: format::BiometricVersion,
+        sealed_key,
+        pin_verified_at,
+        mac,
+    })
+}
+
 /// Opens the vault at `path`, falling back to its backup if the main file is damaged. Returns
 /// the opened vault and, when the backup stood in, why the main file could not be used.
 pub(crate) fn open_with_fallback<T: DeserializeOwned>(
@@ -184,8 +282,11 @@ fn both_failed(
 }
 
 /// The clear part of the vault for the login screen, from the main file or else its backup.
-pub(crate) fn peek(path: &Path) -> Result<(String, LockoutStatus), VaultError> {
-    let info = |loaded: Loaded| (loaded.header.email, loaded.file.lockout.status());
+pub(crate) fn peek(path: &Path) -> Result<(String, LockoutStatus, bool), VaultError> {
+    let info = |loaded: Loaded| {
+        let biometric = loaded.file.biometric_slot().is_some();
+        (loaded.header.email, loaded.file.lockout.status(), biometric)
+    };
     let main_reason = match load(path) {
         Ok(loaded) => return Ok(info(loaded)),
         Err(Failure::Fatal(err)) => return Err(err),
