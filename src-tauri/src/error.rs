@@ -8,6 +8,7 @@ use serde::Serialize;
 use zweifaktor_core::CoreError;
 use zweifaktor_core::export::aegis::BackupPasswordTooWeak;
 use zweifaktor_core::import::ImportError;
+use zweifaktor_core::links::LinkError;
 use zweifaktor_core::pin::PinError;
 use zweifaktor_core::push::PushError;
 use zweifaktor_core::vault::VaultError;
@@ -139,6 +140,18 @@ impl From<ImportError> for CommandError {
             ImportError::Malformed { format, .. } => {
                 Self::new("import_damaged", "the file is damaged").about(format)
             }
+        }
+    }
+}
+
+impl From<LinkError> for CommandError {
+    fn from(err: LinkError) -> Self {
+        match err {
+            LinkError::TooLong { .. } => Self::new("link_too_long", "the link is too long"),
+            LinkError::NotALink | LinkError::Malformed => {
+                Self::new("link_invalid", "the link is incomplete or damaged")
+            }
+            LinkError::NotOurs => Self::new("link_not_ours", "Zweifaktor does not open such links"),
         }
     }
 }

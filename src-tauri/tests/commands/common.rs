@@ -104,9 +104,11 @@ impl App {
             .with_clipboard(clipboard.clone())
             .with_dialog_dir(dialogs.path().to_path_buf());
         let app = zweifaktor_app_lib::with_commands(mock_builder())
+            .plugin(tauri_plugin_deep_link::init())
             .manage(state)
             .build(mock_context(noop_assets()))
             .unwrap();
+        zweifaktor_app_lib::links::wire(&app);
         let window = WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .unwrap();
@@ -156,6 +158,13 @@ impl App {
             &self.window.as_ref().window(),
             &tauri::WindowEvent::Focused(focused),
         );
+    }
+
+    /// Opens `url` in the app the way the system does (a tap on a phone, a second start on
+    /// the desktop): as tauri-plugin-deep-link's event, which the app's wiring listens to.
+    pub fn open_from_outside(&self, url: &str) {
+        use tauri::Emitter;
+        self.app.emit("deep-link://new-url", [url]).unwrap();
     }
 
     /// Runs `handler` for every `event` the app emits.

@@ -8,6 +8,7 @@ mod accounts;
 mod adding;
 mod autolock;
 mod common;
+mod links;
 mod portal;
 mod push;
 mod settings;
