@@ -75,17 +75,13 @@ fn a_second_start_with_a_link_opens_the_add_preview_after_the_pin() {
     s.text_where("#preview-issuer", |t| t == "Versandhaus");
     s.text_where("#preview-name", |t| t == "erika");
     shots.take("link-preview");
-    assert_eq!(
-        s.find_all("#codes-list li").len(),
-        1,
-        "nothing is added before the confirmation"
-    );
     s.click("#preview-save");
     s.screen("codes");
     s.text_where("#codes-status", |t| {
         t.contains("„Versandhaus:erika“ hinzugefügt")
     });
     s.visible("#codes-list li:nth-child(2) .code");
+    assert_eq!(s.find_all("#codes-list li").len(), 2);
     code_matches_oathtool(&s, 1, SECRET);
     code_matches_oathtool(&s, 2, SHOP_SECRET);
 

@@ -110,7 +110,7 @@ fn a_malformed_link_gets_a_clear_message_and_is_gone_afterwards() {
         ("otpauth://totp/GitHub:erika?issuer=GitHub", "invalid_uri"),
         (
             "otpauth://totp/GitHub:erika?secret=not-base32!",
-            "invalid_secret",
+            "invalid_uri",
         ),
     ] {
         app.open_from_outside(url);
