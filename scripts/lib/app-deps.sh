@@ -8,6 +8,9 @@ APP_DEBIAN_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb x11-utils imagemagick
 )
+# A D-Bus session bus (dbus-daemon): a second start of the desktop app finds the running one
+# through it (tauri-plugin-single-instance) and hands it its link; the app walks start one.
+APP_DEBIAN_PACKAGES+=(dbus-daemon)
 
 # tauri-driver is the WebDriver proxy for Tauri apps; pinned so that runs are repeatable.
 TAURI_DRIVER_VERSION="2.1.0"

@@ -8,6 +8,7 @@ use serde::Serialize;
 use zweifaktor_core::CoreError;
 use zweifaktor_core::export::aegis::BackupPasswordTooWeak;
 use zweifaktor_core::import::ImportError;
+use zweifaktor_core::links::LinkError;
 use zweifaktor_core::pin::PinError;
 use zweifaktor_core::push::PushError;
 use zweifaktor_core::vault::{CipherError, PinRequiredReason, VaultError};
@@ -139,6 +140,18 @@ impl From<ImportError> for CommandError {
     }
 }
 
+impl From<LinkError> for CommandError {
+    fn from(err: LinkError) -> Self {
+        match err {
+            LinkError::TooLong { .. } => Self::new("link_too_long", "the link is too long"),
+            LinkError::NotALink | LinkError::Malformed => {
+                Self::new("link_invalid", "the link is incomplete or damaged")
+            }
+            LinkError::NotOurs => Self::new("link_not_ours", "Zweifaktor does not open such links"),
+        }
+    }
+}
+
 impl From<BackupPasswordTooWeak> for CommandError {
     fn from(_: BackupPasswordTooWeak) -> Self {
         Self::new("weak_password", "the backup password is too weak")
@@ -186,6 +199,10 @@ impl From<CoreError> for CommandError {
             CoreError::Vault(vault) => vault.into(),
             CoreError::Pin(pin) => pin.into(),
             CoreError::Uri(uri) => uri.into(),
+            CoreError::PiLink(_) => Self::new(
+                "invalid_uri",
+                "this privacyIDEA push link is malformed or not supported",
+            ),
             CoreError::Otp(_) | CoreError::Ocra(_) => {
                 Self::new("code_failed", "no code can be computed for this account")
             }
@@ -333,6 +350,12 @@ impl From<PushError> for CommandError {
             PushError::Expired { .. } => "this login has expired",
             PushError::NumberNotOffered { .. } => "this number was not offered",
             PushError::AnswerNotOffered => "this answer does not fit the login request",
+            PushError::AnswerNotRecorded => "the server did not accept the answer",
+            PushError::InsecureTls { .. } => {
+                "the link turns off TLS verification for a server on the network"
+            }
+            PushError::PushKey(_) => "the push token's key could not be used",
+            PushError::DuplicateToken { .. } => "this push token is set up already",
         };
         Self::new(err.code(), message)
     }

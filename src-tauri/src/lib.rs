@@ -8,6 +8,7 @@
 //! - [`commands`]: the commands the UI invokes, one module per domain.
 //! - [`adding`]: an account kept between its preview and its save.
 //! - [`importing`]: an import file kept from the dialog to the confirmation.
+//! - [`links`]: links that open the app (deep links, a second start on the desktop).
 //! - [`exporting`]: the export behind the PIN, saved or drawn as QR codes.
 //! - [`autolock`]: locks the app after the configured time in the background.
 //! - [`error`]: [`CommandError`], the typed error the UI branches on.
@@ -31,6 +32,7 @@ pub mod error;
 pub mod exporting;
 pub mod files;
 pub mod importing;
+pub mod links;
 pub mod mobile;
 pub mod portal;
 pub mod qr;
@@ -68,6 +70,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             commands::accounts::preview_manual,
             commands::accounts::confirm_add,
             commands::accounts::discard_add,
+            commands::accounts::open_link,
             commands::accounts::rename_account,
             commands::accounts::move_account,
             commands::transfer::pick_import_file,
@@ -96,7 +99,7 @@ pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .init();
-    let result = with_commands(tauri::Builder::default())
+    let result = with_commands(links::plugins(tauri::Builder::default()))
         .setup(|app| {
             let data_dir = data_dir(app.handle())?;
             // The folder holds the vault and belongs to the app alone: created private, or
@@ -108,6 +111,7 @@ pub fn run() {
             let clipboard = clipboard::SystemClipboard::new(app.handle().clone());
             let state = AppState::new(data_dir).with_clipboard(Arc::new(clipboard));
             app.manage(platform_cipher(app.handle(), scripted_dialogs(state)));
+            links::wire(app);
             Ok(())
         })
         .run(tauri::generate_context!());

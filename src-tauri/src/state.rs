@@ -1,5 +1,6 @@
 //! What the app keeps between commands: where its files are, the user's preferences, the
-//! opened vault, a set-up link waiting for its PIN, the clipboard and the file dialogs.
+//! opened vault, a set-up link waiting for its PIN, a link that opened the app, the clipboard
+//! and the file dialogs.
 //!
 //! The app is locked exactly when no [`Authenticator`] is held: locking drops it, which wipes
 //! the vault's keys and seeds from memory.
@@ -11,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use zeroize::Zeroizing;
 use zweifaktor_core::Authenticator;
 use zweifaktor_core::clock::{Clock, SystemClock};
+use zweifaktor_core::links::LinkInbox;
 use zweifaktor_core::vault::{KdfProfile, PlatformCipher};
 
 use tauri::{AppHandle, Runtime};
@@ -56,6 +58,7 @@ pub struct AppState {
     pending: Mutex<Option<PendingEnrollment>>,
     pending_add: Mutex<Option<PendingAdd>>,
     pending_import: Mutex<Option<PendingImport>>,
+    links: Mutex<LinkInbox>,
     listeners: Mutex<Option<Listeners>>,
     focus_changes: AtomicU64,
     clipboard: Arc<dyn Clipboard>,
@@ -83,6 +86,7 @@ impl AppState {
             pending: Mutex::new(None),
             pending_add: Mutex::new(None),
             pending_import: Mutex::new(None),
+            links: Mutex::new(LinkInbox::new()),
             listeners: Mutex::new(None),
             focus_changes: AtomicU64::new(0),
             clipboard: Arc::new(NoClipboard),
@@ -177,7 +181,8 @@ impl AppState {
 
     /// Locks the app and stops the push listeners; `true` if it was open. An account
     /// waiting for its save and an import waiting for its confirmation are forgotten too:
-    /// they hold seeds.
+    /// they hold seeds. A link that opened the app and was not shown yet stays for after the
+    /// PIN ([`crate::links`]).
     pub fn lock(&self) -> bool {
         let mut session = self.session();
         *relock(&self.listeners) = None;
@@ -206,6 +211,11 @@ impl AppState {
     /// The account waiting between its preview and its save ([`crate::adding`]).
     pub fn pending_add(&self) -> MutexGuard<'_, Option<PendingAdd>> {
         relock(&self.pending_add)
+    }
+
+    /// The link that opened the app and waits to be shown ([`crate::links`]).
+    pub fn links(&self) -> MutexGuard<'_, LinkInbox> {
+        relock(&self.links)
     }
 
     /// The import waiting for its password or its confirmation ([`crate::importing`]).

@@ -24,6 +24,12 @@ export const removeAccount = (id) => call("remove_account", { id });
  */
 export const readLink = (uri) => call("read_link", { uri });
 
+/**
+ * The link that opened the app, read like readLink once the app is unlocked; null if none
+ * waits. Rejects with app_locked while locked (the link waits for the PIN).
+ */
+export const openLink = () => call("open_link");
+
 /** Opens the file dialog for a picture of a QR code and reads it like readLink; null if cancelled. */
 export const readLinkFromPicture = (title) => call("read_link_from_picture", { title });
 

@@ -1,7 +1,7 @@
 // Starts the interface: language, screens, and the first screen for the vault's state.
 // The app always starts locked; the shell emits "locked" when it locks itself in the
-// background, "challenge" when a login waits for its code and "push-revoked" when the portal
-// removed this device.
+// background, "challenge" when a login waits for its code, "push-revoked" when the portal
+// removed this device and "link" when a link opened the app (shown now, or after the PIN).
 
 import * as vault from "./vault.js";
 import * as settings from "./settings.js";
@@ -32,8 +32,14 @@ async function route() {
   }
 }
 
-/** After the PIN or the set-up: a waiting login's code if there is one, else the accounts. */
+/**
+ * After the PIN or the set-up: the link that opened the app if one waits, else a waiting
+ * login's code if there is one, else the accounts.
+ */
 async function afterUnlock() {
+  if ((await add.openLink()) === "shown") {
+    return;
+  }
   const next = inbox.takeChallenge();
   if (next) {
     await show("challenge", next);
@@ -63,6 +69,11 @@ async function boot() {
   on("challenge", (next) => {
     if (inbox.challengeArrived(next, current())) {
       show("challenge", next);
+    }
+  });
+  on("link", async () => {
+    if ((await add.openLink()) === "locked") {
+      login.linkWaiting();
     }
   });
   on("push-revoked", ({ account }) => {

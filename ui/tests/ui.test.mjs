@@ -145,6 +145,25 @@ test("push errors have German and English sentences", () => {
   assert.equal(describe({ code: "no_challenge" }), "No login is waiting.");
 });
 
+test("a link that cannot be opened says why, in German and English", async () => {
+  for (const lang of ["de", "en"]) {
+    setLanguage(lang);
+    for (const code of ["link_not_ours", "link_invalid", "link_too_long"]) {
+      assert.notEqual(describe({ code }), t("error.generic"), `${lang} ${code}`);
+    }
+    assert.notEqual(t("login.linkWaiting"), "login.linkWaiting");
+  }
+  setLanguage("de");
+  assert.match(describe({ code: "link_not_ours" }), /otpauth:\/\/, otpauth-migration:\/\/ oder pia:\/\//);
+  const calls = [];
+  setBridge(async (command, args) => {
+    calls.push([command, args]);
+    return null;
+  });
+  assert.equal(await accounts.openLink(), null);
+  assert.deepEqual(calls, [["open_link", undefined]]);
+});
+
 test("push calls latest_challenge and deny_challenge with the id", async () => {
   const calls = [];
   setBridge(async (command, args) => {

@@ -12,6 +12,7 @@
 //! - [`push`]: enrollment with a portal, its signed challenges and the answers.
 //! - [`error`]: the core's error type.
 //! - [`import`]: other authenticators' export files, read into accounts to preview and add.
+//! - [`links`]: links the operating system hands to the app, and the one waiting for the PIN.
 //! - [`export`]: the vault's accounts written for other authenticators.
 //! - [`vault`]: the encrypted, atomically written vault file with key slots and lock-out.
 
@@ -21,6 +22,7 @@ pub mod clock;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod links;
 pub mod pin;
 pub mod push;
 pub mod vault;

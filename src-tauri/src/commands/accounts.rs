@@ -1,5 +1,5 @@
-//! Accounts and their codes: the list, adding one (link, picture, by hand) with a preview,
-//! renaming, moving, removing, copying a code.
+//! Accounts and their codes: the list, adding one (link, picture, by hand, a link that opened
+//! the app) with a preview, renaming, moving, removing, copying a code.
 
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
@@ -12,7 +12,7 @@ use crate::adding::{self, ManualForm, PendingAdd};
 use crate::error::CommandError;
 use crate::importing::{self, ImportStep};
 use crate::state::AppState;
-use crate::{challenges, qr};
+use crate::{challenges, links, qr};
 
 /// An account with the code to show: the only secret-derived value that reaches the window.
 #[derive(Debug, Serialize)]
@@ -119,6 +119,17 @@ pub fn read_link_from_picture<R: Runtime>(
 ) -> Result<Option<LinkOutcome>, CommandError> {
     state.with_session(|_| Ok(()))?;
     match qr::pick_and_decode(&state.dialogs(&app), &title)? {
+        Some(uri) => read(&state, uri).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The link that opened the app (tapped, or handed over by a second start), read like
+/// [`read_link`] once the app is unlocked; `None` if no link waits. While the app is locked
+/// it fails with `app_locked` and the link waits for the PIN.
+#[tauri::command]
+pub fn open_link(state: State<'_, AppState>) -> Result<Option<LinkOutcome>, CommandError> {
+    match links::take_when_open(&state)? {
         Some(uri) => read(&state, uri).map(Some),
         None => Ok(None),
     }

@@ -7,7 +7,7 @@ use zweifaktor_core::Authenticator;
 use zweifaktor_core::vault::PlatformCipher;
 
 use crate::error::CommandError;
-use crate::portal;
+use crate::challenges;
 use crate::state::AppState;
 
 /// What the settings switch and the login screen need to know.
@@ -61,6 +61,6 @@ pub fn unlock_biometric<R: Runtime>(
     let auth =
         Authenticator::unlock_biometric(&state.vault_path(), cipher.as_ref(), state.clock())?;
     *state.session() = Some(auth);
-    portal::start_listening(&app);
+    challenges::start_listening(&app);
     Ok(())
 }

@@ -144,10 +144,12 @@ pub fn change_pin(
     state.with_session(|auth| Ok(auth.change_pin_checked(&current, &new_pin, state.kdf())?))
 }
 
-/// Deletes the vault and every account in it ("Code (PIN) vergessen", "App zurücksetzen").
+/// Deletes the vault and every account in it ("Code (PIN) vergessen", "App zurücksetzen"),
+/// and forgets a link waiting to be shown.
 #[tauri::command]
 pub fn reset_app(state: State<'_, AppState>) -> Result<(), CommandError> {
     state.lock();
     *state.pending() = None;
+    state.links().clear();
     Ok(Authenticator::reset(&state.vault_path())?)
 }

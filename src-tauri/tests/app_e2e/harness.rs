@@ -1,11 +1,13 @@
-//! What the end-to-end run needs around the app: a virtual display (Xvfb), tauri-driver with
-//! WebKitWebDriver behind it, a data folder of its own, WebDriver sessions on the app, and the
-//! expected TOTP codes from an independent implementation (oathtool).
+//! What the end-to-end run needs around the app: a virtual display (Xvfb), a D-Bus session bus
+//! of its own, tauri-driver with WebKitWebDriver behind it, a data folder of its own, WebDriver
+//! sessions on the app, a second start of the app binary, and the expected TOTP codes from an
+//! independent implementation (oathtool).
 
+use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -78,6 +80,37 @@ impl Xvfb {
     }
 }
 
+/// A D-Bus session bus for one walk: the desktop app finds its running instance through it
+/// (tauri-plugin-single-instance), so each walk's app is alone on its bus, apart from the
+/// user's desktop and from other walks.
+struct SessionBus {
+    _process: Group,
+    address: String,
+}
+
+impl SessionBus {
+    /// Starts `dbus-daemon --session` and reads the address it prints.
+    fn start() -> Self {
+        let mut child = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .process_group(0)
+            .spawn()
+            .expect("dbus-daemon not found: run scripts/app-e2e.sh, which installs it");
+        let stdout = child.stdout.take().unwrap();
+        let process = Group(child);
+        let mut address = String::new();
+        BufReader::new(stdout).read_line(&mut address).unwrap();
+        let address = address.trim().to_owned();
+        assert!(!address.is_empty(), "dbus-daemon printed no address");
+        Self {
+            _process: process,
+            address,
+        }
+    }
+}
+
 /// The colour scheme the app's window is asked for (GTK's theme, which WebKitGTK follows for
 /// `prefers-color-scheme`).
 #[derive(Clone, Copy)]
@@ -91,6 +124,9 @@ pub enum Theme {
 /// tauri-driver on a free loopback port, for one data folder.
 pub struct Driver {
     _process: Group,
+    bus: SessionBus,
+    display: String,
+    data_dir: PathBuf,
     /// The driver's base URL.
     url: String,
     /// The folder standing in for the app's file dialogs (see `zweifaktor_app_lib::files`).
@@ -99,9 +135,11 @@ pub struct Driver {
 
 impl Driver {
     /// Starts tauri-driver; the app it starts later inherits `DISPLAY`, the data folder,
-    /// `WEBKIT_DISABLE_COMPOSITING_MODE=1` (WebKitGTK cannot composite under Xvfb) and the
-    /// folder that replaces its file dialogs (the walk's build has the `e2e-dialogs` feature).
+    /// `WEBKIT_DISABLE_COMPOSITING_MODE=1` (WebKitGTK cannot composite under Xvfb), the
+    /// folder that replaces its file dialogs (the walk's build has the `e2e-dialogs` feature)
+    /// and a session bus of its own.
     pub fn start(xvfb: &Xvfb, data_dir: &Path, theme: Theme) -> Self {
+        let bus = SessionBus::start();
         let port = free_port();
         let native_port = free_port();
         let dialogs = tempfile::tempdir().unwrap();
@@ -117,6 +155,7 @@ impl Driver {
             .env("ZF_APP_DATA_DIR", data_dir)
             .env(zweifaktor_app_lib::files::DIALOG_DIR_VAR, dialogs.path())
             .env("GTK_THEME", gtk_theme)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -130,8 +169,40 @@ impl Driver {
         });
         Self {
             _process: Group(process),
+            bus,
+            display: xvfb.display.clone(),
+            data_dir: data_dir.to_path_buf(),
             url,
             dialogs,
+        }
+    }
+
+    /// Starts the app binary once more with `argument`, as the desktop does when the user opens
+    /// a link: with the same display, bus and data folder as the running app. Returns once
+    /// that second start has ended (it hands its argument to the running app and exits).
+    pub fn start_again(&self, argument: &str) -> ExitStatus {
+        let mut second = Command::new(app_binary())
+            .arg(argument)
+            .env("DISPLAY", &self.display)
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("ZF_APP_DATA_DIR", &self.data_dir)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus.address)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .process_group(0)
+            .spawn()
+            .expect("the app binary");
+        let start = Instant::now();
+        loop {
+            if let Some(status) = second.try_wait().unwrap() {
+                return status;
+            }
+            if start.elapsed() > WAIT_LIMIT {
+                drop(Group(second));
+                panic!("the second start did not hand its link over and exit");
+            }
+            sleep(Duration::from_millis(100));
         }
     }
 

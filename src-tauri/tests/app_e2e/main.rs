@@ -7,10 +7,12 @@
 //! - [`everyday`]: the everyday authenticator: add (by hand, by link), import an encrypted
 //!   Aegis file, search, rename, move, copy, export a backup, reset, restore.
 //! - [`guide`]: the whole guide with the real portal and headless Chromium as the browser.
+//! - [`links`]: a second start of the app with an `otpauth://` link opens its add preview.
 //!
-//! Needs Xvfb, tauri-driver, WebKitWebDriver, oathtool, xclip, chromium, chromedriver, the
-//! portal binary beside the app's and an app built with the `e2e-dialogs` feature, so it is
-//! ignored in a plain `cargo test`; `scripts/app-e2e.sh` installs and builds them and runs it.
+//! Needs Xvfb, dbus-daemon, tauri-driver, WebKitWebDriver, oathtool, xclip, chromium,
+//! chromedriver, the portal binary beside the app's and an app built with the `e2e-dialogs`
+//! feature, so it is ignored in a plain `cargo test`; `scripts/app-e2e.sh` installs and builds
+//! them and runs it.
 
 // Helpers outside `#[test]` functions fail the test by panicking, like the tests themselves.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -19,5 +21,6 @@ mod everyday;
 mod fixtures;
 mod guide;
 mod harness;
+mod links;
 mod offline;
 mod steps;

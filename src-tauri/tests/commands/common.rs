@@ -141,9 +141,11 @@ impl App {
             state = state.with_cipher(Arc::clone(cipher) as Arc<dyn PlatformCipher>);
         }
         let app = zweifaktor_app_lib::with_commands(mock_builder())
+            .plugin(tauri_plugin_deep_link::init())
             .manage(state)
             .build(mock_context(noop_assets()))
             .unwrap();
+        zweifaktor_app_lib::links::wire(&app);
         let window = WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .unwrap();
@@ -194,6 +196,13 @@ impl App {
             &self.window.as_ref().window(),
             &tauri::WindowEvent::Focused(focused),
         );
+    }
+
+    /// Opens `url` in the app the way the system does (a tap on a phone, a second start on
+    /// the desktop): as tauri-plugin-deep-link's event, which the app's wiring listens to.
+    pub fn open_from_outside(&self, url: &str) {
+        use tauri::Emitter;
+        self.app.emit("deep-link://new-url", [url]).unwrap();
     }
 
     /// Runs `handler` for every `event` the app emits.

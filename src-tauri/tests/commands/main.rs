@@ -9,6 +9,7 @@ mod adding;
 mod autolock;
 mod biometric;
 mod common;
+mod links;
 mod portal;
 mod push;
 mod settings;

@@ -133,8 +133,9 @@ fn google_transfer_codes_come_back_as_qr_pictures_and_steam_is_named() {
     assert!(result.get("saved").is_none());
 }
 
-#[test]
-fn a_pasted_transfer_link_goes_to_the_import_preview() {
+/// A Google Authenticator transfer link holding [`GITHUB`], written by the core's exporter
+/// in another vault.
+pub fn transfer_link() -> String {
     let dir = tempfile::tempdir().unwrap();
     let pin = Pin::new(Zeroizing::new(PIN.to_owned())).unwrap();
     let mut other = Authenticator::create(
@@ -147,10 +148,13 @@ fn a_pasted_transfer_link_goes_to_the_import_preview() {
     .unwrap();
     other.add_account(GITHUB).unwrap();
     let export = other.export(&pin, ExportRequest::GoogleMigration).unwrap();
-    let link = export.qr_links()[0].to_string();
+    export.qr_links()[0].to_string()
+}
 
+#[test]
+fn a_pasted_transfer_link_goes_to_the_import_preview() {
     let app = App::enrolled();
-    let outcome = app.ok("read_link", json!({ "uri": link }));
+    let outcome = app.ok("read_link", json!({ "uri": transfer_link() }));
     assert_eq!(outcome["type"], "import");
     assert_eq!(outcome["step"]["format"], "Google Authenticator");
     assert_eq!(

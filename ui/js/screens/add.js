@@ -1,12 +1,14 @@
-// "Konto hinzufügen": a link scanned, pasted or read from a picture, or an account typed in by
-// hand; then the preview the shell made (duplicate, weak secret, portal), and the save. A
-// Google Authenticator transfer link goes on to the import preview instead.
+// "Konto hinzufügen": a link scanned, pasted or read from a picture, a link that opened the
+// app, or an account typed in by hand; then the preview the shell made (duplicate, weak
+// secret, portal), and the save. A Google Authenticator transfer link goes on to the import
+// preview instead.
 
 import * as accounts from "../accounts.js";
 import { scanQr } from "../scanner.js";
 import { register, show } from "../router.js";
 import { $, say, busy, clearFields } from "../dom.js";
 import { describe } from "../errors.js";
+import { errorCode } from "../bridge.js";
 import { t } from "../i18n.js";
 import { DEFAULTS, entryFrom, fieldsFor } from "../manual.js";
 import { details, kindName, paintAvatar, subtitle, title } from "../account-text.js";
@@ -14,6 +16,16 @@ import { announce } from "./codes.js";
 import { startImport } from "./import.js";
 
 let previewFrom = "add";
+
+/** Shows what the shell read from a link: the account's preview or the import's. */
+async function showOutcome(outcome) {
+  if (outcome.type === "import") {
+    await show("import", { step: outcome.step, from: "add" });
+  } else {
+    previewFrom = "add";
+    await show("add-preview", outcome.preview);
+  }
+}
 
 /** Goes on with what the shell read from a link: the account's preview or the import's. */
 async function readOutcome(request, errorId) {
@@ -23,15 +35,32 @@ async function readOutcome(request, errorId) {
       return;
     }
     clearFields("add-uri");
-    if (outcome.type === "import") {
-      await show("import", { step: outcome.step, from: "add" });
-    } else {
-      previewFrom = "add";
-      await show("add-preview", outcome.preview);
-    }
+    await showOutcome(outcome);
   } catch (err) {
     say(errorId, describe(err));
   }
+}
+
+/**
+ * Shows the link that opened the app, if one waits: its preview (nothing is saved before
+ * "Speichern"), or on the add screen why it cannot be opened. Resolves to "shown", "none", or
+ * "locked" while the app is locked (the shell keeps the link for after the PIN).
+ */
+export async function openLink() {
+  try {
+    const outcome = await accounts.openLink();
+    if (!outcome) {
+      return "none";
+    }
+    await showOutcome(outcome);
+  } catch (err) {
+    if (errorCode(err) === "app_locked") {
+      return "locked";
+    }
+    await show("add");
+    say("add-error", describe(err));
+  }
+  return "shown";
 }
 
 /** The manual form's values, as strings. */

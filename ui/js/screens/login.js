@@ -27,6 +27,7 @@ export function init(afterUnlock) {
     },
     leave() {
       clearFields("login-pin");
+      say("login-link", "");
     },
   });
   $("login-form").addEventListener("submit", (event) => {
@@ -60,4 +61,9 @@ export function init(afterUnlock) {
     });
   });
   $("login-forgot").addEventListener("click", () => show("reset", { forgot: true }));
+}
+
+/** Tells the user that a link opened the app and is shown after the PIN. */
+export function linkWaiting() {
+  say("login-link", t("login.linkWaiting"));
 }
