@@ -6,8 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use zweifaktor_protocol::SignedEnvelope;
-use zweifaktor_protocol::messages::{Decision, DeviceRegistered, Platform};
+use zweifaktor_protocol::messages::{DeviceRegistered, Platform};
 use zweifaktor_protocol::otp::Code;
 use zweifaktor_protocol::otp::ocra::{self, OcraInput, OcraSuite};
 use zweifaktor_protocol::uri::OtpAuthUri;
@@ -19,7 +18,7 @@ mod transfer;
 use crate::clock::Clock;
 use crate::error::CoreError;
 use crate::pin::Pin;
-use crate::push::{Enrollment, PortalBinding, PortalSession, PushError, VerifiedChallenge};
+use crate::push::{Enrollment, PushSource};
 use crate::vault::{KdfProfile, LoginInfo, Vault};
 
 /// A code ready to show, with how long it stays valid.
@@ -273,50 +272,15 @@ impl Authenticator {
         self.store(account)
     }
 
-    /// What a push listener needs for each portal-bound account (no signing keys, no seeds).
-    pub fn portal_sessions(&self) -> Vec<PortalSession> {
-        self.keyring()
-            .accounts()
-            .iter()
-            .filter_map(|a| {
-                a.portal()
-                    .map(|p| p.session(a.id().clone(), a.name().to_owned()))
-            })
-            .collect()
+    /// Every push source of the vault (each protocol's), for the flow in
+    /// [`push::flow`](crate::push::flow) and the listeners: no signing keys, no seeds.
+    pub fn push_sources(&self) -> Vec<Arc<dyn PushSource>> {
+        crate::push::sources(self.keyring())
     }
 
-    /// The listener data of one account; fails if it is not bound to a portal.
-    pub fn portal_session(&self, id: &AccountId) -> Result<PortalSession, CoreError> {
-        let (account, binding) = self.bound_account(id)?;
-        Ok(binding.session(id.clone(), account.name().to_owned()))
-    }
-
-    /// An account together with its portal binding; fails if it has none.
-    fn bound_account(&self, id: &AccountId) -> Result<(&Account, &PortalBinding), CoreError> {
-        let account = self.keyring().get(id)?;
-        let binding = account.portal().ok_or_else(|| PushError::NotBound {
-            account: account.label(),
-        })?;
-        Ok((account, binding))
-    }
-
-    /// The security code for a verified push challenge: OCRA over its nonce (DESIGN.md).
-    pub fn challenge_code(&self, challenge: &VerifiedChallenge) -> Result<Code, CoreError> {
-        let account = self.keyring().get(&challenge.account)?;
-        Ok(ocra::zweifaktor_code(
-            account.seed(),
-            &challenge.challenge.nonce.0,
-        )?)
-    }
-
-    /// A device-signed answer ("seen" or "deny") to a verified challenge.
-    pub fn sign_answer(
-        &self,
-        challenge: &VerifiedChallenge,
-        decision: Decision,
-    ) -> Result<SignedEnvelope, CoreError> {
-        let (_, binding) = self.bound_account(&challenge.account)?;
-        Ok(binding.sign_answer(&challenge.challenge, decision, self.clock.now())?)
+    /// The clock codes, freshness and answers follow.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        Arc::clone(&self.clock)
     }
 
     /// Sets a new PIN; the accounts are not re-encrypted, only the master key is re-wrapped.
@@ -348,7 +312,7 @@ impl Authenticator {
         Ok(())
     }
 
-    fn keyring(&self) -> &Keyring {
+    pub(crate) fn keyring(&self) -> &Keyring {
         self.vault.contents()
     }
 }
@@ -357,6 +321,7 @@ impl Authenticator {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
+    use crate::push::PushError;
     use crate::vault::VaultError;
     use zeroize::Zeroizing;
 
@@ -451,9 +416,9 @@ mod tests {
             "erika@example.org"
         );
         let auth = Authenticator::unlock(&path, &pin("274951"), clock).unwrap();
-        let sessions = auth.portal_sessions();
-        assert_eq!(sessions.len(), 1);
-        assert_eq!(sessions[0].email, "erika@example.org");
+        let sources = auth.push_sources();
+        assert_eq!(sources.len(), 1);
+        assert_eq!(sources[0].label(), "Portal:erika@example.org");
     }
 
     #[test]

@@ -63,10 +63,16 @@ impl PortalBinding {
     }
 
     /// What a background listener needs: URL, pinned key and token, but no signing key.
-    pub(crate) fn session(&self, account: AccountId, email: String) -> PortalSession {
+    pub(crate) fn session(
+        &self,
+        account: AccountId,
+        email: String,
+        label: String,
+    ) -> PortalSession {
         PortalSession {
             account,
             email,
+            label,
             portal_url: self.portal_url.clone(),
             portal_key: self.portal_key,
             device_token: self.device_token.duplicate(),
@@ -100,6 +106,8 @@ pub struct PortalSession {
     pub account: AccountId,
     /// The account's user name at the portal, checked against each challenge.
     pub email: String,
+    /// The account's label, as the accounts list shows it.
+    pub label: String,
     /// The portal's base URL.
     pub portal_url: String,
     portal_key: VerifyingKey,
@@ -116,6 +124,18 @@ impl std::fmt::Debug for PortalSession {
 }
 
 impl PortalSession {
+    /// A copy for another task (the listener, a challenge to answer later).
+    pub(crate) fn duplicate(&self) -> Self {
+        Self {
+            account: self.account.clone(),
+            email: self.email.clone(),
+            label: self.label.clone(),
+            portal_url: self.portal_url.clone(),
+            portal_key: self.portal_key,
+            device_token: self.device_token.duplicate(),
+        }
+    }
+
     /// The device token for the `Authorization` header.
     pub(crate) fn token(&self) -> &DeviceToken {
         &self.device_token
@@ -217,7 +237,11 @@ mod tests {
             DeviceToken::new("device-token".into()),
             key(9),
         )
-        .session(AccountId::random(), "erika@example.org".into())
+        .session(
+            AccountId::random(),
+            "erika@example.org".into(),
+            "Portal:erika@example.org".into(),
+        )
     }
 
     fn challenge(account: &str, issued_at: u64) -> Challenge {

@@ -42,14 +42,6 @@ pub async fn send_answer(
         .await
 }
 
-/// The challenge of the most recent login: what "Akzeptieren" shows after the user had to
-/// log in again. Ties (same second) go to the later-issued challenge.
-pub fn newest(challenges: Vec<VerifiedChallenge>) -> Option<VerifiedChallenge> {
-    challenges
-        .into_iter()
-        .max_by_key(|c| (c.challenge.context.time, c.challenge.issued_at))
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -57,7 +49,6 @@ mod tests {
     use zweifaktor_protocol::messages::ChallengeList;
 
     use super::*;
-    use crate::accounts::AccountId;
     use crate::clock::FixedClock;
     use crate::push::test_portal::{NOW, challenge, key, one_shot_portal, session};
 
@@ -139,21 +130,5 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, PushError::Refused { status: 409 }), "{err:?}");
-    }
-
-    #[test]
-    fn newest_picks_the_latest_login() {
-        let verified = |id, time| VerifiedChallenge {
-            account: AccountId::random(),
-            challenge: challenge(id, time),
-        };
-        let picked = newest(vec![
-            verified(1, NOW),
-            verified(2, NOW + 40),
-            verified(3, NOW + 10),
-        ])
-        .unwrap();
-        assert_eq!(picked.challenge.id, ChallengeId::from_random_bytes([2; 16]));
-        assert!(newest(Vec::new()).is_none());
     }
 }

@@ -10,18 +10,17 @@ use std::time::Duration;
 
 use futures_util::StreamExt as _;
 use tokio::sync::mpsc;
-use zweifaktor_protocol::messages::ChallengeId;
 
 use super::client::is_auth_failure;
-use super::{PortalClient, PortalSession, PushError, VerifiedChallenge};
+use super::{PortalClient, PortalSession, PushChallenge, PushError};
 use crate::accounts::AccountId;
 use crate::clock::Clock;
 
 /// How many challenge ids are remembered to suppress repeats; a user has at most a few
 /// logins open at once, so this is generous.
-const REMEMBERED_CHALLENGES: usize = 64;
+pub(super) const REMEMBERED_CHALLENGES: usize = 64;
 
-/// What the listener reports to the app.
+/// What the listener and the poller report to the app.
 #[derive(Debug)]
 pub enum ListenerEvent {
     /// The stream is open.
@@ -29,8 +28,8 @@ pub enum ListenerEvent {
         /// The account whose portal is connected.
         account: AccountId,
     },
-    /// A verified challenge: show its code.
-    Challenge(VerifiedChallenge),
+    /// A verified challenge: show it.
+    Challenge(PushChallenge),
     /// A challenge failed verification (forged, tampered, stale, other account); never shown.
     Rejected {
         /// The account whose portal sent it.
@@ -38,7 +37,7 @@ pub enum ListenerEvent {
         /// Why it was refused.
         error: PushError,
     },
-    /// The connection broke; the listener tries again after `retry_in`.
+    /// The connection broke (or a poll failed); the next try is after `retry_in`.
     Disconnected {
         /// The account whose portal is unreachable.
         account: AccountId,
@@ -131,7 +130,9 @@ pub async fn listen(
                         Some(Ok(envelope)) => {
                             let event = match session.verify(&envelope, clock.now()) {
                                 Ok(verified) if remember(&mut seen, &verified.challenge.id) => {
-                                    ListenerEvent::Challenge(verified)
+                                    ListenerEvent::Challenge(super::zweifaktor::challenge(
+                                        &session, verified,
+                                    ))
                                 }
                                 Ok(_) => continue,
                                 Err(error) => {
@@ -179,8 +180,9 @@ pub async fn listen(
     }
 }
 
-/// Records `id`; false if it was reported before.
-fn remember(seen: &mut VecDeque<ChallengeId>, id: &ChallengeId) -> bool {
+/// Records `id`, forgetting the oldest beyond [`REMEMBERED_CHALLENGES`]; false if it was
+/// reported before.
+pub(super) fn remember<T: PartialEq + Clone>(seen: &mut VecDeque<T>, id: &T) -> bool {
     if seen.contains(id) {
         return false;
     }
@@ -195,6 +197,7 @@ fn remember(seen: &mut VecDeque<ChallengeId>, id: &ChallengeId) -> bool {
 mod tests {
     use tokio::io::AsyncWriteExt as _;
     use zweifaktor_protocol::SignedEnvelope;
+    use zweifaktor_protocol::messages::ChallengeId;
 
     use super::*;
     use crate::clock::FixedClock;
@@ -253,7 +256,7 @@ mod tests {
         ));
         match rx.recv().await {
             Some(ListenerEvent::Challenge(verified)) => {
-                assert_eq!(verified.challenge.id, challenge(1, NOW).id);
+                assert_eq!(verified.info.id, challenge(1, NOW).id.to_string());
             }
             other => panic!("expected the challenge, got {other:?}"),
         }

@@ -33,7 +33,11 @@ pub(crate) fn session(url: &str, portal: &SigningKey) -> PortalSession {
         DeviceToken::new("device-token".into()),
         key(9),
     )
-    .session(AccountId::random(), "erika@example.org".into())
+    .session(
+        AccountId::random(),
+        "erika@example.org".into(),
+        "Portal:erika@example.org".into(),
+    )
 }
 
 /// Challenge number `id` for `erika@example.org`, issued at [`NOW`] for a login at
