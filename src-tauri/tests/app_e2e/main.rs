@@ -7,6 +7,8 @@
 //! - [`everyday`]: the everyday authenticator: add (by hand, by link), import an encrypted
 //!   Aegis file, search, rename, move, copy, export a backup, reset, restore.
 //! - [`guide`]: the whole guide with the real portal and headless Chromium as the browser.
+//! - [`privacyidea`]: a privacyIDEA push token added and its logins answered, against a real
+//!   privacyIDEA server.
 //!
 //! Needs Xvfb, tauri-driver, WebKitWebDriver, oathtool, xclip, chromium, chromedriver, the
 //! portal binary beside the app's and an app built with the `e2e-dialogs` feature, so it is
@@ -20,4 +22,5 @@ mod fixtures;
 mod guide;
 mod harness;
 mod offline;
+mod privacyidea;
 mod steps;
