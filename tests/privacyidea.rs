@@ -12,7 +12,10 @@
 //!
 //! The wire format is privacyIDEA's push token, `privacyidea/lib/tokens/pushtoken.py` of
 //! release 3.14 (see its class `PushTokenClass` and `api_endpoint`), with the facts measured
-//! against this server written down in the README's privacyIDEA section.
+//! against this server in docs/PRIVACYIDEA.md.
+
+// Helpers outside `#[test]` functions fail the test by panicking, like the tests themselves.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::Value;
 use zweifaktor_e2e::device::Device;
