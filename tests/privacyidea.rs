@@ -193,9 +193,20 @@ fn tampered_challenge_is_never_shown() {
     let out = device.run(&["--json", "poll"]);
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(!shown.contains(TAMPERED_QUESTION), "shown: {shown}");
+    let lines: Vec<Value> = shown
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert!(
-        !shown.contains("\"challenge\""),
+        lines.iter().all(|l| l["result"] != "challenge"),
         "a challenge was listed: {shown}"
+    );
+    // Refused for its signature, and said so.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["result"] == "rejected" && l["code"] == "bad_signature"),
+        "no refusal: {shown}"
     );
     // The device did poll through the proxy, which changed what came back.
     assert!(
