@@ -9,10 +9,12 @@
 //! - [`uri`]: `otpauth://` enrollment URIs, including Zweifaktor's `zf_` parameters.
 //! - [`envelope`]: Ed25519-signed envelopes that carry every protocol message.
 //! - [`messages`]: the protocol v1 message types.
+//! - [`pipush`]: privacyIDEA push tokens: the enrollment link, the signed strings, RSA keys.
 
 pub mod envelope;
 pub mod messages;
 pub mod otp;
+pub mod pipush;
 pub mod secret;
 pub mod uri;
 

@@ -40,7 +40,7 @@
 
 mod emit;
 pub mod error;
-mod parse;
+pub(crate) mod parse;
 
 use std::str::FromStr;
 

@@ -240,14 +240,14 @@ fn shown_name(name: &str) -> &'static str {
 }
 
 /// Decodes a query component: `+` is a space, then percent-decoding.
-fn form_decode(raw: &str, part: &str) -> Result<Zeroizing<String>, UriError> {
+pub(crate) fn form_decode(raw: &str, part: &str) -> Result<Zeroizing<String>, UriError> {
     let spaced = Zeroizing::new(raw.replace('+', " "));
     percent_decode(&spaced, part)
 }
 
 /// Percent-decodes strictly: every `%` must start a two-digit hex escape, and the result must
 /// be UTF-8. The decoded text may hold a secret, so it is wiped on drop.
-fn percent_decode(raw: &str, part: &str) -> Result<Zeroizing<String>, UriError> {
+pub(crate) fn percent_decode(raw: &str, part: &str) -> Result<Zeroizing<String>, UriError> {
     let bytes = raw.as_bytes();
     let bad_escape = bytes.iter().enumerate().any(|(i, b)| {
         *b == b'%'
@@ -360,7 +360,7 @@ fn parse_enrollment(
 }
 
 /// Accepts an absolute http(s) base URL with a host, no credentials, query or fragment.
-fn parse_portal_url(text: &str) -> Result<String, UriError> {
+pub(crate) fn parse_portal_url(text: &str) -> Result<String, UriError> {
     let invalid = |reason| UriError::InvalidPortalUrl { reason };
     let url = url::Url::parse(text).map_err(|_| invalid("not an absolute URL"))?;
     if !matches!(url.scheme(), "http" | "https") {
