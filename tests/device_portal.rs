@@ -101,7 +101,7 @@ fn enroll_token_works_once() {
     let out = second.try_add(&portal.enrollment_uri);
     assert_eq!(out.status.code(), Some(1));
     let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(error["error"]["kind"], "portal_refused", "{error}");
+    assert_eq!(error["error"]["kind"], "enroll_refused", "{error}");
     assert!(
         second.json_lines(&["list"])[0]["accounts"]
             .as_array()
@@ -215,4 +215,76 @@ fn a_second_portal_registers_into_the_same_vault() {
     assert_eq!(again.status.code(), Some(1));
     let error: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(error["error"]["kind"], "duplicate_account", "{error}");
+}
+
+/// Issue 12: `accept ID` on a Zweifaktor challenge shows its code (the portal is told it was
+/// seen), and that code leads to the dashboard; a number for it is refused as a usage error.
+#[test]
+fn accept_of_a_zweifaktor_challenge_prints_its_code() {
+    let (portal, device, browser, code_page) = enrolled_and_logged_in();
+    let listed = device.json_lines(&["poll"]);
+    let id = listed[0]["challenge"]["challenge_id"].as_str().unwrap();
+    assert_eq!(listed[0]["challenge"]["ask"], "security_code");
+    assert_eq!(listed[0]["challenge"]["protocol"], "zweifaktor");
+
+    let out = device.run(&["--json", "accept", id, "--answer", "42"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a number for a code is a usage error"
+    );
+    let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(error["error"]["kind"], "answer_not_offered", "{error}");
+
+    let accepted = device.json_lines(&["accept", id]);
+    assert_eq!(accepted[0]["result"], "accepted", "{accepted:?}");
+    let code = accepted[0]["code"].as_str().unwrap();
+    assert_eq!(code, listed[0]["challenge"]["code"].as_str().unwrap());
+    browser.enter_code(&portal, &code_page, code);
+    assert!(
+        browser
+            .page(&portal.at("/dashboard"))
+            .contains("<h1>Startseite</h1>")
+    );
+}
+
+/// Issue 12: an id no server has open is `unknown_challenge` for `accept` and `deny`, and
+/// the waiting login is left alone.
+#[test]
+fn accept_and_deny_of_an_unknown_id_are_refused() {
+    let (portal, device, browser, _page) = enrolled_and_logged_in();
+    for command in ["accept", "deny"] {
+        let out = device.run(&["--json", command, &"0".repeat(32)]);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            error["error"]["kind"], "unknown_challenge",
+            "{command}: {error}"
+        );
+    }
+    assert_eq!(browser.login_state(&portal), "pending");
+}
+
+/// Issue 12: a push server that is down hides no other server's challenges: `poll` lists
+/// the reachable portal's login, reports the other as failed, and succeeds.
+#[test]
+fn a_portal_that_is_down_hides_no_other_portals_challenges() {
+    let up = Portal::demo();
+    let down = Portal::demo();
+    let device = Device::new();
+    device.add(&up.enrollment_uri);
+    device.add(&down.enrollment_uri);
+    drop(down);
+    let browser = Browser::new();
+    browser.login(&up, &up.email, &up.password);
+    let lines = device.json_lines(&["poll"]);
+    let challenges: Vec<_> = lines
+        .iter()
+        .filter(|l| l["result"] == "challenge")
+        .collect();
+    assert_eq!(challenges.len(), 1, "{lines:?}");
+    assert_eq!(challenges[0]["challenge"]["portal"], up.base);
+    let failed: Vec<_> = lines.iter().filter(|l| l["result"] == "failed").collect();
+    assert_eq!(failed.len(), 1, "{lines:?}");
+    assert_eq!(failed[0]["code"], "portal_unreachable");
 }

@@ -64,17 +64,6 @@ impl CommandError {
     pub const NOT_AN_IMAGE: Self =
         Self::new("not_an_image", "the file is not a PNG or JPEG picture");
 
-    /// "Akzeptieren" or "Das war ich nicht" without any account connected to a portal.
-    pub const NO_PORTAL_ACCOUNT: Self =
-        Self::new("no_portal", "no account is connected to a portal");
-
-    /// "Akzeptieren" found no login waiting for its code.
-    pub const NO_CHALLENGE: Self = Self::new("no_challenge", "no login is waiting for a code");
-
-    /// "Das war ich nicht" for a login that is no longer waiting (answered, expired, unknown).
-    pub const UNKNOWN_CHALLENGE: Self =
-        Self::new("unknown_challenge", "this login is no longer waiting");
-
     /// Something the desktop offers that this platform does not have yet (file dialogs on
     /// phones).
     pub const NOT_ON_THIS_DEVICE: Self = Self::new(
@@ -270,32 +259,32 @@ impl From<VaultError> for CommandError {
     }
 }
 
+/// The code is the core's ([`PushError::code`]), shared with the headless device; the
+/// message is a fixed English text for logs and tests.
 impl From<PushError> for CommandError {
     fn from(err: PushError) -> Self {
-        match err {
-            PushError::Network(_) => {
-                Self::new("portal_unreachable", "the portal cannot be reached")
+        let message = match &err {
+            PushError::Network(_) => "the portal cannot be reached",
+            PushError::Refused { .. } => "the portal refused the request",
+            PushError::EnrollTokenRefused => "the set-up link was used already or has expired",
+            PushError::Malformed | PushError::TooLarge { .. } => {
+                "the portal's answer could not be read"
             }
-            PushError::Refused { .. } => {
-                Self::new("portal_refused", "the portal refused the request")
-            }
-            PushError::EnrollTokenRefused => Self::new(
-                "enroll_refused",
-                "the set-up link was used already or has expired",
-            ),
-            PushError::Malformed
-            | PushError::TooLarge { .. }
-            | PushError::BadSignature(_)
+            PushError::BadSignature(_)
+            | PushError::ForgedChallenge
             | PushError::Stale(_)
-            | PushError::WrongAccount
-            | PushError::Sign(_) => Self::new(
-                "challenge_invalid",
-                "the login request could not be verified or answered",
-            ),
-            PushError::NoPortal | PushError::NotBound { .. } => {
-                Self::new("no_portal", "this account is not connected to a portal")
+            | PushError::WrongAccount => "the login request could not be verified",
+            PushError::Sign(_) => "the answer could not be signed",
+            PushError::NoPortal | PushError::NotBound { .. } | PushError::NoPushAccount => {
+                "no account is connected to a portal"
             }
-        }
+            PushError::NoChallenge => "no login is waiting",
+            PushError::UnknownChallenge { .. } => "this login is no longer waiting",
+            PushError::Expired { .. } => "this login has expired",
+            PushError::NumberNotOffered { .. } => "this number was not offered",
+            PushError::AnswerNotOffered => "this answer does not fit the login request",
+        };
+        Self::new(err.code(), message)
     }
 }
 
@@ -320,15 +309,17 @@ impl From<UriError> for CommandError {
 mod tests {
     use super::*;
 
+    /// Regression (issue 12): the app and the device named push failures differently; both
+    /// now take the core's code.
     #[test]
-    fn portal_failures_get_codes_the_ui_can_branch_on() {
+    fn portal_failures_get_the_cores_codes() {
         assert_eq!(
             CommandError::from(PushError::Malformed).code(),
-            "challenge_invalid"
+            "portal_malformed"
         );
         assert_eq!(
             CommandError::from(PushError::WrongAccount).code(),
-            "challenge_invalid"
+            "wrong_account"
         );
         assert_eq!(CommandError::from(PushError::NoPortal).code(), "no_portal");
         assert_eq!(

@@ -11,7 +11,8 @@
 //! - [`exporting`]: the export behind the PIN, saved or drawn as QR codes.
 //! - [`autolock`]: locks the app after the configured time in the background.
 //! - [`error`]: [`CommandError`], the typed error the UI branches on.
-//! - [`portal`]: registration with the portal, the push listeners, the code screen's data.
+//! - [`portal`]: registration with a portal.
+//! - [`challenges`]: the push watches and the challenge screen's data and answers.
 //! - [`state`]: the managed state (data folder, preferences, the opened vault).
 //! - [`settings`]: the preferences file (auto-lock time, language).
 //! - [`qr`]: reading a QR code from a picked picture (desktop).
@@ -21,6 +22,7 @@
 
 pub mod adding;
 pub mod autolock;
+pub mod challenges;
 pub mod clipboard;
 pub mod commands;
 pub mod error;
@@ -73,6 +75,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             commands::transfer::export_accounts,
             commands::push::latest_challenge,
             commands::push::deny_challenge,
+            commands::push::accept_challenge,
             commands::settings::get_settings,
             commands::settings::set_settings,
             commands::settings::app_info,

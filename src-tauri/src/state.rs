@@ -16,11 +16,11 @@ use zweifaktor_core::vault::KdfProfile;
 use tauri::{AppHandle, Runtime};
 
 use crate::adding::PendingAdd;
+use crate::challenges::Listeners;
 use crate::clipboard::{Clipboard, NoClipboard};
 use crate::error::CommandError;
 use crate::files::Dialogs;
 use crate::importing::PendingImport;
-use crate::portal::Listeners;
 use crate::settings::Settings;
 
 /// Environment variable naming the folder for the vault and preferences instead of the
@@ -171,7 +171,7 @@ impl AppState {
     }
 
     /// Keeps the running push listeners, stopping any earlier ones. Called while the session
-    /// lock is held (see [`crate::portal::start_listening`]), so a lock in between cannot
+    /// lock is held (see [`crate::challenges::start_listening`]), so a lock in between cannot
     /// leave listeners running.
     pub fn set_listeners(&self, listeners: Listeners) {
         *relock(&self.listeners) = Some(listeners);

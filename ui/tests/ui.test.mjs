@@ -17,6 +17,7 @@ import * as settings from "../js/settings.js";
 import * as push from "../js/push.js";
 import * as inbox from "../js/inbox.js";
 import { describeUserAgent } from "../js/useragent.js";
+import { acceptCall, layout } from "../js/challenge-view.js";
 
 const html = readFileSync(fileURLToPath(new URL("../index.html", import.meta.url)), "utf8");
 
@@ -130,7 +131,11 @@ test("a removed device is noted once per account and forgotten on reset", () => 
 test("push errors have German and English sentences", () => {
   for (const lang of ["de", "en"]) {
     setLanguage(lang);
-    for (const code of ["no_challenge", "unknown_challenge", "portal_unreachable", "enroll_refused", "no_portal", "app_locked"]) {
+    for (const code of [
+      "no_challenge", "unknown_challenge", "portal_unreachable", "enroll_refused", "no_portal", "app_locked",
+      "portal_refused", "portal_malformed", "portal_answer_too_large", "bad_signature", "challenge_stale",
+      "wrong_account", "sign_failed", "not_enrolled", "challenge_expired", "number_not_offered", "answer_not_offered",
+    ]) {
       assert.notEqual(describe({ code }), t("error.generic"), `${lang} ${code}`);
     }
   }
@@ -149,6 +154,67 @@ test("push calls latest_challenge and deny_challenge with the id", async () => {
   await push.latestChallenge();
   await push.denyChallenge("c0ffee");
   assert.deepEqual(calls, [["latest_challenge", undefined], ["deny_challenge", { id: "c0ffee" }]]);
+});
+
+test("push accepts with the id, and with the number only when one was picked", async () => {
+  const calls = [];
+  setBridge(async (command, args) => {
+    calls.push([command, args]);
+    return null;
+  });
+  await push.acceptChallenge("n1");
+  await push.acceptChallenge("n2", "42");
+  assert.deepEqual(calls, [
+    ["accept_challenge", { id: "n1" }],
+    ["accept_challenge", { id: "n2", answer: "42" }],
+  ]);
+});
+
+const base = { id: "c1", portal: "Firma", time: 1, expiresAt: 2, numbers: [] };
+
+test("a Zweifaktor security code shows the code, the browser and Akzeptieren", () => {
+  const parts = layout({ ...base, ask: "security_code", code: "804217", browser: "Firefox", address: "203.0.113.42" });
+  assert.equal(parts.titleKey, "challenge.title");
+  assert.equal(parts.code, "804217");
+  assert.equal(parts.title, null);
+  assert.equal(parts.question, null);
+  assert.deepEqual(parts.numbers, []);
+  assert.equal(parts.showAccept, true);
+  assert.equal(parts.showBrowser, true);
+  assert.equal(parts.showAddress, true);
+  assert.deepEqual(layout({ ...base, code: "804217" }).code, "804217", "no ask is a security code");
+});
+
+test("a privacyIDEA question shows title and question, no code and no browser", () => {
+  const parts = layout({ ...base, ask: "approve", title: "privacyIDEA", question: "Anmeldung bei VPN?" });
+  assert.equal(parts.titleKey, "challenge.titleConfirm");
+  assert.equal(parts.title, "privacyIDEA");
+  assert.equal(parts.question, "Anmeldung bei VPN?");
+  assert.equal(parts.code, "");
+  assert.equal(parts.showAccept, true);
+  assert.equal(parts.showBrowser, false);
+  assert.equal(parts.showAddress, false);
+});
+
+test("presence offers one button per number and no plain Akzeptieren", () => {
+  const parts = layout({ ...base, ask: "pick_number", question: "?", numbers: ["17", "42", "93"] });
+  assert.deepEqual(parts.numbers, ["17", "42", "93"]);
+  assert.equal(parts.showAccept, false);
+  assert.equal(parts.hintKey, "challenge.pickNumber");
+});
+
+test("code_to_phone shows the server's code large with a hint to type it", () => {
+  const parts = layout({ ...base, ask: "show_code", code: "918273", question: "Code für die Anmeldung" });
+  assert.equal(parts.code, "918273");
+  assert.equal(parts.hintKey, "challenge.typeCode");
+  assert.equal(parts.showAccept, true);
+  assert.equal(layout({ ...base, ask: "approve", code: "1" }).code, "", "a code shows only where one is asked");
+});
+
+test("Akzeptieren fetches the newest security code, answers other questions by id", () => {
+  assert.deepEqual(acceptCall({ ...base, ask: "security_code" }), { command: "latest" });
+  assert.deepEqual(acceptCall({ ...base, ask: "approve" }), { command: "accept", id: "c1" });
+  assert.deepEqual(acceptCall({ ...base, ask: "pick_number" }, 42), { command: "accept", id: "c1", answer: "42" });
 });
 
 test("the browser of a login is named briefly, the unknown left as it is", () => {

@@ -9,10 +9,12 @@ use zweifaktor_protocol::HashAlgorithm;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  any other failure (portal unreachable or refusing, unknown or duplicate account, bad link)
+  1  any other failure (portal unreachable or refusing, unknown or duplicate account, bad link,
+     no such open challenge, an expired challenge)
   2  usage: bad arguments, a PIN that breaks the PIN rules, a set-up link on the command line,
      a typed secret that is not base32, digits or period out of range, a missing input line,
-     a missing file password, a weak backup password
+     a missing file password, a weak backup password, an answer the challenge does not ask
+     for (a number not offered, a number for a yes/no question)
   3  wrong PIN, or locked after too many wrong PINs; a wrong password for a file to import
   4  the vault is missing, damaged or unreadable; a file to import is missing, damaged or in
      no known format
@@ -129,12 +131,15 @@ pub enum Command {
         /// ISSUER:NAME, the name alone when unique, or nothing when there is one account.
         account: Option<String>,
     },
-    /// Print the open push challenges of the portal-bound accounts with their codes.
+    /// Print the open push challenges of every push account (Zweifaktor portals with their
+    /// codes, privacyIDEA tokens with their question); a server that fails is reported and
+    /// hides no other's challenges.
     Poll {
         /// Only this account (ISSUER:NAME or unique name); default: every portal account.
         account: Option<String>,
     },
-    /// Hold the portals' event streams open and print each challenge as it arrives.
+    /// Watch every push server (Zweifaktor's stream, privacyIDEA's poll every few seconds) and
+    /// print each challenge as it arrives.
     Listen {
         /// Only this account (ISSUER:NAME or unique name); default: every portal account.
         account: Option<String>,
@@ -145,11 +150,24 @@ pub enum Command {
         #[arg(long)]
         timeout: Option<u64>,
     },
-    /// Refuse a login ("Das war ich nicht"): the portal aborts it at once.
+    /// Accept a login ("Akzeptieren"). A privacyIDEA challenge is approved, with the number
+    /// the login page shows for one that offers numbers (`--answer N`); a Zweifaktor
+    /// challenge's security code is printed and the portal told it was shown (type the code
+    /// into the login page).
+    Accept {
+        /// The challenge id, as printed by poll or listen.
+        id: String,
+        /// The number picked among those offered (privacyIDEA's number matching).
+        #[arg(long, value_name = "N")]
+        answer: Option<String>,
+        /// Only look at this account's server.
+        account: Option<String>,
+    },
+    /// Refuse a login ("Das war ich nicht"): the server aborts it at once.
     Deny {
         /// The challenge id, as printed by poll or listen.
         id: String,
-        /// Only look at this account's portal.
+        /// Only look at this account's server.
         account: Option<String>,
     },
     /// Import the accounts of another app's export file (format detected from the content).

@@ -78,20 +78,11 @@ pub enum DeviceError {
     /// The async runtime for the portal commands could not start.
     #[error("could not start the network runtime")]
     Runtime(#[source] std::io::Error),
-    /// `poll`, `listen` or `deny` without any account enrolled with a portal.
-    #[error("no account is enrolled with a portal: add one with an enrollment URI")]
-    NoPortalAccounts,
     /// The portal no longer knows this device (removed on the dashboard or 2FA reset).
     #[error("the portal of {account} no longer knows this device: enroll again")]
     Revoked {
         /// Label of the account.
         account: String,
-    },
-    /// `deny` named a challenge that is not open (or not verifiable) at the portal.
-    #[error("no open challenge with id {id}")]
-    UnknownChallenge {
-        /// The id given.
-        id: String,
     },
     /// No password for an encrypted file: neither the variable is set nor a line could be
     /// read.
@@ -157,6 +148,10 @@ impl DeviceError {
                 ImportError::EncryptionNotSupported { .. } => OTHER,
             },
             Self::ReadFile { .. } => VAULT_UNREADABLE,
+            // An answer the challenge does not offer is the caller's input error.
+            Self::Core(CoreError::Push(
+                PushError::NumberNotOffered { .. } | PushError::AnswerNotOffered,
+            )) => USAGE,
             Self::PasswordInput { .. } | Self::WeakPassword(_) => USAGE,
             // A typed entry that breaks the rules is the caller's input error, like a bad PIN.
             Self::Core(
@@ -178,9 +173,7 @@ impl DeviceError {
             | Self::NoDataDir
             | Self::WriteFile { .. }
             | Self::Runtime(_)
-            | Self::NoPortalAccounts
-            | Self::Revoked { .. }
-            | Self::UnknownChallenge { .. } => OTHER,
+            | Self::Revoked { .. } => OTHER,
         }
     }
 
@@ -218,16 +211,7 @@ impl DeviceError {
             Self::Core(CoreError::InvalidSecret(_)) => "invalid_secret",
             Self::Core(CoreError::InvalidDigits { .. }) => "invalid_digits",
             Self::Core(CoreError::InvalidPeriod { .. }) => "invalid_period",
-            Self::Core(CoreError::Push(push)) => match push {
-                PushError::Network(_) => "portal_unreachable",
-                // The device's scripts know one kind for every refusal by the portal.
-                PushError::Refused { .. } | PushError::EnrollTokenRefused => "portal_refused",
-                PushError::BadSignature(_) => "bad_signature",
-                PushError::NoPortal => "no_portal",
-                PushError::NotBound { .. } => "not_enrolled",
-                PushError::TooLarge { .. } => "portal_answer_too_large",
-                _ => "portal",
-            },
+            Self::Core(CoreError::Push(push)) => push.code(),
             Self::Core(_) => "core",
             Self::Pin(_) => "invalid_pin",
             Self::PinInput { .. } => "no_pin",
@@ -242,9 +226,7 @@ impl DeviceError {
             Self::ReadFile { .. } => "file_unreadable",
             Self::WriteFile { .. } => "file_not_written",
             Self::Runtime(_) => "runtime",
-            Self::NoPortalAccounts => "no_portal_accounts",
             Self::Revoked { .. } => "revoked",
-            Self::UnknownChallenge { .. } => "unknown_challenge",
         }
     }
 

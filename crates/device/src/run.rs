@@ -11,6 +11,7 @@ use zweifaktor_core::accounts::{AccountKind, AccountPreview, AccountQuery, Accou
 use zweifaktor_core::clock::{Clock, SystemClock};
 use zweifaktor_core::export::{ExportFormat, NotExported};
 use zweifaktor_core::import::{ImportPreview, ImportReport, MissingPart, Unsupported};
+use zweifaktor_core::push::PushAnswer;
 use zweifaktor_core::vault::KdfProfile;
 use zweifaktor_core::{Authenticator, ShownCode};
 use zweifaktor_protocol::otp::ocra::OcraSuite;
@@ -66,6 +67,15 @@ pub enum Output {
     Challenges {
         /// Number of challenges shown.
         shown: usize,
+    },
+    /// `accept`: the login was accepted (a Zweifaktor challenge: its code was shown).
+    Accepted {
+        /// The account's label.
+        account: String,
+        /// The accepted challenge.
+        challenge_id: String,
+        /// The code to type into the login page, for a challenge that has one.
+        code: Option<String>,
     },
     /// `deny`: the login was refused.
     Denied {
@@ -147,6 +157,14 @@ impl Output {
             Self::Code { code, .. } => println!("{code}"),
             Self::Challenges { shown: 0 } => println!("No open challenges"),
             Self::Challenges { .. } => {}
+            Self::Accepted {
+                account,
+                challenge_id,
+                code,
+            } => match code {
+                Some(code) => println!("{code}  {account}  (challenge {challenge_id})"),
+                None => println!("Login {challenge_id} for {account} accepted"),
+            },
             Self::Denied {
                 account,
                 challenge_id,
@@ -356,8 +374,8 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
             })
         }
         Command::Poll { account } => {
-            let auth = unlock(&vault, &mut input, clock.clone())?;
-            let shown = online::poll(&auth, account, clock, json)?;
+            let auth = unlock(&vault, &mut input, clock)?;
+            let shown = online::poll(&auth, account, json)?;
             Ok(Output::Challenges { shown })
         }
         Command::Listen {
@@ -365,16 +383,30 @@ pub fn run(cli: Cli) -> Result<Output, DeviceError> {
             max,
             timeout,
         } => {
-            let auth = unlock(&vault, &mut input, clock.clone())?;
+            let auth = unlock(&vault, &mut input, clock)?;
             let timeout = timeout.map(Duration::from_secs);
-            let shown = online::listen(&auth, account, clock, json, max, timeout)?;
+            let shown = online::listen(&auth, account, json, max, timeout)?;
             Ok(Output::Challenges { shown })
         }
+        Command::Accept {
+            id,
+            answer,
+            account,
+        } => {
+            let auth = unlock(&vault, &mut input, clock)?;
+            let reply = answer.map_or(PushAnswer::Accept, PushAnswer::AcceptNumber);
+            let shown = online::answer(&auth, &id, reply, account)?;
+            Ok(Output::Accepted {
+                account: shown.challenge.info.account_label,
+                challenge_id: id,
+                code: shown.code.map(|c| c.as_str().to_owned()),
+            })
+        }
         Command::Deny { id, account } => {
-            let auth = unlock(&vault, &mut input, clock.clone())?;
-            let account = online::deny(&auth, &id, account, clock, json)?;
+            let auth = unlock(&vault, &mut input, clock)?;
+            let shown = online::answer(&auth, &id, PushAnswer::Deny, account)?;
             Ok(Output::Denied {
-                account,
+                account: shown.challenge.info.account_label,
                 challenge_id: id,
             })
         }

@@ -12,7 +12,7 @@ use crate::adding::{self, ManualForm, PendingAdd};
 use crate::error::CommandError;
 use crate::importing::{self, ImportStep};
 use crate::state::AppState;
-use crate::{portal, qr};
+use crate::{challenges, qr};
 
 /// An account with the code to show: the only secret-derived value that reaches the window.
 #[derive(Debug, Serialize)]
@@ -145,7 +145,7 @@ pub async fn confirm_add<R: Runtime>(
 ) -> Result<AccountSummary, CommandError> {
     let (summary, bound) = adding::confirm(&state).await?;
     if bound {
-        portal::start_listening(&app);
+        challenges::start_listening(&app);
     }
     Ok(summary)
 }

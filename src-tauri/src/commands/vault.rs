@@ -10,7 +10,7 @@ use zweifaktor_protocol::uri::OtpAuthUri;
 
 use crate::error::CommandError;
 use crate::state::{AppState, PendingEnrollment};
-use crate::{portal, qr};
+use crate::{challenges, portal, qr};
 
 /// What the first screen needs: set-up, login (with e-mail and lock-out) or the codes.
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -108,7 +108,7 @@ pub async fn finish_enrollment<R: Runtime>(
     pin: Zeroizing<String>,
 ) -> Result<AccountSummary, CommandError> {
     let summary = portal::enroll(&state, Pin::new(pin)?).await?;
-    portal::start_listening(&app);
+    challenges::start_listening(&app);
     Ok(summary)
 }
 
@@ -122,7 +122,7 @@ pub fn unlock<R: Runtime>(
     let pin = Pin::new(pin)?;
     let auth = Authenticator::unlock(&state.vault_path(), &pin, state.clock())?;
     *state.session() = Some(auth);
-    portal::start_listening(&app);
+    challenges::start_listening(&app);
     Ok(())
 }
 

@@ -214,3 +214,63 @@ fn a_device_removed_at_the_portal_is_reported_after_unlock() {
         .expect("a push-revoked event");
     assert!(text(&notice["account"]).ends_with(EMAIL), "{notice}");
 }
+
+#[test]
+fn a_challenge_says_what_it_asks_and_accepting_its_id_shows_the_code() {
+    let (portal, app, _) = enrolled();
+    let browser = portal.login(EMAIL);
+    let view = app.ok("latest_challenge", json!({}));
+    assert_eq!(view["ask"], "security_code");
+    assert_eq!(view["protocol"], "zweifaktor");
+    assert_eq!(view["numbers"], json!([]));
+    let again = app.ok("accept_challenge", json!({ "id": view["id"] }));
+    assert_eq!(again["id"], view["id"]);
+    assert_eq!(again["code"], view["code"]);
+    assert_eq!(browser.submit_code(text(&again["code"])), "/dashboard");
+}
+
+#[test]
+fn accept_of_an_unknown_id_or_with_a_number_for_a_code_is_refused() {
+    let (portal, app, _) = enrolled();
+    let browser = portal.login(EMAIL);
+    let err = app.err("accept_challenge", json!({ "id": "0".repeat(32) }));
+    assert_eq!(err["code"], "unknown_challenge");
+    let view = app.ok("latest_challenge", json!({}));
+    let err = app.err(
+        "accept_challenge",
+        json!({ "id": view["id"], "answer": "42" }),
+    );
+    assert_eq!(err["code"], "answer_not_offered");
+    assert_eq!(browser.login_state(), "pending");
+}
+
+#[test]
+fn accept_needs_an_open_app_and_a_push_account() {
+    let app = App::enrolled();
+    let err = app.err("accept_challenge", json!({ "id": "0".repeat(32) }));
+    assert_eq!(err["code"], "no_portal");
+    app.ok("lock", json!({}));
+    let err = app.err("accept_challenge", json!({ "id": "0".repeat(32) }));
+    assert_eq!(err["code"], "app_locked");
+}
+
+/// Issue 12: one portal that is down does not hide another portal's waiting login.
+#[test]
+fn a_portal_that_is_down_hides_no_other_portals_login() {
+    let first = Portal::start();
+    let second = Portal::start();
+    let erika = first.user(EMAIL);
+    let max = second.user("max@example.org");
+    let (app, result) = set_up(&first, &first.enrollment_uri(&erika));
+    result.unwrap();
+    app.ok("read_link", json!({ "uri": second.enrollment_uri(&max) }));
+    app.ok("confirm_add", json!({}));
+    drop(first);
+    let browser = second.login("max@example.org");
+    let view = app.ok("latest_challenge", json!({}));
+    assert!(
+        text(&view["account"]).ends_with("max@example.org"),
+        "{view}"
+    );
+    assert_eq!(browser.submit_code(text(&view["code"])), "/dashboard");
+}

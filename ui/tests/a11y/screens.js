@@ -102,9 +102,26 @@ export const ACCOUNTS = [
   },
 ];
 
+/** A privacyIDEA login asking for the number its login page shows. */
+const presence = () => ({
+  id: "PI7QK2",
+  ask: "pick_number",
+  protocol: "privacyidea",
+  numbers: ["17", "42", "93"],
+  account: "privacyIDEA:PIPU0001",
+  title: "privacyIDEA",
+  question: "Anmeldung am VPN bestätigen?",
+  expiresAt: now() + 110,
+  portal: "Firma GmbH",
+  time: now() - 10,
+});
+
 /** A login waiting for its code, started 17 s ago in Chrome on Linux. */
 const challenge = () => ({
   id: "c1",
+  ask: "security_code",
+  protocol: "zweifaktor",
+  numbers: [],
   account: ACCOUNTS[0].label,
   code: "804217",
   expiresAt: now() + 283,
@@ -169,6 +186,7 @@ export const ANSWERS = {
   next_code: (args) => ({ ...ACCOUNTS.find((a) => a.id === args.id), code: "731902" }),
   remove_account: null,
   latest_challenge: challenge,
+  accept_challenge: null,
   deny_challenge: null,
   "plugin:barcode-scanner|scan": { content: URI },
   read_link: { type: "account", preview: { account: PREVIEW, portal_url: "https://zweites-portal.example.org/" } },
@@ -333,6 +351,15 @@ export const SCREENS = [
       await ui.emit("challenge", challenge());
       await ui.click("#challenge-deny");
       await ui.shown("#challenge-deny-confirm");
+    },
+  },
+  {
+    id: "challenge-presence",
+    about: "a privacyIDEA login: title, question and the numbers to pick from",
+    answers: { vault_status: UNLOCKED },
+    async steps(ui) {
+      await ui.emit("challenge", presence());
+      await ui.shown("#challenge-numbers");
     },
   },
   {

@@ -141,6 +141,15 @@ impl PortalSession {
         &self.device_token
     }
 
+    /// The id of a challenge whose signature verifies with the pinned key, for a refusal that
+    /// is about its time or account rather than its origin; `None` for a forged one.
+    pub(crate) fn signed_id(&self, envelope: &SignedEnvelope) -> Option<String> {
+        envelope
+            .open::<Challenge>(&self.portal_key)
+            .ok()
+            .map(|challenge| challenge.id.to_string())
+    }
+
     /// Verifies a challenge envelope: signature with the pinned key first, then freshness and
     /// account. Only a challenge that passes all three is ever shown.
     pub fn verify(

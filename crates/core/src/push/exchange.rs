@@ -8,25 +8,31 @@
 use zweifaktor_protocol::SignedEnvelope;
 use zweifaktor_protocol::messages::ChallengeId;
 
-use super::{PortalClient, PortalSession, PushError, VerifiedChallenge};
+use super::{PortalClient, PortalSession, PushError, Refusal, VerifiedChallenge};
 use crate::clock::Clock;
 
 /// The open challenges of `session`'s portal, each verified (signature with the pinned key,
 /// freshness, account).
 ///
 /// The outer error means the portal could not be asked; an inner one that this challenge
-/// failed verification and must not be shown, while the others still may be.
+/// failed verification and must not be shown, while the others still may be. A refused
+/// challenge whose signature verified (stale, other account) carries its id.
 pub async fn open_challenges(
     session: &PortalSession,
     clock: &dyn Clock,
-) -> Result<Vec<Result<VerifiedChallenge, PushError>>, PushError> {
+) -> Result<Vec<Result<VerifiedChallenge, Refusal>>, PushError> {
     let envelopes = PortalClient::new(&session.portal_url)?
         .challenges(session)
         .await?;
     let now = clock.now();
     Ok(envelopes
         .iter()
-        .map(|envelope| session.verify(envelope, now))
+        .map(|envelope| {
+            session.verify(envelope, now).map_err(|error| Refusal {
+                id: session.signed_id(envelope),
+                error,
+            })
+        })
         .collect())
 }
 
@@ -71,7 +77,13 @@ mod tests {
             result[0].as_ref().unwrap().challenge.id,
             ChallengeId::from_random_bytes([1; 16])
         );
-        assert!(matches!(result[1], Err(PushError::BadSignature(_))));
+        assert!(matches!(
+            result[1],
+            Err(Refusal {
+                id: None,
+                error: PushError::BadSignature(_)
+            })
+        ));
         let request = request.await.unwrap();
         assert!(
             request.starts_with("GET /api/v1/device/challenges "),
@@ -83,6 +95,26 @@ mod tests {
                 .contains("authorization: bearer device-token"),
             "{request}"
         );
+    }
+
+    #[tokio::test]
+    async fn an_expired_challenge_is_refused_with_its_id() {
+        let portal = key(1);
+        let list = ChallengeList {
+            challenges: vec![SignedEnvelope::sign(&challenge(1, NOW), &portal).unwrap()],
+        };
+        let (url, _) = one_shot_portal("200 OK", serde_json::to_string(&list).unwrap()).await;
+        let clock = FixedClock::new(NOW + 300);
+        let result = open_challenges(&session(&url, &portal), &clock)
+            .await
+            .unwrap();
+        match &result[0] {
+            Err(Refusal {
+                id: Some(id),
+                error: PushError::Stale(_),
+            }) => assert_eq!(*id, challenge(1, NOW).id.to_string()),
+            other => panic!("expected a stale refusal with id, got {other:?}"),
+        }
     }
 
     #[tokio::test]

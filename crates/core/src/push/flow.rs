@@ -5,11 +5,15 @@
 //! code, signing an answer) through [`Unlocked`]; every network wait runs without it, so a
 //! lock in between makes the next step fail cleanly instead of waiting.
 
-use futures_util::future::join_all;
+use std::sync::Arc;
 
-use super::{Ask, PushAnswer, PushChallenge, PushError, ShownCode};
+use futures_util::future::join_all;
+use zweifaktor_protocol::messages::MessageError;
+
+use super::{Ask, PushAnswer, PushChallenge, PushError, PushSource, ShownCode};
 use crate::Authenticator;
 use crate::accounts::AccountId;
+use crate::clock::Clock;
 use crate::error::CoreError;
 
 /// Brief access to the unlocked vault: the app's state (which may be locked meanwhile) or
@@ -73,16 +77,19 @@ pub struct Fetched {
 
 impl Fetched {
     /// The challenge `id`; if it is not among the verified ones, why: expired (it was refused
-    /// as stale), the failure of a source that could not be asked (it may be there), or
+    /// as expired), the failure of a source that could not be asked (it may be there), or
     /// unknown.
     pub fn take(self, id: &str) -> Result<PushChallenge, PushError> {
         if let Some(found) = self.challenges.into_iter().find(|c| c.info.id == id) {
             return Ok(found);
         }
-        let stale = self
-            .refused
-            .iter()
-            .any(|r| r.id.as_deref() == Some(id) && matches!(r.error, PushError::Stale(_)));
+        let stale = self.refused.iter().any(|r| {
+            r.id.as_deref() == Some(id)
+                && matches!(
+                    r.error,
+                    PushError::Stale(MessageError::ChallengeExpired { .. })
+                )
+        });
         if stale {
             return Err(PushError::Expired { id: id.to_owned() });
         }
@@ -148,7 +155,12 @@ pub async fn fetch_all<V: Unlocked + ?Sized>(
         };
         return Err(CoreError::from(error).into());
     }
-    let results = join_all(sources.iter().map(|s| s.fetch(clock.as_ref()))).await;
+    Ok(fetch_sources(&sources, clock.as_ref()).await)
+}
+
+/// Asks each of `sources` at once and sorts what comes back: verified, refused, failed.
+pub async fn fetch_sources(sources: &[Arc<dyn PushSource>], clock: &dyn Clock) -> Fetched {
+    let results = join_all(sources.iter().map(|s| s.fetch(clock))).await;
     let mut fetched = Fetched::default();
     for (source, result) in sources.iter().zip(results) {
         let account = source.account().clone();
@@ -180,7 +192,7 @@ pub async fn fetch_all<V: Unlocked + ?Sized>(
             }
         }
     }
-    Ok(fetched)
+    fetched
 }
 
 /// Shows `challenge`: its code from the vault, if it has one, and for a Zweifaktor challenge

@@ -31,12 +31,16 @@ mod enrollment;
 mod error;
 mod exchange;
 pub mod flow;
+#[cfg(test)]
+mod flow_tests;
 mod limit;
 mod listener;
 mod poller;
 mod source;
 #[cfg(test)]
 mod test_portal;
+#[cfg(test)]
+mod test_source;
 mod zweifaktor;
 
 pub use binding::{PortalBinding, PortalSession, VerifiedChallenge};
@@ -49,7 +53,8 @@ pub use enrollment::{Enrollment, register};
 pub use error::PushError;
 pub use exchange::{open_challenges, send_answer};
 pub use flow::{
-    Failed, Fetched, Refused, Shown, Unlocked, answer, answer_by_id, fetch_all, latest, show,
+    Failed, Fetched, Refused, Shown, Unlocked, answer, answer_by_id, fetch_all, fetch_sources,
+    latest, show,
 };
 pub use listener::{Backoff, ListenerEvent, listen};
 pub use poller::{POLL_INTERVAL, poll};

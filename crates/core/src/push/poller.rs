@@ -65,3 +65,47 @@ pub async fn poll<S: PushSource + ?Sized>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::push::test_source::{FakeSource, Outbox, challenge};
+    use crate::push::{Ask, PushError};
+
+    const NOW: u64 = 1_764_000_000;
+
+    /// Each challenge is reported once although every round brings it again; a failed round
+    /// is reported and the next round goes on.
+    #[tokio::test]
+    async fn each_challenge_is_reported_once_and_a_failed_round_is_not_the_end() {
+        let outbox = Outbox::default();
+        let c = |id| challenge(id, Ask::ApproveOrDecline, NOW, NOW + 60, &outbox);
+        let source = FakeSource::new(
+            "Token:erika",
+            vec![
+                Ok(vec![Ok(c("a"))]),
+                Ok(vec![Ok(c("a")), Ok(c("b"))]),
+                Err(PushError::Malformed),
+                Ok(vec![Ok(c("b")), Ok(c("c"))]),
+            ],
+        );
+        let (tx, mut rx) = mpsc::channel(8);
+        let clock = Arc::new(FixedClock::new(NOW));
+        let task = tokio::spawn(poll(source, clock, tx, Duration::from_millis(1)));
+        let mut seen = Vec::new();
+        for _ in 0..4 {
+            match rx.recv().await.unwrap() {
+                ListenerEvent::Challenge(challenge) => seen.push(challenge.info.id),
+                ListenerEvent::Disconnected {
+                    error: PushError::Malformed,
+                    ..
+                } => seen.push("failed".into()),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(seen, ["a", "b", "failed", "c"]);
+        drop(rx);
+        task.await.unwrap();
+    }
+}

@@ -11,7 +11,7 @@ use zweifaktor_protocol::messages::Decision;
 use zweifaktor_protocol::otp::Code;
 use zweifaktor_protocol::otp::ocra;
 
-use super::source::{FetchResult, Refusal};
+use super::source::FetchResult;
 use super::{
     Ask, Backoff, Browser, ChallengeInfo, ChallengeOrigin, ListenerEvent, PortalSession,
     PushAnswer, PushChallenge, PushError, PushSource, SignedAnswer, VerifiedChallenge,
@@ -54,10 +54,7 @@ impl PushSource for ZweifaktorSource {
             let found = super::open_challenges(&self.0, clock).await?;
             Ok(found
                 .into_iter()
-                .map(|verified| match verified {
-                    Ok(verified) => Ok(challenge(&self.0, verified)),
-                    Err(error) => Err(Refusal { id: None, error }),
-                })
+                .map(|verified| verified.map(|v| challenge(&self.0, v)))
                 .collect())
         })
     }

@@ -11,6 +11,7 @@ mod no_secrets_logged;
 mod oathtool;
 #[cfg(unix)]
 mod private_files;
+mod push;
 #[cfg(unix)]
 mod readme;
 mod transfer;
