@@ -48,7 +48,7 @@ fn push_token_added_and_logins_answered_in_the_app() {
     let login = server.trigger(&user);
     s.screen("challenge");
     s.text_where("#challenge-question", |t| t == QUESTION);
-    s.text_where("#challenge-portal", |t| t.contains(TITLE));
+    s.text_where("#challenge-server-title", |t| t == TITLE);
     shots.take("challenge");
     s.click("#challenge-accept");
     s.wait_for("the login answered", |_| {
