@@ -95,17 +95,19 @@ PY
   pi_manage config resolver create_internal users
 
   PRIVACYIDEA_CONFIGFILE="$DIR/pi.cfg" "$VENV/bin/gunicorn" \
-    --bind "127.0.0.1:$port" --workers 1 --threads 8 --timeout 60 \
+    --bind "127.0.0.1:$port" --workers 1 --threads 8 --timeout 60 --graceful-timeout 5 \
     --error-logfile "$DIR/gunicorn.log" --capture-output --control-socket "$DIR/gunicorn.ctl" \
     "privacyidea.app:create_app(config_name='production', config_file='$DIR/pi.cfg', silent=True)" &
-  local server=$!
-  trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT TERM INT
+  # Global, not local: the EXIT trap runs after serve has returned.
+  SERVER_PID=$!
+  trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
+  trap 'exit 143' TERM INT
   if [ -n "${ZF_PI_PARENT:-}" ]; then
-    while kill -0 "$server" 2>/dev/null && kill -0 "$ZF_PI_PARENT" 2>/dev/null; do
+    while kill -0 "$SERVER_PID" 2>/dev/null && kill -0 "$ZF_PI_PARENT" 2>/dev/null; do
       sleep 1
     done
   else
-    wait "$server"
+    wait "$SERVER_PID"
   fi
 }
 
