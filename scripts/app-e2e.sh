@@ -2,7 +2,8 @@
 # The simulator run of the app: builds the debug app and the portal, then drives the app under
 # Xvfb through tauri-driver + WebKitWebDriver (src-tauri/tests/app_e2e): alone (offline
 # parts) and in the whole guide with the real portal and headless Chromium (chromedriver) as
-# the browser. Installs what it needs when missing.
+# the browser, and with a real privacyIDEA server (the walk `privacyidea`; its venv comes from
+# scripts/privacyidea.sh). Installs what it needs when missing.
 # Screenshots: target/screenshots/app/ (the app) and target/screenshots/portal-walk/ (pages).
 # Arguments go to the test binary: `scripts/app-e2e.sh everyday` runs the everyday walk alone.
 set -euo pipefail
@@ -26,6 +27,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # Release builds never have it.
 cargo build -p zweifaktor-portal --locked
 cargo test -p zweifaktor-app --locked --features e2e-dialogs --test app_e2e --no-run
+bash scripts/privacyidea.sh install
 rm -rf target/screenshots/app target/screenshots/portal-walk
 timeout --kill-after=30 "$E2E_TIME_LIMIT" \
   cargo test -p zweifaktor-app --locked --features e2e-dialogs --test app_e2e -- \

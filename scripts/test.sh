@@ -34,6 +34,11 @@ bash scripts/fuzz.sh
 echo "== the device API against docs/openapi.yaml (schemathesis)"
 bash scripts/schemathesis.sh
 
+echo "== the headless device against a real privacyIDEA server (PyPI, in target/venv-privacyidea)"
+bash scripts/privacyidea.sh install
+timeout --kill-after=30 "${ZF_PRIVACYIDEA_SECS:-900}" \
+  cargo test --locked -p zweifaktor-e2e --test privacyidea -- --ignored
+
 echo "== UI modules (node --test)"
 node --test ui/tests/
 

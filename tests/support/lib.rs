@@ -7,7 +7,8 @@
 //! Layout: [`portal`] (the portal binary), [`device`] (the headless device binary),
 //! [`browser`] (an HTTP client as the browser), [`webdriver`] (a W3C WebDriver client),
 //! [`chromium`] (chromedriver and headless Chromium sessions), [`axe`] (axe-core and the
-//! reflow check on a page, in each colour scheme and width).
+//! reflow check on a page, in each colour scheme and width), [`privacyidea`] (a real
+//! privacyIDEA server and a tampering proxy in front of it).
 //!
 //! The binaries are the ones `cargo test --workspace` builds next to the test executable
 //! (`target/debug/`); running this crate alone needs `cargo build --workspace --bins` first.
@@ -19,6 +20,7 @@ pub mod browser;
 pub mod chromium;
 pub mod device;
 pub mod portal;
+pub mod privacyidea;
 pub mod webdriver;
 
 use std::path::PathBuf;

@@ -115,8 +115,8 @@ fn command(dir: &tempfile::TempDir, port: u16) -> Command {
     cmd
 }
 
-/// A port that was free a moment ago (the portal binds it right after).
-fn free_port() -> u16 {
+/// A port that was free a moment ago (the server under test binds it right after).
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

@@ -8,6 +8,8 @@
 //!   Aegis file, search, rename, move, copy, export a backup, reset, restore.
 //! - [`guide`]: the whole guide with the real portal and headless Chromium as the browser.
 //! - [`links`]: a second start of the app with an `otpauth://` link opens its add preview.
+//! - [`privacyidea`]: a privacyIDEA push token added and its logins answered, against a real
+//!   privacyIDEA server.
 //!
 //! Needs Xvfb, dbus-daemon, tauri-driver, WebKitWebDriver, oathtool, xclip, chromium,
 //! chromedriver, the portal binary beside the app's and an app built with the `e2e-dialogs`
@@ -23,4 +25,5 @@ mod guide;
 mod harness;
 mod links;
 mod offline;
+mod privacyidea;
 mod steps;
