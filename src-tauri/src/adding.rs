@@ -1,14 +1,17 @@
 //! Adding an account after set-up. The link or the hand-typed entry stays in the shell
 //! between its preview and the save, so a seed read from a picture never travels to the
 //! window and back. A Zweifaktor set-up link of another portal registers with that portal
-//! when it is saved, through the same core steps as the first set-up ([`crate::portal`]).
+//! when it is saved, through the same core steps as the first set-up ([`crate::portal`]); a
+//! privacyIDEA push link makes its key and registers with its server ([`add_push_token`]).
 //!
 //! What is a duplicate, what is weak, what a link means: the core decides
 //! (`Authenticator::preview_link`, `preview_manual`); this module only keeps and hands on.
 
 use serde::Deserialize;
 use zeroize::Zeroizing;
+use zweifaktor_core::CoreError;
 use zweifaktor_core::accounts::{AccountKind, AccountSummary, ManualEntry};
+use zweifaktor_core::push::privacyidea::{self, PiEnrollment};
 use zweifaktor_protocol::HashAlgorithm;
 
 use crate::error::CommandError;
@@ -21,6 +24,40 @@ pub enum PendingAdd {
     Link(Zeroizing<String>),
     /// An account typed in by hand.
     Manual(ManualEntry),
+    /// A privacyIDEA push link (`otpauth://pipush/…`, `pia://pipush/…`).
+    PushToken(Zeroizing<String>),
+}
+
+/// What a saved preview added.
+pub enum Added {
+    /// An account with codes; `bound` when it is tied to a portal (the listeners then need a
+    /// restart).
+    Account {
+        /// The new account.
+        summary: AccountSummary,
+        /// Whether it is bound to a portal.
+        bound: bool,
+    },
+    /// A privacyIDEA push token (the listeners then need a restart to poll it).
+    PushToken(privacyidea::PushTokenSummary),
+}
+
+/// Enrolls the push token of `link`: the RSA key is made on a blocking thread (seconds on a
+/// phone; the window shows the save button busy meanwhile), registered with the server
+/// without the vault lock, then stored with one vault save.
+async fn add_push_token(
+    state: &AppState,
+    link: &str,
+) -> Result<privacyidea::PushTokenSummary, CommandError> {
+    state.with_session(|auth| Ok(auth.preview_pi_link(link).map(|_| ())?))?;
+    let owned = Zeroizing::new(link.to_owned());
+    let enrollment = tauri::async_runtime::spawn_blocking(move || PiEnrollment::prepare(&owned))
+        .await
+        .map_err(|_| CommandError::KEY_NOT_MADE)??;
+    let registered = privacyidea::register(&enrollment)
+        .await
+        .map_err(CoreError::from)?;
+    state.with_session(|auth| Ok(auth.finish_pi_enrollment(enrollment, registered)?))
 }
 
 /// The three kinds a person can choose in the form.
@@ -82,19 +119,26 @@ pub fn keep(state: &AppState, pending: PendingAdd) {
 }
 
 /// Saves what the last preview showed; a Zweifaktor set-up link registers with its portal
-/// first. On failure the pending account stays, so the user can try again. Returns the new
-/// account and whether it is bound to a portal (the listeners then need a restart).
-pub async fn confirm(state: &AppState) -> Result<(AccountSummary, bool), CommandError> {
+/// first, a privacyIDEA push link with its server. On failure the pending link stays, so the
+/// user can try again.
+pub async fn confirm(state: &AppState) -> Result<Added, CommandError> {
     let pending = state
         .pending_add()
         .take()
         .ok_or(CommandError::NOTHING_PENDING)?;
-    let result = match &pending {
-        PendingAdd::Manual(entry) => state
-            .with_session(|auth| Ok(auth.add_manual(entry)?))
-            .map(|summary| (summary, false)),
-        PendingAdd::Link(uri) => portal::add_link(state, uri).await,
-    };
+    let result =
+        match &pending {
+            PendingAdd::Manual(entry) => state
+                .with_session(|auth| Ok(auth.add_manual(entry)?))
+                .map(|summary| Added::Account {
+                    summary,
+                    bound: false,
+                }),
+            PendingAdd::Link(uri) => portal::add_link(state, uri)
+                .await
+                .map(|(summary, bound)| Added::Account { summary, bound }),
+            PendingAdd::PushToken(link) => add_push_token(state, link).await.map(Added::PushToken),
+        };
     if result.is_err() {
         let mut slot = state.pending_add();
         if slot.is_none() {

@@ -72,6 +72,9 @@ impl CommandError {
         "this is not possible on this platform yet",
     );
 
+    /// The push token's key could not be made (its task on the blocking pool ended early).
+    pub const KEY_NOT_MADE: Self = Self::new("key_not_made", "the push token's key was not made");
+
     /// A confirmation came without a preview waiting for it (or after the app locked).
     pub const NOTHING_PENDING: Self =
         Self::new("nothing_pending", "nothing is waiting to be saved");

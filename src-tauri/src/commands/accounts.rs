@@ -7,8 +7,10 @@ use zeroize::Zeroizing;
 use zweifaktor_core::ShownCode;
 use zweifaktor_core::accounts::{AccountId, AccountPreview, AccountSummary, LinkPreview};
 use zweifaktor_core::import::{self, Format};
+use zweifaktor_core::push::privacyidea::{PiPreview, PushTokenSummary};
+use zweifaktor_protocol::pipush::PiPushLink;
 
-use crate::adding::{self, ManualForm, PendingAdd};
+use crate::adding::{self, Added, ManualForm, PendingAdd};
 use crate::error::CommandError;
 use crate::importing::{self, ImportStep};
 use crate::state::AppState;
@@ -80,6 +82,11 @@ pub enum LinkOutcome {
         /// The core's preview: the account, duplicate, weak secret, the portal of a set-up link.
         preview: LinkPreview,
     },
+    /// A privacyIDEA push link: the token it would enroll (kept for [`confirm_add`]).
+    Push {
+        /// The core's preview: label, issuer, serial, server, a TLS warning.
+        preview: PiPreview,
+    },
     /// A Google Authenticator transfer link: an import (kept for the import's confirmation).
     Import {
         /// The import's preview.
@@ -94,6 +101,11 @@ fn read(state: &AppState, uri: Zeroizing<String>) -> Result<LinkOutcome, Command
         let bytes = Zeroizing::new(uri.as_bytes().to_vec());
         let step = importing::open(state, bytes, None)?;
         return Ok(LinkOutcome::Import { step });
+    }
+    if PiPushLink::is_link(&uri) {
+        let preview = state.with_session(|auth| Ok(auth.preview_pi_link(&uri)?))?;
+        adding::keep(state, PendingAdd::PushToken(uri));
+        return Ok(LinkOutcome::Push { preview });
     }
     let preview = state.with_session(|auth| Ok(auth.preview_link(&uri)?))?;
     adding::keep(state, PendingAdd::Link(uri));
@@ -147,18 +159,36 @@ pub fn preview_manual(
     Ok(preview)
 }
 
+/// What [`confirm_add`] saved; both carry the `label` the window announces.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Saved {
+    /// An account with codes.
+    Account(AccountSummary),
+    /// A privacyIDEA push token.
+    PushToken(PushTokenSummary),
+}
+
 /// Saves the account of the last preview; a Zweifaktor set-up link registers with its portal
-/// first, and the app then listens for that portal's logins too.
+/// first and a privacyIDEA push link with its server, and the app then listens for their
+/// logins too.
 #[tauri::command]
 pub async fn confirm_add<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-) -> Result<AccountSummary, CommandError> {
-    let (summary, bound) = adding::confirm(&state).await?;
-    if bound {
-        challenges::start_listening(&app);
-    }
-    Ok(summary)
+) -> Result<Saved, CommandError> {
+    Ok(match adding::confirm(&state).await? {
+        Added::Account { summary, bound } => {
+            if bound {
+                challenges::start_listening(&app);
+            }
+            Saved::Account(summary)
+        }
+        Added::PushToken(token) => {
+            challenges::start_listening(&app);
+            Saved::PushToken(token)
+        }
+    })
 }
 
 /// Forgets the account of the last preview.

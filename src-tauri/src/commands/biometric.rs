@@ -6,8 +6,8 @@ use tauri::{AppHandle, Runtime, State};
 use zweifaktor_core::Authenticator;
 use zweifaktor_core::vault::PlatformCipher;
 
-use crate::error::CommandError;
 use crate::challenges;
+use crate::error::CommandError;
 use crate::state::AppState;
 
 /// What the settings switch and the login screen need to know.

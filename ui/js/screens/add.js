@@ -21,6 +21,9 @@ let previewFrom = "add";
 async function showOutcome(outcome) {
   if (outcome.type === "import") {
     await show("import", { step: outcome.step, from: "add" });
+  } else if (outcome.type === "push") {
+    previewFrom = "add";
+    await show("add-preview", { push: outcome.preview });
   } else {
     previewFrom = "add";
     await show("add-preview", outcome.preview);
@@ -101,7 +104,12 @@ function resetManual() {
  * Fills the preview screen from the core's preview {account, portal_url}: the account as it
  * would be listed (avatar, weak secret, duplicate) and, for a set-up link, its portal.
  */
-function renderPreview({ account: preview, portal_url: portal }) {
+function renderPreview(data) {
+  if (data.push) {
+    renderPushPreview(data.push);
+    return;
+  }
+  const { account: preview, portal_url: portal } = data;
   paintAvatar($("preview-avatar"), preview.avatar);
   $("preview-issuer").textContent = title(preview);
   $("preview-name").textContent = subtitle(preview);
@@ -111,6 +119,24 @@ function renderPreview({ account: preview, portal_url: portal }) {
   $("preview-weak").hidden = !preview.weak_secret;
   $("preview-duplicate").hidden = !preview.duplicate;
   $("preview-save").hidden = Boolean(preview.duplicate);
+  say("preview-error", "");
+}
+
+/**
+ * Fills the preview screen from the core's preview of a privacyIDEA push link {label, issuer,
+ * serial, server, tls_warning}: saving makes the token's key and registers it with the server.
+ */
+function renderPushPreview(push) {
+  paintAvatar($("preview-avatar"), null);
+  $("preview-issuer").textContent = push.issuer;
+  $("preview-name").textContent = push.label;
+  $("preview-type").textContent = t("kind.pipush");
+  $("preview-details").textContent = t("preview.pushDetails", { serial: push.serial });
+  const warning = push.tls_warning ? ` ${t(`preview.tls.${push.tls_warning}`)}` : "";
+  say("preview-portal", t("preview.push", { server: push.server }) + warning);
+  $("preview-weak").hidden = true;
+  $("preview-duplicate").hidden = true;
+  $("preview-save").hidden = false;
   say("preview-error", "");
 }
 

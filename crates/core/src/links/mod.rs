@@ -166,7 +166,9 @@ mod tests {
             ),
         ];
         for (raw, kind) in cases {
-            let link = IncomingLink::read(raw).ok().expect(raw);
+            let Ok(link) = IncomingLink::read(raw) else {
+                panic!("{raw} refused");
+            };
             assert_eq!(link.kind(), kind, "{raw}");
             assert_eq!(link.into_uri().as_str(), raw);
         }
