@@ -2,7 +2,7 @@
 //! between its preview and the save, so a seed read from a picture never travels to the
 //! window and back. A Zweifaktor set-up link of another portal registers with that portal
 //! when it is saved, through the same core steps as the first set-up ([`crate::portal`]); a
-//! privacyIDEA push link makes its key and registers with its server ([`add_push_token`]).
+//! privacyIDEA push link makes its key and registers with its server (`add_push_token`).
 //!
 //! What is a duplicate, what is weak, what a link means: the core decides
 //! (`Authenticator::preview_link`, `preview_manual`); this module only keeps and hands on.
