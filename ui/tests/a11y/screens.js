@@ -183,6 +183,8 @@ export const ANSWERS = {
   change_pin: null,
   reset_app: null,
   list_codes: ACCOUNTS,
+  biometric_status: { available: false, enabled: false },
+  open_link: null,
   next_code: (args) => ({ ...ACCOUNTS.find((a) => a.id === args.id), code: "731902" }),
   remove_account: null,
   latest_challenge: challenge,
