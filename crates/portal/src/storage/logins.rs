@@ -172,9 +172,9 @@ impl WriteTx<'_> {
     /// ends, so concurrent checks of one login run one after another and at most
     /// [`MAX_WRONG_CODES`] proofs of a login are ever evaluated.
     pub fn claim_login(&mut self, id: &str, now: i64) -> Result<Option<i64>, StorageError> {
-        self.conn().optional(
-            "UPDATE logins SET wrong_codes = wrong_codes WHERE id = $1 AND status = 'pending' \
-             AND expires_at > $2 AND wrong_codes < $3 RETURNING wrong_codes",
+        self.conn().claim(
+            "SELECT wrong_codes FROM logins WHERE id = $1 AND status = 'pending' \
+             AND expires_at > $2 AND wrong_codes < $3",
             &[id.into(), now.into(), MAX_WRONG_CODES.into()],
             |r| r.int(0),
         )

@@ -3,8 +3,10 @@
 //! A read or a write (`Postgres::read`, `Postgres::write`) takes a pooled connection,
 //! then runs its closure on a blocking thread, a write inside one transaction, waiting there
 //! for each statement's round trip: the closure is the same synchronous code the SQLite
-//! writer thread runs, and a round trip to the server costs far more than the hand-off. The row-taking `UPDATE`s of the login's rules lock their rows until the commit,
-//! so concurrent checks of one account run one after another across instances.
+//! writer thread runs, and a round trip to the server costs far more than the hand-off. The
+//! row-taking reads of the login's rules (`Conn::claim`: `SELECT … FOR UPDATE`) lock their
+//! rows until the commit, so concurrent checks of one account run one after another across
+//! instances.
 
 use std::sync::Arc;
 

@@ -168,6 +168,30 @@ impl Conn<'_> {
         }
     }
 
+    /// Runs `select`, a `SELECT` of at most one row, and takes the row it reads for the rest
+    /// of the transaction, so that two transactions judging the same row (the lock count of
+    /// an account, the tries of a login) run one after the other and the second judges what
+    /// the first left. PostgreSQL says so with `FOR UPDATE`: a second claim waits for the
+    /// first transaction to end, then reads the row anew. SQLite needs no words for it: its
+    /// one writer connection runs every write's closure alone, one after another
+    /// (`storage::sqlite`), so nothing else can change the row before the commit. A plain
+    /// read there writes no page; a row-taking `UPDATE … SET x = x` would write one (copied
+    /// to the savepoint's journal and to the log) for every check.
+    pub(crate) fn claim<T>(
+        &mut self,
+        select: &str,
+        params: &[Param<'_>],
+        map: impl FnOnce(&dyn Row) -> Result<T, StorageError>,
+    ) -> Result<Option<T>, StorageError> {
+        match self {
+            Self::Sqlite(conn) => sqlite_optional(conn, select, params, map),
+            Self::Postgres { conn, runtime } => {
+                let locking = format!("{select} FOR UPDATE");
+                runtime.block_on(pg_optional(&mut **conn, &locking, params, map))
+            }
+        }
+    }
+
     /// Runs a statement that must yield a row and maps the first;
     /// [`StorageError::RowMissing`] if it yields none.
     pub(crate) fn one<T>(

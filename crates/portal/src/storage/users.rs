@@ -262,18 +262,17 @@ impl std::fmt::Debug for SecondFactorClaim {
 
 impl WriteTx<'_> {
     /// Takes the account's row for one second-factor check and reads it: `None` when the
-    /// account is disabled or locked, or gone. The statement is an update, so it holds the
-    /// row until the transaction ends: checks of one account run one after another on every
-    /// database (PostgreSQL re-reads the row after the holder commits; SQLite has one
-    /// writer), and each one judges the lock by the count the ones before it left, never by
-    /// what its request read earlier.
+    /// account is disabled or locked, or gone. The row is held until the transaction ends
+    /// ([`Conn::claim`](super::sql::Conn::claim)): checks of one account run one after
+    /// another on every database, and each one judges the lock by the count the ones before
+    /// it left, never by what its request read earlier.
     pub fn claim_second_factor(
         &mut self,
         user_id: &str,
     ) -> Result<Option<SecondFactorClaim>, StorageError> {
-        self.conn().optional(
-            "UPDATE users SET failures = failures WHERE id = $1 AND disabled = 0 \
-             AND failures < $2 RETURNING failures, seed_enc, recovery_codes_due",
+        self.conn().claim(
+            "SELECT failures, seed_enc, recovery_codes_due FROM users WHERE id = $1 \
+             AND disabled = 0 AND failures < $2",
             &[user_id.into(), LOCK_AFTER_FAILURES.into()],
             |r| {
                 Ok(SecondFactorClaim {
@@ -294,9 +293,9 @@ impl WriteTx<'_> {
         &mut self,
         user_id: &str,
     ) -> Result<Option<String>, StorageError> {
-        self.conn().optional(
-            "UPDATE users SET must_enroll = must_enroll WHERE id = $1 AND must_enroll = 1 \
-             AND ever_enrolled = 0 RETURNING seed_enc",
+        self.conn().claim(
+            "SELECT seed_enc FROM users WHERE id = $1 AND must_enroll = 1 \
+             AND ever_enrolled = 0",
             &[user_id.into()],
             |r| r.text(0),
         )
