@@ -449,6 +449,16 @@ export const SCREENS = [
     },
   },
   {
+    id: "settings-remove-push-token-confirm",
+    about: "removing a push token in the settings: the confirmation saying that the server keeps it",
+    answers: { vault_status: UNLOCKED },
+    async steps(ui) {
+      await toSettings(ui);
+      await ui.click("#settings-accounts li:nth-child(8) button");
+      await ui.shown("#settings-accounts li:nth-child(8) .confirm");
+    },
+  },
+  {
     id: "settings-pin-changed",
     about: "settings after the PIN was changed",
     answers: { vault_status: UNLOCKED },
