@@ -66,9 +66,7 @@ pub fn remove_account(state: State<'_, AppState>, id: AccountId) -> Result<(), C
 
 /// The privacyIDEA push tokens, listed beside the accounts: no code, no key.
 #[tauri::command]
-pub fn list_push_tokens(
-    state: State<'_, AppState>,
-) -> Result<Vec<PushTokenSummary>, CommandError> {
+pub fn list_push_tokens(state: State<'_, AppState>) -> Result<Vec<PushTokenSummary>, CommandError> {
     state.with_session(|auth| Ok(auth.push_tokens()))
 }
 

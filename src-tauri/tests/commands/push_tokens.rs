@@ -59,11 +59,18 @@ fn a_push_token_is_listed_beside_the_accounts_without_a_code_or_a_key() {
     assert_eq!(token["server"], pi.fake.url);
     assert_eq!(token["kind"], "privacyIDEA push");
     assert_eq!(token["avatar"]["initial"], "P");
-    let mut fields: Vec<&str> = token.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut fields: Vec<&str> = token
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     fields.sort_unstable();
     assert_eq!(
         fields,
-        ["avatar", "id", "issuer", "kind", "label", "name", "serial", "server"],
+        [
+            "avatar", "id", "issuer", "kind", "label", "name", "serial", "server"
+        ],
         "nothing else, above all no key, reaches the window"
     );
     assert_eq!(
@@ -102,7 +109,10 @@ fn removing_an_unknown_push_token_is_a_typed_error() {
     assert_eq!(err["code"], "unknown_account");
     let account = app.ok("list_codes", json!({}))[0]["id"].clone();
     let err = app.err("remove_push_token", json!({ "id": account }));
-    assert_eq!(err["code"], "unknown_account", "an account is no push token");
+    assert_eq!(
+        err["code"], "unknown_account",
+        "an account is no push token"
+    );
     let token = app.ok("list_push_tokens", json!({}))[0]["id"].clone();
     let err = app.err("remove_account", json!({ "id": token }));
     assert_eq!(err["code"], "unknown_account", "a push token is no account");

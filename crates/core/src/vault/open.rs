@@ -150,7 +150,10 @@ pub(crate) fn open_file<T: DeserializeOwned>(
 /// The steps after the master key is known, the same for the PIN and the fingerprint: the
 /// header MAC, then the contents' decryption, then their JSON. A bad MAC or ciphertext is
 /// damage ([`Failure::Corrupt`]); contents that decrypt but do not fit `T` are final.
-fn open_with_key<T: DeserializeOwned>(key: MasterKey, loaded: Loaded) -> Result<Opened<T>, Failure> {
+fn open_with_key<T: DeserializeOwned>(
+    key: MasterKey,
+    loaded: Loaded,
+) -> Result<Opened<T>, Failure> {
     if !key.verify_header(loaded.file.header.get(), &loaded.file.header_mac) {
         return Err(Failure::Corrupt(CorruptReason::HeaderMac));
     }

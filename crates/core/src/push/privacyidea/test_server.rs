@@ -194,7 +194,11 @@ fn error(code: i64, message: &str) -> Response {
 
 /// The answer when the committed test key cannot sign (a broken checkout).
 fn broken_key() -> Response {
-    (StatusCode::INTERNAL_SERVER_ERROR, "test server key unusable").into_response()
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "test server key unusable",
+    )
+        .into_response()
 }
 
 /// `GET /ttype/push`: the signed poll.

@@ -81,7 +81,10 @@ async fn enrollment_pins_the_server_key_and_survives_a_restart() {
     assert_eq!(tokens[0].serial, SERIAL);
     assert_eq!(tokens[0].kind, "privacyIDEA push");
     assert_eq!(tokens[0].label, format!("privacyIDEA: {SERIAL}"));
-    assert_eq!(tokens[0].avatar.initial, "P", "drawn like an account of that issuer");
+    assert_eq!(
+        tokens[0].avatar.initial, "P",
+        "drawn like an account of that issuer"
+    );
     drop(auth);
 
     let again = reopened(dir.path());
@@ -339,7 +342,10 @@ async fn a_deleted_token_is_gone_for_good_and_no_longer_polled() {
     let polls = fake.polls();
 
     let removed = auth.delete_push_token(&id).unwrap();
-    assert_eq!((removed.id.clone(), removed.serial.as_str()), (id.clone(), SERIAL));
+    assert_eq!(
+        (removed.id.clone(), removed.serial.as_str()),
+        (id.clone(), SERIAL)
+    );
     assert!(auth.push_tokens().is_empty());
     assert!(auth.push_sources().is_empty());
     assert_eq!(auth.accounts().len(), 1, "the accounts stay");
