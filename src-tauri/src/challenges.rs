@@ -121,13 +121,15 @@ impl Drop for Listeners {
 
 /// Starts one watch per push source (a stream per Zweifaktor portal, a poll every few
 /// seconds per privacyIDEA token; each asks at once, so what waits shows right after unlock),
-/// replacing any running ones; nothing while the app is locked. Called after unlock, after
-/// enrollment and after adding a push account.
+/// replacing any running ones, which a vault without push sources only stops; nothing while
+/// the app is locked. Called after unlock, after enrollment, after adding a push account and
+/// after removing a push token.
 pub fn start_listening<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     let started = state.with_session(|auth| {
         let sources = auth.push_sources();
         if sources.is_empty() {
+            state.stop_listeners();
             return Ok(0);
         }
         let (events, queue) = mpsc::channel(EVENT_QUEUE);

@@ -73,6 +73,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             commands::accounts::open_link,
             commands::accounts::rename_account,
             commands::accounts::move_account,
+            commands::accounts::list_push_tokens,
+            commands::accounts::remove_push_token,
             commands::transfer::pick_import_file,
             commands::transfer::open_import,
             commands::transfer::confirm_import,

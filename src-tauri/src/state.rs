@@ -198,6 +198,11 @@ impl AppState {
         *relock(&self.listeners) = Some(listeners);
     }
 
+    /// Stops the running push listeners (the last push source was removed).
+    pub fn stop_listeners(&self) {
+        *relock(&self.listeners) = None;
+    }
+
     /// Whether push listeners are running (the app is open and has a portal-bound account).
     pub fn is_listening(&self) -> bool {
         relock(&self.listeners).is_some()

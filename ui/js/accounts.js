@@ -1,6 +1,7 @@
 // Accounts and their codes: the list, adding one (link, picture, by hand), renaming, moving,
-// deleting, copying a code. The shell keeps a link or entry between its preview and the save,
-// so a seed read from a picture never reaches the window.
+// deleting, copying a code; privacyIDEA push tokens listed and removed. The shell keeps a
+// link or entry between its preview and the save, so a seed read from a picture never
+// reaches the window.
 
 import { call } from "./bridge.js";
 
@@ -16,6 +17,15 @@ export const nextCode = (id) => call("next_code", { id });
 
 /** Removes an account from the vault. */
 export const removeAccount = (id) => call("remove_account", { id });
+
+/**
+ * The privacyIDEA push tokens, listed beside the accounts but without a code:
+ * [{id, label, issuer, name, serial, server, kind, avatar: {initial, colour}}].
+ */
+export const listPushTokens = () => call("list_push_tokens");
+
+/** Removes a push token from this device (its server keeps it): the token as it was listed. */
+export const removePushToken = (id) => call("remove_push_token", { id });
 
 /**
  * Reads a pasted or scanned link: {type: "account", preview: {account, portal_url}} for an

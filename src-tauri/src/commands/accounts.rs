@@ -1,5 +1,6 @@
 //! Accounts and their codes: the list, adding one (link, picture, by hand, a link that opened
-//! the app) with a preview, renaming, moving, removing, copying a code.
+//! the app) with a preview, renaming, moving, removing, copying a code; privacyIDEA push
+//! tokens listed beside them and removed.
 
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
@@ -61,6 +62,26 @@ pub fn next_code(state: State<'_, AppState>, id: AccountId) -> Result<AccountCod
 #[tauri::command]
 pub fn remove_account(state: State<'_, AppState>, id: AccountId) -> Result<(), CommandError> {
     state.with_session(|auth| Ok(auth.delete(&id)?))
+}
+
+/// The privacyIDEA push tokens, listed beside the accounts: no code, no key.
+#[tauri::command]
+pub fn list_push_tokens(state: State<'_, AppState>) -> Result<Vec<PushTokenSummary>, CommandError> {
+    state.with_session(|auth| Ok(auth.push_tokens()))
+}
+
+/// Removes a privacyIDEA push token from the vault (its server keeps it until an
+/// administrator deletes it there) and watches the remaining push sources only; the token as
+/// it was listed.
+#[tauri::command]
+pub fn remove_push_token<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: AccountId,
+) -> Result<PushTokenSummary, CommandError> {
+    let removed = state.with_session(|auth| Ok(auth.delete_push_token(&id)?))?;
+    challenges::start_listening(&app);
+    Ok(removed)
 }
 
 /// Copies a shown code to the clipboard; it is cleared again after

@@ -12,6 +12,7 @@ mod common;
 mod links;
 mod portal;
 mod push;
+mod push_tokens;
 mod settings;
 mod transfer;
 mod vault;

@@ -1,25 +1,31 @@
 // One account: rename (issuer and name), move up or down in the list, delete after a
-// confirmation that, for a portal account, says the portal still lists this device.
+// confirmation that, for a portal account, says the portal still lists this device. A
+// privacyIDEA push token opens the same screen with removal only, its confirmation saying
+// that the token stays registered on its server.
 
 import * as accounts from "../accounts.js";
 import { register, show } from "../router.js";
 import { $, say, busy } from "../dom.js";
 import { describe } from "../errors.js";
 import { t } from "../i18n.js";
+import { removal, tokenRow } from "../push-token-text.js";
+import { announce } from "./codes.js";
 
 let current = null;
+let isPush = false;
 let position = 0;
 let count = 0;
 
-/** Loads the account `id` and its place in the list; back to the codes if it is gone. */
-async function load(id) {
-  const list = await accounts.listCodes();
+/** Loads the account (or push token) `id` and its place in the list; back to the codes if it is gone. */
+async function load(id, push) {
+  const list = push ? await accounts.listPushTokens() : await accounts.listCodes();
   const index = list.findIndex((account) => account.id === id);
   if (index < 0) {
     await show("codes");
     return false;
   }
   current = list[index];
+  isPush = push;
   position = index;
   count = list.length;
   return true;
@@ -32,13 +38,39 @@ function renderPosition() {
   $("account-down").disabled = position === count - 1;
 }
 
+/** Shows the parts of the screen for an account, or those for a push token. */
+function renderKind() {
+  $("rename-form").hidden = isPush;
+  $("account-order").hidden = isPush;
+  $("account-push").hidden = !isPush;
+  $("account-title").textContent = t(isPush ? "push.title" : "account.title");
+  $("account-delete-title").textContent = t(isPush ? "push.remove" : "account.delete");
+  $("account-delete").textContent = t(isPush ? "push.remove" : "account.delete");
+  $("account-delete-yes").textContent = t(isPush ? "push.removeYes" : "account.deleteYes");
+}
+
+/** Fills the screen from the loaded push token. */
+function renderPush() {
+  const row = tokenRow(current);
+  const texts = removal(current);
+  $("account-push-label").textContent = current.label;
+  $("account-push-details").textContent = row.details;
+  $("account-delete-question").textContent = texts.question;
+  say("account-delete-portal", texts.note);
+}
+
 /** Fills the screen from the loaded account. */
 function render() {
+  renderKind();
+  say("account-error", "");
+  $("account-delete-confirm").hidden = true;
+  if (isPush) {
+    renderPush();
+    return;
+  }
   $("rename-issuer").value = current.issuer || "";
   $("rename-name").value = current.name;
   say("rename-message", "");
-  say("account-error", "");
-  $("account-delete-confirm").hidden = true;
   $("account-delete-question").textContent = t("account.deleteQuestion", { label: current.label });
   say("account-delete-portal", current.portal_url ? t("account.deletePortal", { portal: current.portal_url }) : "");
   renderPosition();
@@ -48,7 +80,7 @@ function render() {
 async function move(step, button) {
   try {
     await accounts.moveAccount(current.id, position + step);
-    await load(current.id);
+    await load(current.id, false);
     renderPosition();
     if (button.disabled) {
       (step < 0 ? $("account-down") : $("account-up")).focus();
@@ -58,16 +90,27 @@ async function move(step, button) {
   }
 }
 
+/** Deletes the account, or removes the push token and says what is left to do on its server. */
+async function remove() {
+  if (isPush) {
+    await accounts.removePushToken(current.id);
+    announce(removal(current).done);
+  } else {
+    await accounts.removeAccount(current.id);
+  }
+}
+
 /** Wires the account screen. */
 export function init() {
   register("account", {
-    async enter({ id }) {
-      if (await load(id)) {
+    async enter({ id, push = false }) {
+      if (await load(id, push)) {
         render();
       }
     },
     leave() {
       current = null;
+      isPush = false;
     },
   });
   $("account-back").addEventListener("click", () => show("codes"));
@@ -100,7 +143,7 @@ export function init() {
   });
   $("account-delete-yes").addEventListener("click", async () => {
     try {
-      await accounts.removeAccount(current.id);
+      await remove();
       await show("codes");
     } catch (err) {
       say("account-error", describe(err));

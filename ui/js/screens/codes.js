@@ -1,7 +1,8 @@
 // The accounts with their current codes and how long each stays valid; counter-based (HOTP)
 // accounts show a code only when asked. A code is copied by tapping it; each account opens
 // its own screen (rename, move, delete); a search field appears once there are more than a
-// handful of accounts.
+// handful of accounts. privacyIDEA push tokens follow the accounts, each in a row of the same
+// look with a "Push" marker instead of a code; each opens its screen for removal.
 
 import * as accounts from "../accounts.js";
 import * as vault from "../vault.js";
@@ -13,9 +14,11 @@ import { describe } from "../errors.js";
 import { t } from "../i18n.js";
 import { offersSearch, matches } from "../search.js";
 import { formatCode, hiddenCode, paintAvatar, subtitle, title } from "../account-text.js";
+import { tokenRow } from "../push-token-text.js";
 
 let timer = null;
 let shown = [];
+let tokens = [];
 let onLocked = () => {};
 let pendingStatus = "";
 
@@ -42,33 +45,70 @@ function showCode(button, account, code) {
   button.setAttribute("aria-label", code ? t("codes.copy", { code: text }) : text);
 }
 
-/** One list item: avatar, issuer and name, the code (tap to copy), the time left. */
-function item(account) {
-  const li = document.createElement("li");
-  li.className = "account";
-  li.dataset.id = account.id;
+/**
+ * The top line of a list item: avatar, `heading` and `name`, `extra` (if any), and the "⋯"
+ * button named `openLabel` that runs `open`.
+ */
+function itemRow(entry, { heading, name: nameText, extra, openLabel, open }) {
   const row = document.createElement("div");
   row.className = "account-row";
   const avatar = document.createElement("span");
   avatar.className = "avatar";
   avatar.setAttribute("aria-hidden", "true");
-  paintAvatar(avatar, account.avatar);
+  paintAvatar(avatar, entry.avatar);
   const head = document.createElement("div");
   head.className = "account-head";
   const issuer = document.createElement("span");
   issuer.className = "issuer";
-  issuer.textContent = title(account);
+  issuer.textContent = heading;
   const name = document.createElement("span");
   name.className = "name";
-  name.textContent = subtitle(account);
+  name.textContent = nameText;
   head.append(issuer, name);
   const edit = document.createElement("button");
   edit.type = "button";
   edit.className = "icon edit";
   edit.textContent = "⋯";
-  edit.setAttribute("aria-label", t("codes.edit", { label: account.label }));
-  edit.addEventListener("click", () => show("account", { id: account.id }));
-  row.append(avatar, head, edit);
+  edit.setAttribute("aria-label", openLabel);
+  edit.addEventListener("click", open);
+  row.append(avatar, head, ...(extra ? [extra] : []), edit);
+  return row;
+}
+
+/** One push token's item: its row with the "Push" marker, then serial and server; no code. */
+function pushItem(token) {
+  const view = tokenRow(token);
+  const li = document.createElement("li");
+  li.className = "account push-token";
+  li.dataset.id = token.id;
+  const marker = document.createElement("span");
+  marker.className = "marker";
+  marker.textContent = view.marker;
+  const row = itemRow(token, {
+    heading: view.title,
+    name: view.subtitle,
+    extra: marker,
+    openLabel: view.openLabel,
+    open: () => show("account", { id: token.id, push: true }),
+  });
+  const details = document.createElement("p");
+  details.className = "push-details";
+  details.textContent = view.details;
+  li.append(row, details);
+  return li;
+}
+
+/** One list item: avatar, issuer and name, the code (tap to copy), the time left. */
+function item(account) {
+  const li = document.createElement("li");
+  li.className = "account";
+  li.dataset.id = account.id;
+  const row = itemRow(account, {
+    heading: title(account),
+    name: subtitle(account),
+    openLabel: t("codes.edit", { label: account.label }),
+    open: () => show("account", { id: account.id }),
+  });
   const copyButton = document.createElement("button");
   copyButton.type = "button";
   copyButton.className = "copy";
@@ -108,27 +148,29 @@ function item(account) {
   return li;
 }
 
-/** Shows the accounts that match the search field, and says when none does. */
+/** Shows the accounts and push tokens that match the search field, and says when none does. */
 function applySearch() {
   const query = $("codes-search").value;
+  const all = [...shown, ...tokens];
   let visible = 0;
-  for (const account of shown) {
-    const li = $("codes-list").querySelector(`li[data-id="${account.id}"]`);
-    const hit = !offersSearch(shown.length) || matches(account, query);
+  for (const entry of all) {
+    const li = $("codes-list").querySelector(`li[data-id="${entry.id}"]`);
+    const hit = !offersSearch(all.length) || matches(entry, query);
     li.hidden = !hit;
     visible += hit ? 1 : 0;
   }
-  const none = shown.length > 0 && visible === 0;
+  const none = all.length > 0 && visible === 0;
   say("codes-search-empty", none ? t("codes.searchEmpty", { query: query.trim() }) : "");
 }
 
-/** Fetches the codes and draws the list. */
+/** Fetches the codes and the push tokens and draws the list: the accounts, then the tokens. */
 async function refresh() {
   try {
-    shown = await accounts.listCodes();
-    $("codes-list").replaceChildren(...shown.map(item));
-    $("codes-empty").hidden = shown.length > 0;
-    $("codes-search-box").hidden = !offersSearch(shown.length);
+    [shown, tokens] = await Promise.all([accounts.listCodes(), accounts.listPushTokens()]);
+    $("codes-list").replaceChildren(...shown.map(item), ...tokens.map(pushItem));
+    const count = shown.length + tokens.length;
+    $("codes-empty").hidden = count > 0;
+    $("codes-search-box").hidden = !offersSearch(count);
     applySearch();
     say("codes-error", "");
   } catch (err) {
@@ -191,6 +233,7 @@ export function init(locked) {
       clearInterval(timer);
       timer = null;
       shown = [];
+      tokens = [];
       $("codes-list").replaceChildren();
     },
   });

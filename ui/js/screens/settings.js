@@ -1,5 +1,5 @@
-// Settings: change the PIN, auto-lock time, language, remove an account, backup and import, reset
-// the app, about.
+// Settings: change the PIN, auto-lock time, language, remove an account or a push token, backup
+// and import, reset the app, about.
 
 import * as accounts from "../accounts.js";
 import * as biometric from "../biometric.js";
@@ -10,22 +10,32 @@ import { $, say, busy, clearFields, isSixDigits } from "../dom.js";
 import { describe } from "../errors.js";
 import { setLanguage, t } from "../i18n.js";
 import { startImport } from "./import.js";
+import { removal } from "../push-token-text.js";
 
-/** One account row with "Entfernen" and an inline confirmation. */
-function accountRow(account, reload) {
+/**
+ * One row with "Entfernen" and an inline confirmation: `question`, then `note` if there is
+ * one; "Ja, entfernen" runs `remove` and then `reload`.
+ */
+function removeRow({ label: text, question: ask, note, remove: removeIt }, reload) {
   const li = document.createElement("li");
   const label = document.createElement("span");
-  label.textContent = account.label;
+  label.textContent = text;
   const remove = document.createElement("button");
   remove.type = "button";
   remove.className = "link danger-text";
   remove.textContent = t("settings.remove");
-  remove.setAttribute("aria-label", t("settings.removeNamed", { label: account.label }));
+  remove.setAttribute("aria-label", t("settings.removeNamed", { label: text }));
   const confirm = document.createElement("div");
   confirm.className = "confirm";
   confirm.hidden = true;
   const question = document.createElement("p");
-  question.textContent = t("settings.removeQuestion", { label: account.label });
+  question.textContent = ask;
+  confirm.append(question);
+  if (note) {
+    const notePara = document.createElement("p");
+    notePara.textContent = note;
+    confirm.append(notePara);
+  }
   const yes = document.createElement("button");
   yes.type = "button";
   yes.className = "danger";
@@ -34,7 +44,7 @@ function accountRow(account, reload) {
   no.type = "button";
   no.className = "link";
   no.textContent = t("back");
-  confirm.append(question, yes, no);
+  confirm.append(yes, no);
   remove.addEventListener("click", () => {
     confirm.hidden = false;
     yes.focus();
@@ -45,7 +55,7 @@ function accountRow(account, reload) {
   });
   yes.addEventListener("click", async () => {
     try {
-      await accounts.removeAccount(account.id);
+      await removeIt();
       await reload();
     } catch (err) {
       say("settings-message", describe(err));
@@ -55,10 +65,26 @@ function accountRow(account, reload) {
   return li;
 }
 
-/** Lists the accounts for removal. */
+/** Lists the accounts, then the push tokens, for removal. */
 async function loadAccounts() {
-  const list = await accounts.listCodes();
-  $("settings-accounts").replaceChildren(...list.map((a) => accountRow(a, loadAccounts)));
+  const [list, tokens] = await Promise.all([accounts.listCodes(), accounts.listPushTokens()]);
+  const accountRows = list.map((account) =>
+    removeRow(
+      {
+        label: account.label,
+        question: t("settings.removeQuestion", { label: account.label }),
+        remove: () => accounts.removeAccount(account.id),
+      },
+      loadAccounts,
+    ),
+  );
+  const tokenRows = tokens.map((token) =>
+    removeRow(
+      { label: token.label, ...removal(token), remove: () => accounts.removePushToken(token.id) },
+      loadAccounts,
+    ),
+  );
+  $("settings-accounts").replaceChildren(...accountRows, ...tokenRows);
 }
 
 /** Stores the two selects. */

@@ -102,6 +102,31 @@ export const ACCOUNTS = [
   },
 ];
 
+/**
+ * The privacyIDEA push tokens next to the accounts: a plain one, and one with long labels
+ * (the label privacyIDEA gives is the serial unless a policy sets another).
+ */
+export const PUSH_TOKENS = [
+  {
+    id: "pipush",
+    label: "privacyIDEA: PIPU0001A2B3",
+    issuer: "privacyIDEA",
+    name: "PIPU0001A2B3",
+    serial: "PIPU0001A2B3",
+    server: "https://pi.firma.example/ttype/push",
+    kind: "privacyIDEA push",
+  },
+  {
+    id: "pipush-long",
+    label: "Firma GmbH Zentrale Anmeldung: erika.mustermann-vpn-zugang-standort-nord",
+    issuer: "Firma GmbH Zentrale Anmeldung",
+    name: "erika.mustermann-vpn-zugang-standort-nord",
+    serial: "PIPU00C4D5E6F7A8",
+    server: "https://mehrfaktor-anmeldung.rechenzentrum.firma-gmbh.example:8443/ttype/push",
+    kind: "privacyIDEA push",
+  },
+];
+
 /** A privacyIDEA login asking for the number its login page shows. */
 const presence = () => ({
   id: "PI7QK2",
@@ -142,6 +167,9 @@ const PALETTE = ["#C62828", "#AD1457", "#6A1B9A", "#283593", "#1565C0", "#0277BD
 ACCOUNTS.forEach((account, index) => {
   account.avatar = { initial: (account.issuer || account.name)[0].toUpperCase(), colour: PALETTE[(index * 5) % PALETTE.length] };
   account.weak_secret = account.id === "github";
+});
+PUSH_TOKENS.forEach((token, index) => {
+  token.avatar = { initial: token.issuer[0].toUpperCase(), colour: PALETTE[(index * 7 + 3) % PALETTE.length] };
 });
 
 /** The core's preview of a Zweifaktor set-up link of another portal, with a weak secret. */
@@ -187,6 +215,8 @@ export const ANSWERS = {
   open_link: null,
   next_code: (args) => ({ ...ACCOUNTS.find((a) => a.id === args.id), code: "731902" }),
   remove_account: null,
+  list_push_tokens: PUSH_TOKENS,
+  remove_push_token: (args) => PUSH_TOKENS.find((token) => token.id === args.id),
   latest_challenge: challenge,
   accept_challenge: null,
   deny_challenge: null,
@@ -303,7 +333,7 @@ export const SCREENS = [
   },
   {
     id: "codes",
-    about: "the codes of six accounts: portal, long labels, HOTP, Steam, no issuer",
+    about: "the codes of six accounts (portal, long labels, HOTP, Steam, no issuer) and two push tokens",
     answers: { vault_status: UNLOCKED },
     steps: (ui) => ui.shown("#codes-list li"),
   },
@@ -312,6 +342,34 @@ export const SCREENS = [
     about: "a counter-based account after \"Nächster Code\"",
     answers: { vault_status: UNLOCKED },
     steps: (ui) => ui.click('#codes-list li[data-id="hotp"] button.secondary'),
+  },
+  {
+    id: "codes-push-tokens",
+    about: "the list with push tokens only: the \"Push\" marker, serial and server, no code",
+    answers: { vault_status: UNLOCKED, list_codes: [] },
+    steps: (ui) => ui.shown('#codes-list li[data-id="pipush-long"] .marker'),
+  },
+  {
+    id: "push-token-remove-confirm",
+    about: "one push token: removal only, the confirmation saying that the server keeps it",
+    answers: { vault_status: UNLOCKED },
+    async steps(ui) {
+      await ui.click('#codes-list li[data-id="pipush-long"] button.edit');
+      await ui.shown("#account-push");
+      await ui.click("#account-delete");
+      await ui.shown("#account-delete-portal");
+    },
+  },
+  {
+    id: "push-token-removed",
+    about: "the list after removing a push token: what is left to do on the server",
+    answers: { vault_status: UNLOCKED },
+    async steps(ui) {
+      await ui.click('#codes-list li[data-id="pipush"] button.edit');
+      await ui.click("#account-delete");
+      await ui.click("#account-delete-yes");
+      await ui.shown("#codes-status");
+    },
   },
   {
     id: "codes-empty",
@@ -388,6 +446,16 @@ export const SCREENS = [
       await toSettings(ui);
       await ui.click("#settings-accounts li:nth-child(3) button");
       await ui.shown("#settings-accounts li:nth-child(3) .confirm");
+    },
+  },
+  {
+    id: "settings-remove-push-token-confirm",
+    about: "removing a push token in the settings: the confirmation saying that the server keeps it",
+    answers: { vault_status: UNLOCKED },
+    async steps(ui) {
+      await toSettings(ui);
+      await ui.click("#settings-accounts li:nth-child(8) button");
+      await ui.shown("#settings-accounts li:nth-child(8) .confirm");
     },
   },
   {
@@ -591,6 +659,17 @@ export const SCREENS = [
     async steps(ui) {
       await ui.emit("challenge", challenge());
       await ui.shown("#screen-challenge");
+    },
+  },
+  {
+    id: "en-push-token-remove-confirm",
+    about: "removing a push token in English",
+    answers: { ...ENGLISH, vault_status: UNLOCKED },
+    async steps(ui) {
+      await ui.click('#codes-list li[data-id="pipush"] button.edit');
+      await ui.shown("#account-push");
+      await ui.click("#account-delete");
+      await ui.shown("#account-delete-portal");
     },
   },
   {

@@ -205,14 +205,23 @@ impl Keyring {
         self.push_tokens.truncate(len);
     }
 
-    /// Removes the token with this id and returns it.
-    pub(crate) fn remove_push_token(&mut self, id: &AccountId) -> Result<PiPushToken, CoreError> {
+    /// Removes the token with this id; returns where it was and the token.
+    pub(crate) fn remove_push_token(
+        &mut self,
+        id: &AccountId,
+    ) -> Result<(usize, PiPushToken), CoreError> {
         let index = self
             .push_tokens
             .iter()
             .position(|t| t.id() == id)
             .ok_or_else(|| unknown(id))?;
-        Ok(self.push_tokens.remove(index))
+        Ok((index, self.push_tokens.remove(index)))
+    }
+
+    /// Puts a removed token back at `index`: undoes a delete whose save failed.
+    pub(crate) fn insert_push_token(&mut self, index: usize, token: PiPushToken) {
+        self.push_tokens
+            .insert(index.min(self.push_tokens.len()), token);
     }
 }
 

@@ -58,16 +58,25 @@ impl Authenticator {
             .collect()
     }
 
-    /// Deletes a push token from the vault (the server keeps its side until an administrator
-    /// removes it).
-    pub fn delete_push_token(&mut self, id: &AccountId) -> Result<(), CoreError> {
-        let removed = self.vault.contents_mut().remove_push_token(id)?;
+    /// Deletes a push token from the vault with one save, and returns it as it was listed.
+    ///
+    /// From then on nothing polls for it: [`push_sources`](Self::push_sources) is made from
+    /// the vault's tokens, so the watches a front end starts again after the delete leave it
+    /// out, and a challenge of it fetched before can no longer be answered (its key is gone).
+    /// privacyIDEA has no call by which a phone unregisters a push token, so the token stays
+    /// enrolled on the server until an administrator deletes it there.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownAccount`] when no push token has this id (accounts with codes are
+    /// deleted with [`delete`](Self::delete)); a failed save, which leaves the token where it
+    /// was.
+    pub fn delete_push_token(&mut self, id: &AccountId) -> Result<PushTokenSummary, CoreError> {
+        let (index, removed) = self.vault.contents_mut().remove_push_token(id)?;
         if let Err(err) = self.vault.save() {
-            // Put it back so memory and file agree.
-            let _ = self.vault.contents_mut().add_push_token(removed);
+            self.vault.contents_mut().insert_push_token(index, removed);
             return Err(err.into());
         }
         tracing::info!(token = %id, "push token deleted");
-        Ok(())
+        Ok(removed.summary())
     }
 }

@@ -13,6 +13,10 @@
 //! platform opens the sealed key (an invalidated key removes the slot) → slot MAC → header MAC
 //! → decrypt contents → deserialize. The lock-out counter is neither read for a try nor
 //! written.
+//!
+//! Both end in one function once the master key is known (`open_with_key`: header MAC,
+//! contents, JSON); only how its damage is reported differs, since the fingerprint has no
+//! backup to fall back to.
 
 use std::path::{Path, PathBuf};
 
@@ -53,6 +57,20 @@ pub(crate) enum Failure {
 impl From<VaultError> for Failure {
     fn from(err: VaultError) -> Self {
         Self::Fatal(err)
+    }
+}
+
+impl Failure {
+    /// The error for the user when no backup is tried (the fingerprint opens the main file
+    /// only): damage names the file at `path`, a missing file is [`VaultError::NotFound`].
+    fn at(self, path: &Path) -> VaultError {
+        match self {
+            Self::Fatal(err) => err,
+            Self::Corrupt(CorruptReason::Missing) => VaultError::NotFound {
+                path: path.to_owned(),
+            },
+            Self::Corrupt(reason) => VaultError::corrupt(path, reason),
+        }
     }
 }
 
@@ -126,11 +144,25 @@ pub(crate) fn open_file<T: DeserializeOwned>(
     // The PIN was right, even if the rest of the file turns out damaged: a damaged file must
     // not lock its owner out of the backup.
     persist_lockout(&mut loaded, LockoutState::default())?;
+    open_with_key(key, loaded)
+}
+
+/// The steps after the master key is known, the same for the PIN and the fingerprint: the
+/// header MAC, then the contents' decryption, then their JSON. A bad MAC or ciphertext is
+/// damage ([`Failure::Corrupt`]); contents that decrypt but do not fit `T` are final.
+fn open_with_key<T: DeserializeOwned>(
+    key: MasterKey,
+    loaded: Loaded,
+) -> Result<Opened<T>, Failure> {
     if !key.verify_header(loaded.file.header.get(), &loaded.file.header_mac) {
         return Err(Failure::Corrupt(CorruptReason::HeaderMac));
     }
     let plaintext = key
-        .open_contents(&vault_id, &loaded.file.nonce, &loaded.file.ciphertext)
+        .open_contents(
+            &loaded.header.vault_id,
+            &loaded.file.nonce,
+            &loaded.file.ciphertext,
+        )
         .ok_or(Failure::Corrupt(CorruptReason::Contents))?;
     let contents =
         serde_json::from_slice(&plaintext).map_err(|err| VaultError::ContentsMismatch {
@@ -151,16 +183,7 @@ pub(crate) fn open_biometric<T: DeserializeOwned>(
     cipher: &dyn PlatformCipher,
     now: u64,
 ) -> Result<Opened<T>, VaultError> {
-    let mut loaded = match load(path) {
-        Ok(loaded) => loaded,
-        Err(Failure::Fatal(err)) => return Err(err),
-        Err(Failure::Corrupt(CorruptReason::Missing)) => {
-            return Err(VaultError::NotFound {
-                path: path.to_owned(),
-            });
-        }
-        Err(Failure::Corrupt(reason)) => return Err(VaultError::corrupt(path, reason)),
-    };
+    let mut loaded = load(path).map_err(|failure| failure.at(path))?;
     let slot = loaded
         .file
         .biometric_slot()
@@ -184,23 +207,7 @@ pub(crate) fn open_biometric<T: DeserializeOwned>(
         remove_biometric_slot(&mut loaded)?;
         return Err(VaultError::Biometric(CipherError::KeyInvalidated));
     };
-    if !key.verify_header(loaded.file.header.get(), &loaded.file.header_mac) {
-        return Err(VaultError::corrupt(path, CorruptReason::HeaderMac));
-    }
-    let plaintext = key
-        .open_contents(&vault_id, &loaded.file.nonce, &loaded.file.ciphertext)
-        .ok_or_else(|| VaultError::corrupt(path, CorruptReason::Contents))?;
-    let contents =
-        serde_json::from_slice(&plaintext).map_err(|err| VaultError::ContentsMismatch {
-            line: err.line(),
-            column: err.column(),
-        })?;
-    Ok(Opened {
-        key,
-        file: loaded.file,
-        header: loaded.header,
-        contents,
-    })
+    open_with_key(key, loaded).map_err(|failure| failure.at(path))
 }
 
 /// Removes a biometric slot that can no longer open the vault from the file and from its

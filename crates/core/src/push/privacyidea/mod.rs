@@ -9,12 +9,13 @@
 //! - `tls`: the rule for `sslverify=0` ([`tls_mode`]).
 //! - `http`: the calls to `/ttype/push`, bounded in size and time.
 //! - `source`: each token as a [`PushSource`](super::PushSource).
+//! - `test_server`: a fake `/ttype/push` for tests (feature `test-pi-server`).
 
 mod enroll;
 mod http;
 mod source;
-#[cfg(test)]
-mod test_server;
+#[cfg(any(test, feature = "test-pi-server"))]
+pub mod test_server;
 #[cfg(test)]
 mod tests;
 mod tls;

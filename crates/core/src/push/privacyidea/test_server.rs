@@ -1,10 +1,13 @@
-//! A fake privacyIDEA `/ttype/push` on 127.0.0.1 for the tests: it enrolls one token, lists
-//! its open challenges signed with the committed test server key, and checks the phone's
+//! A fake privacyIDEA `/ttype/push` on 127.0.0.1 for tests: it enrolls one token, lists its
+//! open challenges signed with the committed test server key, and checks the phone's
 //! signatures the way `privacyidea/lib/tokens/pushtoken.py` does (the strings are rebuilt
 //! here independently of the client code).
+//!
+//! The core's own tests use it, and so do the shell's command tests through the
+//! `test-pi-server` feature; the app never enables it.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
@@ -23,25 +26,27 @@ const SERVER_PUBLIC: &str =
     include_str!("../../../../protocol/tests/data/pipush/server-key.pkcs1.b64");
 
 /// The token's serial.
-pub(crate) const SERIAL: &str = "PIPU0001A2B3";
+pub const SERIAL: &str = "PIPU0001A2B3";
 
 /// The enrollment credential in the link.
-pub(crate) const CREDENTIAL: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b";
+pub const CREDENTIAL: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b";
 
 /// The question every test challenge asks.
-pub(crate) const QUESTION: &str = "Do you want to confirm the login?";
+pub const QUESTION: &str = "Do you want to confirm the login?";
 
 /// The code a `code_to_phone` challenge returns after the accept.
-pub(crate) const DISPLAY_CODE: &str = "42";
+pub const DISPLAY_CODE: &str = "42";
 
 /// How a challenge wants to be answered.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Mode {
+pub enum Mode {
     /// Accept or decline.
     Standard,
     /// Pick one of `options`; `correct` is the one the login page shows.
     Presence {
+        /// The options the phone offers.
         options: Vec<String>,
+        /// The one the login page names.
         correct: String,
     },
     /// Accept, then the server answers with [`DISPLAY_CODE`].
@@ -50,7 +55,7 @@ pub(crate) enum Mode {
 
 /// What the fake does wrong on purpose.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Fault {
+pub enum Fault {
     /// Nothing.
     None,
     /// The question is changed after signing.
@@ -79,16 +84,20 @@ pub(crate) struct Inner {
     pub polls: usize,
 }
 
-/// A running fake.
+/// A running fake; it serves until the runtime it was started on ends.
 #[derive(Clone)]
-pub(crate) struct FakePi {
+pub struct FakePi {
+    /// The registration URL, where polls and answers go too.
     pub url: String,
-    pub state: Arc<Mutex<Inner>>,
+    pub(crate) state: Arc<Mutex<Inner>>,
 }
 
 impl FakePi {
-    /// Starts the fake on a free loopback port.
-    pub(crate) async fn start() -> Self {
+    /// Starts the fake on a free loopback port of the current tokio runtime.
+    ///
+    /// # Errors
+    /// When no loopback port can be bound.
+    pub async fn start() -> std::io::Result<Self> {
         let state = Arc::new(Mutex::new(Inner {
             phone_key: None,
             challenges: Vec::new(),
@@ -99,23 +108,31 @@ impl FakePi {
         let app = Router::new()
             .route("/ttype/push", get(poll).post(post))
             .with_state(Arc::clone(&state));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/ttype/push", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { url, state }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}/ttype/push", listener.local_addr()?);
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, app).await {
+                tracing::warn!(%error, "fake privacyIDEA stopped");
+            }
+        });
+        Ok(Self { url, state })
     }
 
     /// The enrollment link for this fake (plain http, so `sslverify=0` is allowed).
-    pub(crate) fn link(&self) -> String {
+    pub fn link(&self) -> String {
         let url = self.url.replace(':', "%3A");
         format!(
             "otpauth://pipush/{SERIAL}?url={url}&ttl=10&issuer=privacyIDEA&enrollment_credential={CREDENTIAL}&v=1&serial={SERIAL}&sslverify=0&poll_only=True"
         )
     }
 
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        relock(&self.state)
+    }
+
     /// Opens a challenge (as `/validate/check` would) and returns its nonce.
-    pub(crate) fn open(&self, nonce: &str, mode: Mode) -> String {
-        self.state.lock().unwrap().challenges.push(Open {
+    pub fn open(&self, nonce: &str, mode: Mode) -> String {
+        self.inner().challenges.push(Open {
             nonce: nonce.to_owned(),
             mode,
             outcome: None,
@@ -124,32 +141,46 @@ impl FakePi {
     }
 
     /// What became of the challenge `nonce`.
-    pub(crate) fn outcome(&self, nonce: &str) -> Option<String> {
-        let state = self.state.lock().unwrap();
-        state
+    pub fn outcome(&self, nonce: &str) -> Option<String> {
+        self.inner()
             .challenges
             .iter()
             .find(|c| c.nonce == nonce)
             .and_then(|c| c.outcome.clone())
     }
 
+    /// How many polls arrived so far (signed or not).
+    pub fn polls(&self) -> usize {
+        self.inner().polls
+    }
+
+    /// Whether a phone has registered its key (the enrollment's second step).
+    pub fn enrolled(&self) -> bool {
+        self.inner().phone_key.is_some()
+    }
+
     /// Sets the fault to make.
-    pub(crate) fn fault(&self, fault: Fault) {
-        self.state.lock().unwrap().fault = fault;
+    pub fn fault(&self, fault: Fault) {
+        self.inner().fault = fault;
     }
 
     /// Advertises signed capabilities (`decline_reason`) from now on.
-    pub(crate) fn advertise_capabilities(&self) {
-        self.state.lock().unwrap().capabilities = true;
+    pub fn advertise_capabilities(&self) {
+        self.inner().capabilities = true;
     }
 }
 
+/// The state even if a test panicked while holding it.
+fn relock(state: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// The server's signer.
-fn server() -> DeviceKey {
+fn server() -> Option<DeviceKey> {
     DeviceKey::from_private(&DevicePrivateKey::from_pkcs8(Zeroizing::new(
         SERVER_PKCS8.to_vec(),
     )))
-    .unwrap()
+    .ok()
 }
 
 /// privacyIDEA's error answer.
@@ -161,12 +192,21 @@ fn error(code: i64, message: &str) -> Response {
         .into_response()
 }
 
+/// The answer when the committed test key cannot sign (a broken checkout).
+fn broken_key() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "test server key unusable",
+    )
+        .into_response()
+}
+
 /// `GET /ttype/push`: the signed poll.
 async fn poll(
     State(state): State<Arc<Mutex<Inner>>>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let mut state = state.lock().unwrap();
+    let mut state = relock(&state);
     state.polls += 1;
     let (Some(serial), Some(timestamp), Some(signature)) = (
         query.get("serial"),
@@ -187,24 +227,28 @@ async fn poll(
         return Json(json!({"result": {"status": true, "value": []}, "padding": padding}))
             .into_response();
     }
-    let signer = server();
-    let list: Vec<Value> = state
+    let Some(signer) = server() else {
+        return broken_key();
+    };
+    let list: Option<Vec<Value>> = state
         .challenges
         .iter()
         .filter(|c| c.outcome.is_none())
-        .map(|c| smartphone_data(&signer, c, state.fault, state.capabilities, &query))
+        .map(|c| smartphone_data(&signer, c, state.fault, state.capabilities))
         .collect();
-    Json(json!({"result": {"status": true, "value": list}})).into_response()
+    match list {
+        Some(list) => Json(json!({"result": {"status": true, "value": list}})).into_response(),
+        None => broken_key(),
+    }
 }
 
-/// The challenge as `_build_smartphone_data` makes it.
+/// The challenge as `_build_smartphone_data` makes it; `None` if signing failed.
 fn smartphone_data(
     signer: &DeviceKey,
     challenge: &Open,
     fault: Fault,
     capabilities: bool,
-    _query: &HashMap<String, String>,
-) -> Value {
+) -> Option<Value> {
     let serial = if fault == Fault::WrongSerial {
         "PIPU0009"
     } else {
@@ -226,19 +270,28 @@ fn smartphone_data(
         data["require_presence"] = joined.into();
         data["version"] = "2".into();
     }
-    data["signature"] = signer.sign(&sign).unwrap().into();
+    data["signature"] = signer.sign(&sign).ok()?.into();
     if capabilities {
         data["capabilities"] = "{\"decline_reason\": true}".into();
         let canonical = format!(
             "{{\"capabilities\":{{\"decline_reason\":true}},\"nonce\":\"{}\"}}",
             challenge.nonce
         );
-        data["capabilities_signature"] = signer.sign(&canonical).unwrap().into();
+        data["capabilities_signature"] = signer.sign(&canonical).ok()?.into();
     }
     if fault == Fault::Tampered {
         data["question"] = "Do you want to confirm the transfer of 10,000 EUR?".into();
     }
-    data
+    Some(data)
+}
+
+/// The server's public key as privacyIDEA sends it: base64 in lines of 64 characters.
+fn wrapped_public_key() -> String {
+    let text: Vec<char> = SERVER_PUBLIC.trim().chars().collect();
+    text.chunks(64)
+        .map(String::from_iter)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `POST /ttype/push`: enrollment or an answer.
@@ -246,29 +299,25 @@ async fn post(
     State(state): State<Arc<Mutex<Inner>>>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let mut state = state.lock().unwrap();
-    if form.contains_key("fbtoken") && form.contains_key("pubkey") {
+    let mut state = relock(&state);
+    if let (Some(pubkey), true) = (form.get("pubkey"), form.contains_key("fbtoken")) {
         if form.get("enrollment_credential").map(String::as_str) != Some(CREDENTIAL)
             || form.get("serial").map(String::as_str) != Some(SERIAL)
             || state.phone_key.is_some()
         {
             return error(905, "ERR905: Invalid enrollment credential.");
         }
-        state.phone_key = Some(ServerKey::from_base64(&form["pubkey"]).unwrap());
-        let wrapped: String = SERVER_PUBLIC
-            .trim()
-            .as_bytes()
-            .chunks(64)
-            .map(|line| std::str::from_utf8(line).unwrap())
-            .collect::<Vec<_>>()
-            .join("\n");
+        let Ok(phone_key) = ServerKey::from_base64(pubkey) else {
+            return error(905, "ERR905: Invalid public key.");
+        };
+        state.phone_key = Some(phone_key);
         return Json(json!({
             "result": {"status": true, "value": true},
-            "detail": {"public_key": wrapped, "rollout_state": "enrolled", "serial": SERIAL},
+            "detail": {"public_key": wrapped_public_key(), "rollout_state": "enrolled", "serial": SERIAL},
         }))
         .into_response();
     }
-    let Some(signature) = form.get("signature") else {
+    let (Some(signature), Some(serial)) = (form.get("signature"), form.get("serial")) else {
         return error(905, "Missing parameters!");
     };
     let Some(key) = state.phone_key.clone() else {
@@ -280,7 +329,7 @@ async fn post(
     let mut detail = json!({});
     let mut result = false;
     for challenge in state.challenges.iter_mut().filter(|c| c.outcome.is_none()) {
-        let mut sign = format!("{}|{}", challenge.nonce, form["serial"]);
+        let mut sign = format!("{}|{serial}", challenge.nonce);
         if decline {
             sign.push_str("|decline");
             if let Some(reason) = reason {

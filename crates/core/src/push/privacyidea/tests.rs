@@ -22,6 +22,9 @@ const NONCE: &str = "GZUKJHN4U5JYVGCLWQ5BPCRXDNJQ3TNH";
 /// When the tests run (2026-12-02).
 const NOW: u64 = 1_796_182_664;
 
+/// A plain TOTP account next to the token (RFC 4648 base32 of "Hello!\xde\xad\xbe\xef").
+const GITHUB: &str = "otpauth://totp/GitHub:erika?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+
 fn pin() -> Pin {
     Pin::new(Zeroizing::new("274951".into())).unwrap()
 }
@@ -38,9 +41,8 @@ fn vault(dir: &Path) -> Authenticator {
     .unwrap()
 }
 
-/// A vault with the fake's token enrolled.
-async fn enrolled(dir: &Path, fake: &FakePi) -> Authenticator {
-    let mut auth = vault(dir);
+/// Enrolls the fake's token into `auth`.
+async fn enroll(auth: &mut Authenticator, fake: &FakePi) {
     let link = fake.link();
     auth.preview_pi_link(&link).unwrap();
     let enrollment = tokio::task::spawn_blocking(move || PiEnrollment::prepare(&link))
@@ -49,28 +51,43 @@ async fn enrolled(dir: &Path, fake: &FakePi) -> Authenticator {
         .unwrap();
     let registered = register(&enrollment).await.unwrap();
     auth.finish_pi_enrollment(enrollment, registered).unwrap();
+}
+
+/// A vault with the fake's token enrolled.
+async fn enrolled(dir: &Path, fake: &FakePi) -> Authenticator {
+    let mut auth = vault(dir);
+    enroll(&mut auth, fake).await;
     auth
+}
+
+/// The vault in `dir` opened again, as after a restart.
+fn reopened(dir: &Path) -> Authenticator {
+    Authenticator::unlock(
+        &dir.join("vault.json"),
+        &pin(),
+        Arc::new(FixedClock::new(NOW)),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
 async fn enrollment_pins_the_server_key_and_survives_a_restart() {
-    let fake = FakePi::start().await;
+    let fake = FakePi::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let auth = enrolled(dir.path(), &fake).await;
-    assert!(fake.state.lock().unwrap().phone_key.is_some());
+    assert!(fake.enrolled());
     let tokens = auth.push_tokens();
     assert_eq!(tokens.len(), 1);
     assert_eq!(tokens[0].serial, SERIAL);
     assert_eq!(tokens[0].kind, "privacyIDEA push");
     assert_eq!(tokens[0].label, format!("privacyIDEA: {SERIAL}"));
+    assert_eq!(
+        tokens[0].avatar.initial, "P",
+        "drawn like an account of that issuer"
+    );
     drop(auth);
 
-    let again = Authenticator::unlock(
-        &dir.path().join("vault.json"),
-        &pin(),
-        Arc::new(FixedClock::new(NOW)),
-    )
-    .unwrap();
+    let again = reopened(dir.path());
     assert_eq!(again.push_tokens(), tokens);
     assert_eq!(again.push_sources().len(), 1);
     let debug = format!("{:?}", again.keyring().push_tokens());
@@ -79,7 +96,7 @@ async fn enrollment_pins_the_server_key_and_survives_a_restart() {
 
 #[tokio::test]
 async fn the_preview_names_the_server_and_warns_about_plain_http() {
-    let fake = FakePi::start().await;
+    let fake = FakePi::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let preview = vault(dir.path()).preview_pi_link(&fake.link()).unwrap();
     assert_eq!(preview.server, fake.url);
@@ -89,7 +106,7 @@ async fn the_preview_names_the_server_and_warns_about_plain_http() {
 
 #[tokio::test]
 async fn a_second_enrollment_of_the_same_token_is_refused_before_any_key_is_made() {
-    let fake = FakePi::start().await;
+    let fake = FakePi::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let auth = enrolled(dir.path(), &fake).await;
     assert!(matches!(
@@ -100,7 +117,7 @@ async fn a_second_enrollment_of_the_same_token_is_refused_before_any_key_is_made
 
 #[tokio::test]
 async fn a_used_credential_is_refused_by_the_server() {
-    let fake = FakePi::start().await;
+    let fake = FakePi::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let _auth = enrolled(dir.path(), &fake).await;
     let enrollment = PiEnrollment::prepare(&fake.link()).unwrap();
@@ -130,7 +147,7 @@ fn links_that_cannot_be_enrolled_are_refused_in_the_preview() {
 
 #[tokio::test]
 async fn a_challenge_is_polled_verified_and_accepted_once() {
-    let fake = FakePi::start().await;
+    let fake = FakePi::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let auth = enrolled(dir.path(), &fake).await;
     fake.open(NONCE, Mode::Standard);
@@ -159,7 +176,7 @@ async fn a_challenge_is_polled_verified_and_accepted_once() {
 
 #[tokio::test]
 async fn a_decline_is_signed_with_a_reason_only_when_the_server_advertises_it() {
-    let fake = FakePi::start().await;
+    let fake = FakePi::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let auth = enrolled(dir.path(), &fake).await;
 
@@ -182,7 +199,7 @@ async fn a_decline_is_signed_with_a_reason_only_when_the_server_advertises_it() 
 
 #[tokio::test]
 async fn a_presence_challenge_takes_the_right_option_only() {
-    let fake = FakePi::start().await;
+    let fake = FakePi::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let auth = enrolled(dir.path(), &fake).await;
     let options: Vec<String> = ["B", "Q", "X"].map(String::from).to_vec();
@@ -227,7 +244,7 @@ async fn a_presence_challenge_takes_the_right_option_only() {
 
 #[tokio::test]
 async fn code_to_phone_shows_the_code_from_the_servers_answer() {
-    let fake = FakePi::start().await;
+    let fake = FakePi::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let auth = enrolled(dir.path(), &fake).await;
     fake.open(NONCE, Mode::CodeToPhone);
@@ -239,7 +256,7 @@ async fn code_to_phone_shows_the_code_from_the_servers_answer() {
 
 #[tokio::test]
 async fn a_tampered_challenge_is_refused_and_never_shown() {
-    let fake = FakePi::start().await;
+    let fake = FakePi::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let auth = enrolled(dir.path(), &fake).await;
     fake.open(NONCE, Mode::Standard);
@@ -260,7 +277,7 @@ async fn a_tampered_challenge_is_refused_and_never_shown() {
 
 #[tokio::test]
 async fn a_challenge_for_another_serial_is_refused() {
-    let fake = FakePi::start().await;
+    let fake = FakePi::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let auth = enrolled(dir.path(), &fake).await;
     fake.open(NONCE, Mode::Standard);
@@ -272,7 +289,7 @@ async fn a_challenge_for_another_serial_is_refused() {
 
 #[tokio::test]
 async fn an_oversized_poll_answer_fails_at_the_bound() {
-    let fake = FakePi::start().await;
+    let fake = FakePi::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let auth = enrolled(dir.path(), &fake).await;
     fake.fault(Fault::Oversized);
@@ -287,11 +304,11 @@ async fn an_oversized_poll_answer_fails_at_the_bound() {
 
 #[tokio::test]
 async fn the_poll_is_signed_and_a_forged_poll_is_refused_by_the_server() {
-    let fake = FakePi::start().await;
+    let fake = FakePi::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let auth = enrolled(dir.path(), &fake).await;
     flow::fetch_all(&auth, None).await.unwrap();
-    assert_eq!(fake.state.lock().unwrap().polls, 1);
+    assert_eq!(fake.polls(), 1);
     // Another phone key at the server: our signatures no longer verify there.
     let (other, _) = zweifaktor_protocol::pipush::DeviceKey::generate().unwrap();
     fake.state.lock().unwrap().phone_key = Some(
@@ -305,4 +322,96 @@ async fn the_poll_is_signed_and_a_forged_poll_is_refused_by_the_server() {
         fetched.failed[0].error,
         PushError::Refused { status: 400 }
     ));
+}
+
+/// Removing a token: gone from the list and from the file, no poll asks for it any more, a
+/// challenge fetched before cannot be answered, and a second removal is a typed error.
+#[tokio::test]
+async fn a_deleted_token_is_gone_for_good_and_no_longer_polled() {
+    let fake = FakePi::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut auth = enrolled(dir.path(), &fake).await;
+    auth.add_account(GITHUB).unwrap();
+    let id = auth.push_tokens()[0].id.clone();
+    fake.open(NONCE, Mode::Standard);
+    let challenge = flow::fetch_all(&auth, None)
+        .await
+        .unwrap()
+        .take(NONCE)
+        .unwrap();
+    let polls = fake.polls();
+
+    let removed = auth.delete_push_token(&id).unwrap();
+    assert_eq!(
+        (removed.id.clone(), removed.serial.as_str()),
+        (id.clone(), SERIAL)
+    );
+    assert!(auth.push_tokens().is_empty());
+    assert!(auth.push_sources().is_empty());
+    assert_eq!(auth.accounts().len(), 1, "the accounts stay");
+    assert!(matches!(
+        flow::fetch_all(&auth, None).await,
+        Err(CoreError::Push(PushError::NoPushAccount))
+    ));
+    assert_eq!(fake.polls(), polls, "nothing asks the server for it");
+    assert!(matches!(
+        flow::answer(&auth, challenge, PushAnswer::Accept).await,
+        Err(CoreError::UnknownAccount { .. })
+    ));
+    assert_eq!(fake.outcome(NONCE), None, "its key is gone with it");
+    assert!(matches!(
+        auth.delete_push_token(&id),
+        Err(CoreError::UnknownAccount { .. })
+    ));
+    drop(auth);
+
+    let again = reopened(dir.path());
+    assert!(again.push_tokens().is_empty());
+    assert!(again.push_sources().is_empty());
+    assert_eq!(again.accounts().len(), 1);
+}
+
+/// Regression: the undo of a failed delete put the token at the end of the list.
+#[tokio::test]
+async fn a_delete_that_cannot_be_saved_keeps_the_token_in_its_place() {
+    let first = FakePi::start().await.unwrap();
+    let second = FakePi::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut auth = enrolled(dir.path(), &first).await;
+    enroll(&mut auth, &second).await;
+    let before = auth.push_tokens();
+    assert_eq!(before.len(), 2);
+    let path = dir.path().join("vault.json");
+    let file_before = std::fs::read(&path).unwrap();
+    // The save writes FILE.tmp first; a folder in its place makes it fail, even for root.
+    let tmp = dir.path().join("vault.json.tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    std::fs::write(tmp.join("x"), b"x").unwrap();
+
+    assert!(matches!(
+        auth.delete_push_token(&before[0].id),
+        Err(CoreError::Vault(_))
+    ));
+    assert_eq!(auth.push_tokens(), before);
+    assert_eq!(auth.push_sources().len(), 2);
+    assert_eq!(std::fs::read(&path).unwrap(), file_before);
+}
+
+/// Accounts and push tokens are two lists: each removal takes only an id of its own list.
+#[tokio::test]
+async fn an_account_is_no_push_token_and_a_push_token_no_account() {
+    let fake = FakePi::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut auth = enrolled(dir.path(), &fake).await;
+    let account = auth.add_account(GITHUB).unwrap().id;
+    let token = auth.push_tokens()[0].id.clone();
+    assert!(matches!(
+        auth.delete_push_token(&account),
+        Err(CoreError::UnknownAccount { .. })
+    ));
+    assert!(matches!(
+        auth.delete(&token),
+        Err(CoreError::UnknownAccount { .. })
+    ));
+    assert_eq!((auth.accounts().len(), auth.push_tokens().len()), (1, 1));
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use zweifaktor_protocol::pipush::{DevicePrivateKey, ServerKey};
 
 use super::TlsMode;
-use crate::accounts::AccountId;
+use crate::accounts::{AccountId, Avatar};
 
 /// How the accounts list names the kind of a push token.
 pub const TOKEN_KIND: &str = "privacyIDEA push";
@@ -120,6 +120,7 @@ impl PiPushToken {
             serial: self.serial.clone(),
             server: self.url.clone(),
             kind: TOKEN_KIND,
+            avatar: Avatar::for_account(Some(&self.issuer), &self.label),
         }
     }
 }
@@ -141,6 +142,9 @@ pub struct PushTokenSummary {
     pub server: String,
     /// [`TOKEN_KIND`].
     pub kind: &'static str,
+    /// Drawn as the accounts' are (the issuer's initial on its colour), so the token's row
+    /// looks like theirs.
+    pub avatar: Avatar,
 }
 
 /// The pinned server key as base64 PKCS#1 DER inside the vault.
