@@ -374,7 +374,7 @@ export const SCREENS = [
   {
     id: "codes-empty",
     about: "no account yet",
-    answers: { vault_status: UNLOCKED, list_codes: [] },
+    answers: { vault_status: UNLOCKED, list_codes: [], list_push_tokens: [] },
     steps: (ui) => ui.shown("#codes-empty"),
   },
   {
