@@ -263,7 +263,7 @@ impl std::fmt::Debug for SecondFactorClaim {
 impl WriteTx<'_> {
     /// Takes the account's row for one second-factor check and reads it: `None` when the
     /// account is disabled or locked, or gone. The row is held until the transaction ends
-    /// ([`Conn::claim`](super::sql::Conn::claim)): checks of one account run one after
+    /// (`Conn::claim` in `storage::sql`): checks of one account run one after
     /// another on every database, and each one judges the lock by the count the ones before
     /// it left, never by what its request read earlier.
     pub fn claim_second_factor(
