@@ -11,7 +11,10 @@
 # The load tool runs the portal under callgrind twice, with a code burst of 1,000 and of 2,000
 # logins on 250 accounts; the difference of the two totals over 1,000 is what one more login
 # costs the portal (password step, push, code page, code check), set-up and start excluded.
-# It also prints the instructions of the code check's storage closure per check.
+# It also prints what one code check of the burst costs: the instructions of every thread of
+# the portal while the codes are sent (the burst's own dump), and those of the check's storage
+# closure on the writer thread. Callgrind counts user-mode instructions only; the kernel's
+# share of a check (`system` in the load tool's CPU figure) is not in these counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
@@ -36,18 +39,26 @@ trap 'rm -rf "$WORK"' EXIT
 # shutdown), after which callgrind writes its file.
 cat > "$WORK/portal.sh" <<WRAPPER
 #!/usr/bin/env bash
-valgrind --tool=callgrind --callgrind-out-file="\$ZF_CALLGRIND_OUT" \
+valgrind --tool=callgrind --compress-strings=no --compress-pos=no --callgrind-out-file="\$ZF_CALLGRIND_OUT" \
   "$BIN_DIR/zweifaktor-portal" "\$@" 2>/dev/null &
 echo \$! > "$WORK/portal.pid"
 wait
 WRAPPER
 chmod +x "$WORK/portal.sh"
 
-# Instructions of the portal for a code burst of $1 logins.
-count() {
+# Runs the code burst of $1 logins with the portal under callgrind. Its counts are dumped
+# when the tool starts sending the burst's codes (part 1: start and set-up) and when the last
+# one is answered (part 2: the code checks alone); the rest is written at the end (part 3).
+run_burst() {
   local out="$WORK/callgrind.$1"
   ZF_CALLGRIND_OUT="$out" "$BIN_DIR/zweifaktor-load" --portal-bin "$WORK/portal.sh" \
-    --devices 250 --logins 0 --code-burst "$1" --concurrency 16 > "$WORK/report.$1" 2>&1
+    --devices 250 --logins 0 --code-burst "$1" --concurrency 16 2>&1 > "$WORK/report.$1" \
+    | while IFS= read -r line; do
+      case "$line" in
+        *"code burst: sending"* | *"code burst: done"*)
+          callgrind_control --dump "$(cat "$WORK/portal.pid")" > /dev/null 2>&1 ;;
+      esac
+    done
   grep -q "($1 of $1 accepted)" "$WORK/report.$1" || {
     echo "the run with $1 logins did not complete every login:" >&2
     cat "$WORK/report.$1" >&2
@@ -57,13 +68,32 @@ count() {
   pid="$(cat "$WORK/portal.pid")"
   kill -TERM "$pid"
   while kill -0 "$pid" 2>/dev/null; do sleep 1; done
-  callgrind_annotate "$out" 2>/dev/null | sed -n 's/^ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,
 }
 
-small="$(count 1000)"
-large="$(count 2000)"
-echo "portal instructions per login: $(((large - small) / 1000))"
-closure="$(callgrind_annotate --inclusive=yes "$WORK/callgrind.2000" 2>/dev/null \
-  | sed -n 's/^ *\([0-9,]*\) .*second_factor\.rs:<.*PendingWrite.*Job>::run.*/\1/p' \
-  | head -n 1 | tr -d ,)"
-echo "code check's storage closure per check: $((closure / 2000))"
+# The instructions callgrind counted in the file $1.
+total() {
+  sed -n 's/^summary: *//p' "$1"
+}
+
+# The inclusive instructions of the code check's storage closure in the file $1.
+closure() {
+  callgrind_annotate --inclusive=yes "$1" 2>/dev/null \
+    | sed -n 's/^ *\([0-9,]*\) .*second_factor\.rs:<.*PendingWrite.*Job>::run.*/\1/p' \
+    | head -n 1 | tr -d ,
+}
+
+# The instructions of a whole run of $1 logins: the sum of its parts.
+run_total() {
+  local sum=0 part
+  for part in "$WORK/callgrind.$1" "$WORK/callgrind.$1".*; do
+    sum=$((sum + $(total "$part")))
+  done
+  echo "$sum"
+}
+
+run_burst 1000
+run_burst 2000
+echo "portal instructions per login: $((($(run_total 2000) - $(run_total 1000)) / 1000))"
+burst="$WORK/callgrind.2000.2"
+echo "portal instructions per code check (the burst alone, every thread): $(($(total "$burst") / 2000))"
+echo "code check's storage closure per check: $(($(closure "$burst") / 2000))"

@@ -13,7 +13,7 @@ use hyper::StatusCode;
 use tokio::sync::Mutex;
 use zeroize::Zeroizing;
 
-use crate::cpu;
+use crate::cpu::{self, CpuTime};
 use crate::device::Shared;
 use crate::http::Browser;
 use crate::login::{self, Finished, Outcome};
@@ -72,23 +72,29 @@ pub struct PasswordFigures {
 }
 
 impl Bursts<'_> {
-    /// CPU seconds of the portal and of the tool now.
-    async fn cpu_now(&self) -> (Option<f64>, Option<f64>) {
-        (self.portal.lock().await.cpu_secs(), cpu::cpu_secs("self"))
+    /// CPU time of the portal and of the tool now.
+    async fn cpu_now(&self) -> (Option<CpuTime>, Option<CpuTime>) {
+        (self.portal.lock().await.cpu_time(), cpu::cpu_time("self"))
     }
 
     /// CPU per item of the `count` sent between `before` and `after`, in microseconds; no
     /// portal figure in-process, where its CPU is the tool's.
     async fn cpu_per(
         &self,
-        before: (Option<f64>, Option<f64>),
-        after: (Option<f64>, Option<f64>),
+        before: (Option<CpuTime>, Option<CpuTime>),
+        after: (Option<CpuTime>, Option<CpuTime>),
         count: usize,
     ) -> Option<CheckCpu> {
-        let per = |b: Option<f64>, a: Option<f64>| Some((a? - b?) * 1e6 / count.max(1) as f64);
+        let per = |b: Option<CpuTime>, a: Option<CpuTime>| {
+            let used = a? - b?;
+            let us = |secs: f64| secs * 1e6 / count.max(1) as f64;
+            Some((us(used.total()), us(used.system)))
+        };
         let in_process = self.portal.lock().await.in_process();
-        per(before.1, after.1).map(|tool_us| CheckCpu {
-            portal_us: per(before.0, after.0).filter(|_| !in_process),
+        let portal = per(before.0, after.0).filter(|_| !in_process);
+        per(before.1, after.1).map(|(tool_us, _)| CheckCpu {
+            portal_us: portal.map(|(total, _)| total),
+            portal_system_us: portal.map(|(_, system)| system),
             tool_us,
         })
     }

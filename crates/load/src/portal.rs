@@ -13,6 +13,7 @@ use zweifaktor_portal::clock::SystemClock;
 use zweifaktor_portal::config::Config;
 use zweifaktor_portal::password::PasswordProfile;
 
+use crate::cpu::CpuTime;
 use crate::error::LoadError;
 use crate::options::PortalMode;
 
@@ -171,12 +172,12 @@ impl Portal {
         }
     }
 
-    /// CPU seconds the portal process used so far (this process in-process).
-    pub fn cpu_secs(&self) -> Option<f64> {
+    /// CPU time the portal process used so far (this process in-process).
+    pub fn cpu_time(&self) -> Option<CpuTime> {
         let pid = self
             .pid()
             .map_or_else(|| "self".to_string(), |p| p.to_string());
-        crate::cpu::cpu_secs(&pid)
+        crate::cpu::cpu_time(&pid)
     }
 
     /// SIGKILLs the child and starts a new one on the same database, port and keys;
@@ -258,9 +259,9 @@ impl Portals {
             })
     }
 
-    /// CPU seconds all instances used so far; `None` if one cannot be read.
-    pub fn cpu_secs(&self) -> Option<f64> {
-        self.0.iter().map(Portal::cpu_secs).sum()
+    /// CPU time all instances used so far; `None` if one cannot be read.
+    pub fn cpu_time(&self) -> Option<CpuTime> {
+        self.0.iter().map(Portal::cpu_time).sum()
     }
 
     /// SIGKILLs the first instance and starts it again (see [`Portal::kill_and_restart`]).

@@ -69,6 +69,8 @@ impl Latency {
 pub struct CheckCpu {
     /// The portal process (`None` in-process, where it is the tool's own).
     pub portal_us: Option<f64>,
+    /// The part of `portal_us` spent in the kernel on the portal's behalf.
+    pub portal_system_us: Option<f64>,
     /// The load tool: browsers, devices and the measuring.
     pub tool_us: f64,
 }
@@ -350,10 +352,15 @@ impl Report {
     }
 }
 
-/// `PORTAL / TOOL µs` of a CPU figure, `-` where there is none.
+/// `PORTAL (system SYSTEM) / TOOL µs` of a CPU figure, `-` where there is none.
 fn cpu_text(cpu: Option<CheckCpu>) -> String {
     cpu.map_or("-".into(), |c| {
-        let portal = c.portal_us.map_or("-".into(), |p| format!("{p:.0}"));
+        let portal = c
+            .portal_us
+            .zip(c.portal_system_us)
+            .map_or("-".into(), |(total, system)| {
+                format!("{total:.0} (system {system:.0})")
+            });
         format!("{portal} / {:.0} µs", c.tool_us)
     })
 }
@@ -381,6 +388,23 @@ mod tests {
         e.add("b");
         assert_eq!(e.snapshot().get("a"), Some(&2));
         assert_eq!(e.snapshot().get("b"), Some(&1));
+    }
+
+    #[test]
+    fn the_cpu_figure_names_the_kernel_share_of_the_portal() {
+        let split = CheckCpu {
+            portal_us: Some(142.4),
+            portal_system_us: Some(45.2),
+            tool_us: 60.0,
+        };
+        assert_eq!(cpu_text(Some(split)), "142 (system 45) / 60 µs");
+        let in_process = CheckCpu {
+            portal_us: None,
+            portal_system_us: None,
+            tool_us: 90.0,
+        };
+        assert_eq!(cpu_text(Some(in_process)), "- / 90 µs");
+        assert_eq!(cpu_text(None), "-");
     }
 
     #[test]
