@@ -3,7 +3,9 @@
 //! "Konto hinzufügen", the key pair made and registered (enrollment step 2), a login opened
 //! on the server with `/validate/check`, the challenge shown with privacyIDEA's title and
 //! question while the app is open (it polls), accepted, and `/validate/polltransaction`
-//! reporting the login as answered; a second login is refused with "Das war ich nicht".
+//! reporting the login as answered; a second login is refused with "Das war ich nicht". The
+//! token's row in the account list (no code, its serial), and its removal from the phone,
+//! which leaves it enrolled on the server.
 //!
 //! Screenshots: `target/screenshots/app/privacyidea-*.png`.
 
@@ -39,10 +41,21 @@ fn push_token_added_and_logins_answered_in_the_app() {
     shots.take("preview");
     s.click("#preview-save");
     s.screen("codes");
-    shots.take("added");
     s.wait_for("the token enrolled", |_| {
         (server.rollout_state(&token.serial) == "enrolled").then_some(())
     });
+
+    // Its row in the account list, after the account of the set-up: the "Push" marker, the
+    // serial and the server instead of a code, and a button that names the token.
+    let row = "#codes-list li.push-token";
+    s.text_where(&format!("{row} .marker"), |t| t == "Push");
+    s.text_where(&format!("{row} .push-details"), |t| {
+        t.contains(&token.serial) && t.contains("127.0.0.1")
+    });
+    assert!(s.try_find(&format!("{row} .code")).is_none(), "a push token shows no code");
+    let open = s.visible(&format!("{row} button.edit"));
+    assert!(s.accessible_name(&open).starts_with("Push-Token „"));
+    shots.take("added");
 
     // A login on the server: the open app polls and shows it, signature checked.
     let login = server.trigger(&user);
@@ -70,4 +83,18 @@ fn push_token_added_and_logins_answered_in_the_app() {
         !server.finish(&user, &refused, ""),
         "a declined login passed"
     );
+
+    // Removed from the phone behind the confirmation that the server keeps it: the row is
+    // gone, and privacyIDEA still lists the token (there is no call to unregister it).
+    s.screen("codes");
+    s.click(&format!("{row} button.edit"));
+    s.screen("account");
+    s.click("#account-delete");
+    s.text_where("#account-delete-portal", |t| t.contains("privacyIDEA"));
+    shots.take("remove");
+    s.click("#account-delete-yes");
+    s.screen("codes");
+    s.wait_for("the token's row gone", |b| b.try_find(row).is_none().then_some(()));
+    s.text_where("#codes-status", |t| t.starts_with("Push-Token „"));
+    assert_eq!(server.rollout_state(&token.serial), "enrolled");
 }
