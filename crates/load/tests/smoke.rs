@@ -4,32 +4,13 @@
 use clap::Parser as _;
 use zweifaktor_load::{Options, run};
 
+mod support;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn small_run_delivers_every_challenge_once() {
-    let options = Options::parse_from([
-        "zweifaktor-load",
-        "--in-process",
-        "--devices",
-        "20",
-        "--logins",
-        "10",
-        "--rate",
-        "50",
-        "--code-burst",
-        "10",
-        "--concurrency",
-        "8",
-    ]);
+    let args = ["zweifaktor-load", "--in-process"];
+    let options = Options::parse_from(args.into_iter().chain(support::SMALL_RUN));
     let report = run(&options).await.unwrap();
-    assert_eq!(report.devices_connected_peak, 20, "{}", report.table());
-    assert_eq!(report.logins_started, 20, "{}", report.table());
-    assert_eq!(report.logins_completed, 20, "{}", report.table());
-    assert_eq!(report.challenges_delivered, 20, "{}", report.table());
-    assert_eq!(report.challenges_lost, 0);
-    assert_eq!(report.challenges_duplicated, 0);
-    assert_eq!(report.code_burst_completed, 10);
-    assert!(report.logins_failed.is_empty(), "{}", report.table());
-    assert!(report.logins_refused.is_empty(), "{}", report.table());
-    assert!(report.clean());
+    support::assert_small_run_clean(&report);
     assert_eq!(report.password_profile, "load-test");
 }
