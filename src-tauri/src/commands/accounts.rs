@@ -58,10 +58,19 @@ pub fn next_code(state: State<'_, AppState>, id: AccountId) -> Result<AccountCod
     })
 }
 
-/// Removes an account from the vault.
+/// Removes an account from the vault; a portal-bound one's stream ends with it (the other
+/// push sources stay watched).
 #[tauri::command]
-pub fn remove_account(state: State<'_, AppState>, id: AccountId) -> Result<(), CommandError> {
-    state.with_session(|auth| Ok(auth.delete(&id)?))
+pub fn remove_account<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: AccountId,
+) -> Result<(), CommandError> {
+    let removed = state.with_session(|auth| Ok(auth.delete(&id)?))?;
+    if removed.portal_url.is_some() {
+        challenges::start_listening(&app);
+    }
+    Ok(())
 }
 
 /// The privacyIDEA push tokens, listed beside the accounts: no code, no key.

@@ -52,7 +52,10 @@ fn push_token_added_and_logins_answered_in_the_app() {
     s.text_where(&format!("{row} .push-details"), |t| {
         t.contains(&token.serial) && t.contains("127.0.0.1")
     });
-    assert!(s.try_find(&format!("{row} .code")).is_none(), "a push token shows no code");
+    assert!(
+        s.try_find(&format!("{row} .code")).is_none(),
+        "a push token shows no code"
+    );
     let open = s.visible(&format!("{row} button.edit"));
     assert!(s.accessible_name(&open).starts_with("Push-Token „"));
     shots.take("added");
@@ -94,7 +97,9 @@ fn push_token_added_and_logins_answered_in_the_app() {
     shots.take("remove");
     s.click("#account-delete-yes");
     s.screen("codes");
-    s.wait_for("the token's row gone", |b| b.try_find(row).is_none().then_some(()));
+    s.wait_for("the token's row gone", |b| {
+        b.try_find(row).is_none().then_some(())
+    });
     s.text_where("#codes-status", |t| t.starts_with("Push-Token „"));
     assert_eq!(server.rollout_state(&token.serial), "enrolled");
 }

@@ -120,6 +120,30 @@ fn accept_without_a_waiting_login_says_so() {
 }
 
 #[test]
+fn removing_the_portal_bound_account_ends_its_stream_and_keeps_the_device_on_the_portal() {
+    let (portal, app, user) = enrolled();
+    let plain =
+        "otpauth://totp/Example:erika?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example";
+    app.ok("read_link", json!({ "uri": plain }));
+    app.ok("confirm_add", json!({}));
+    let accounts = app.ok("list_codes", json!({}));
+    let id_of = |bound: bool| {
+        let account = accounts.as_array().unwrap().iter();
+        let mut found = account.filter(|a| a["portal_url"].is_string() == bound);
+        found.next().unwrap()["id"].clone()
+    };
+    app.ok("remove_account", json!({ "id": id_of(false) }));
+    assert!(app.listening(), "the portal-bound account is still watched");
+    app.ok("remove_account", json!({ "id": id_of(true) }));
+    assert!(!app.listening(), "no push source is left to watch");
+    assert_eq!(
+        portal.devices(&user).len(),
+        1,
+        "the portal lists the device until it is removed on its dashboard"
+    );
+}
+
+#[test]
 fn accept_and_deny_need_an_open_app() {
     let (portal, app, _) = enrolled();
     let browser = portal.login(EMAIL);

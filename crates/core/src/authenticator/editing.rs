@@ -158,11 +158,12 @@ impl Authenticator {
         Ok(self.accounts())
     }
 
-    /// Deletes an account and saves the vault.
+    /// Deletes an account and saves the vault; the account as it was listed (a shell whose
+    /// push watches include its portal's stream watches the remaining sources only).
     ///
     /// A portal-bound account is only removed here; the portal still lists the device until
     /// it is removed on the portal's dashboard.
-    pub fn delete(&mut self, id: &AccountId) -> Result<(), CoreError> {
+    pub fn delete(&mut self, id: &AccountId) -> Result<AccountSummary, CoreError> {
         let index = self.keyring().position(id)?;
         let removed = self.vault.contents_mut().remove(id)?;
         if let Err(err) = self.vault.save() {
@@ -170,6 +171,6 @@ impl Authenticator {
             return Err(err.into());
         }
         tracing::info!(account = %id, "account deleted");
-        Ok(())
+        Ok(removed.summary())
     }
 }
