@@ -128,9 +128,11 @@ fn removing_the_portal_bound_account_ends_its_stream_and_keeps_the_device_on_the
     app.ok("confirm_add", json!({}));
     let accounts = app.ok("list_codes", json!({}));
     let id_of = |bound: bool| {
-        let account = accounts.as_array().unwrap().iter();
-        let mut found = account.filter(|a| a["portal_url"].is_string() == bound);
-        found.next().unwrap()["id"].clone()
+        let accounts = accounts.as_array().unwrap();
+        let account = accounts
+            .iter()
+            .find(|a| a["portal_url"].is_string() == bound);
+        account.unwrap()["id"].clone()
     };
     app.ok("remove_account", json!({ "id": id_of(false) }));
     assert!(app.listening(), "the portal-bound account is still watched");
