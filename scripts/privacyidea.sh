@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real privacyIDEA server (PyPI, in a venv under target/) for the push interop tests
-# (tests/privacyidea.rs, the app walk `privacyidea`).
+# (tests/privacyidea/, the app walk `privacyidea`).
 #
 #   scripts/privacyidea.sh install          the venv target/venv-privacyidea, where missing
 #   scripts/privacyidea.sh serve DIR PORT   a fresh instance in DIR (pi.cfg, SQLite file, new
