@@ -30,12 +30,12 @@ pub fn random_bytes(n: usize) -> Vec<u8> {
 
 /// A fresh random row id (not a secret).
 pub fn new_id() -> String {
-    hex::encode(random_bytes(ID_BYTES))
+    data_encoding::HEXLOWER.encode(&random_bytes(ID_BYTES))
 }
 
 /// Hex SHA-256 of a secret, the only form in which bearer secrets are stored.
 pub fn hash_secret(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
+    data_encoding::HEXLOWER.encode(&Sha256::digest(secret.as_bytes()))
 }
 
 /// A bearer secret: wiped on drop, redacted in `Debug`, never logged.

@@ -38,7 +38,9 @@ pub enum Pending {
 }
 
 /// The session whose id hashes to `session_hash` as a second-factor step sees it at `now`;
-/// a login found past its expiry is stored as expired.
+/// a login found past its expiry is stored as expired. The login's and the account's rows
+/// are taken for the rest of the transaction (`WriteTx::claim_login_with_user`), so the
+/// code step judges its proof by what this read (`login::second_factor`).
 pub fn pending_in(
     tx: &mut WriteTx<'_>,
     session_hash: &str,
@@ -54,7 +56,7 @@ pub fn pending_in(
     let Some(login_id) = login_id else {
         return Ok(Pending::NotWaiting);
     };
-    let Some((login, user)) = tx.login_with_user(&login_id)? else {
+    let Some((login, user)) = tx.claim_login_with_user(&login_id)? else {
         return Ok(Pending::NotWaiting);
     };
     let status = login.status_at(now);

@@ -119,7 +119,7 @@ fn new_login(
     Login {
         id: challenge_id(),
         user_id: user_id.to_string(),
-        nonce: hex::encode(random_bytes(TOKEN_BYTES)),
+        nonce: data_encoding::HEXLOWER.encode(&random_bytes(TOKEN_BYTES)),
         status,
         wrong_codes: 0,
         seen: false,

@@ -16,15 +16,18 @@
 //!
 //! Each check is one transaction: the proof's use, the counters, the end of the login and
 //! the session's move to [`Stage::Authenticated`](crate::storage::sessions::Stage) commit
-//! together. It starts by taking the account's row and then the login's row
-//! (`WriteTx::claim_second_factor`, `WriteTx::claim_login`) and judges rules 2, 3 and 5 by
-//! what they hold then, not by what the request read before: concurrent checks of one account
-//! run one after another, so a burst of guesses gets no proof beyond the limits evaluated.
+//! together. It takes the account's and the login's rows in one statement
+//! (`WriteTx::claim_login_with_user`) and judges rules 2, 3 and 5 by what they hold then
+//! (`User::takes_second_factor`, `Login::takes_proofs_at`), not by what the request read
+//! before: concurrent checks of one account run one after another, so a burst of guesses gets
+//! no proof beyond the limits evaluated.
 //!
 //! A browser's request goes through [`submit`]: the session's check (as the code pages'
-//! guard makes it, `login::current::pending_in`), its form's CSRF token, the rate limits and
-//! the proof, all inside that one transaction, so the request reaches storage once.
-//! [`check`] is the proof alone, for a waiting login as read before.
+//! guard makes it, `login::current::pending_in`, whose read of the login and the account is
+//! that claim), its form's CSRF token, the rate limits and the proof, all inside that one
+//! transaction, so the request reaches storage once and reads each row once.
+//! [`check`] is the proof alone, for a waiting login as read before: it takes the rows
+//! itself.
 
 use std::sync::Arc;
 
@@ -160,7 +163,8 @@ pub async fn submit(
                 login,
                 user,
             } = *open;
-            let checked = Attempt::new(keys, &session, &login, held, now).run(tx)?;
+            let checked =
+                Attempt::new(keys, &session, &login, held, now).judge(tx, &login, &user)?;
             Ok::<_, AppError>(Step::Checked(Box::new(Proved {
                 session,
                 login_id: login.id,
@@ -364,23 +368,37 @@ impl Attempt {
         }
     }
 
-    /// The rules of the module documentation, in one transaction: take the account's and
-    /// the login's rows, judge the proof, count or complete.
+    /// The rules of the module documentation, in one transaction: take the login's and the
+    /// account's rows, then [`Attempt::judge`].
     fn run(self, tx: &mut WriteTx<'_>) -> Result<Checked, AppError> {
-        let Some(account) = tx.claim_second_factor(&self.user_id)? else {
-            tx.finish_login(&self.login_id, LoginStatus::Failed)?;
-            return Ok(Checked::Refused);
-        };
-        let Some(wrong_before) = tx.claim_login(&self.login_id, self.now)? else {
+        let Some((login, user)) = tx.claim_login_with_user(&self.login_id)? else {
             return Ok(Checked::NotOpen(ended_status(
                 tx,
                 &self.login_id,
                 self.now,
             )?));
         };
+        self.judge(tx, &login, &user)
+    }
+
+    /// Judges the proof by `login` and `user` as taken in this transaction
+    /// (`WriteTx::claim_login_with_user`), then counts or completes.
+    fn judge(self, tx: &mut WriteTx<'_>, login: &Login, user: &User) -> Result<Checked, AppError> {
+        if !user.takes_second_factor() {
+            tx.finish_login(&self.login_id, LoginStatus::Failed)?;
+            return Ok(Checked::Refused);
+        }
+        if !login.takes_proofs_at(self.now) {
+            return Ok(Checked::NotOpen(ended_status(
+                tx,
+                &self.login_id,
+                self.now,
+            )?));
+        }
+        let wrong_before = login.wrong_codes;
         let accepted = match &self.proof {
             HeldProof::Code(code) => {
-                let seed = self.keys.decrypt_seed(&self.user_id, &account.seed_enc)?;
+                let seed = self.keys.decrypt_seed(&self.user_id, &user.seed_enc)?;
                 match check_login_code(&seed, &self.nonce, code, self.now) {
                     CodeMatch::Ocra => true,
                     CodeMatch::Totp { step } => tx.accept_totp_step(&self.user_id, step)?,
@@ -427,7 +445,7 @@ impl Attempt {
             }
             HeldProof::Code(_) => {}
         }
-        let recovery_codes = if account.recovery_codes_due {
+        let recovery_codes = if user.recovery_codes_due {
             Some(accounts::issue_recovery_codes_in(tx, &self.user_id)?)
         } else {
             None

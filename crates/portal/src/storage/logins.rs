@@ -95,6 +95,12 @@ impl Login {
             self.status
         }
     }
+
+    /// A proof may be checked for this login at `now` (rule 2 of
+    /// `crate::login::second_factor`): it is pending, not expired, and has tries left.
+    pub fn takes_proofs_at(&self, now: i64) -> bool {
+        self.status_at(now) == LoginStatus::Pending && self.wrong_codes < MAX_WRONG_CODES
+    }
 }
 
 /// The login of a row that selects [`login_columns`] first.
@@ -129,6 +135,21 @@ macro_rules! login_joined_columns {
         "l.id, l.user_id, l.nonce, l.status, l.wrong_codes, l.seen, l.ip, l.user_agent, \
          l.created_at, l.expires_at"
     };
+}
+
+/// A login and its account. The account's table comes first: on PostgreSQL
+/// [`WriteTx::claim_login_with_user`] takes the rows in this order.
+const LOGIN_WITH_USER: &str = concat!(
+    "SELECT ",
+    login_joined_columns!(),
+    ", ",
+    user_joined_columns!(),
+    " FROM users u JOIN logins l ON l.user_id = u.id WHERE l.id = $1"
+);
+
+/// The login and the account of a [`LOGIN_WITH_USER`] row.
+fn login_with_user_from_row(row: &dyn Row) -> Result<(Login, User), StorageError> {
+    Ok((from_row(row)?, users::from_row_at(row, LOGIN_COLUMNS)?))
 }
 
 impl WriteTx<'_> {
@@ -166,18 +187,18 @@ impl WriteTx<'_> {
         Ok(changed > 0)
     }
 
-    /// Takes a login's row for one check of its second factor: its wrong codes so far, or
-    /// `None` when it is no longer pending at `now` (ended, expired, or out of tries). Like
-    /// `WriteTx::claim_second_factor` the statement holds the row until the transaction
-    /// ends, so concurrent checks of one login run one after another and at most
-    /// [`MAX_WRONG_CODES`] proofs of a login are ever evaluated.
-    pub fn claim_login(&mut self, id: &str, now: i64) -> Result<Option<i64>, StorageError> {
-        self.conn().claim(
-            "SELECT wrong_codes FROM logins WHERE id = $1 AND status = 'pending' \
-             AND expires_at > $2 AND wrong_codes < $3",
-            &[id.into(), now.into(), MAX_WRONG_CODES.into()],
-            |r| r.int(0),
-        )
+    /// Takes the rows of the login with this id and of its account for a second-factor step,
+    /// and reads both in one statement. The rows are held until the transaction ends
+    /// (`Conn::claim` in `storage::sql`; on PostgreSQL the account's row is taken first, as
+    /// the order of the join says): steps of one account run one after another on every
+    /// database, and each judges the lock, the login's state and its tries by what the ones
+    /// before it left, never by what its request read earlier.
+    pub fn claim_login_with_user(
+        &mut self,
+        id: &str,
+    ) -> Result<Option<(Login, User)>, StorageError> {
+        self.conn()
+            .claim(LOGIN_WITH_USER, &[id.into()], login_with_user_from_row)
     }
 
     /// Counts one wrong code and returns the new count.
@@ -271,19 +292,10 @@ impl ReadTx<'_> {
         )
     }
 
-    /// The login with this id and its account, in one query: the code step needs both.
+    /// The login with this id and its account, in one query.
     pub fn login_with_user(&mut self, id: &str) -> Result<Option<(Login, User)>, StorageError> {
-        self.conn().optional(
-            concat!(
-                "SELECT ",
-                login_joined_columns!(),
-                ", ",
-                user_joined_columns!(),
-                " FROM logins l JOIN users u ON u.id = l.user_id WHERE l.id = $1"
-            ),
-            &[id.into()],
-            |r| Ok((from_row(r)?, users::from_row_at(r, LOGIN_COLUMNS)?)),
-        )
+        self.conn()
+            .optional(LOGIN_WITH_USER, &[id.into()], login_with_user_from_row)
     }
 
     /// Logins of an account still waiting for a code at `now`, newest first.

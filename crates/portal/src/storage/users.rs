@@ -61,6 +61,12 @@ impl User {
         self.failures >= LOCK_AFTER_FAILURES
     }
 
+    /// A proof of the second factor may be checked for this account (rule 3 of
+    /// `crate::login::second_factor`): it is neither disabled nor locked.
+    pub fn takes_second_factor(&self) -> bool {
+        !self.disabled && !self.locked()
+    }
+
     /// The first enrollment is open: the account never had a device, so the page after the
     /// password may show its seed (DESIGN.md, "Portal").
     pub fn first_enrollment_open(&self) -> bool {
@@ -241,49 +247,7 @@ impl ReadTx<'_> {
     }
 }
 
-/// The account as a second-factor check judges it: read under the lock that
-/// [`WriteTx::claim_second_factor`] takes, so no concurrent check can have changed it.
-pub struct SecondFactorClaim {
-    /// Failed second factors so far (below [`LOCK_AFTER_FAILURES`]).
-    pub failures: i64,
-    /// The OTP seed, encrypted with the seed key.
-    pub seed_enc: String,
-    /// The next passed second factor shows a new set of recovery codes.
-    pub recovery_codes_due: bool,
-}
-
-impl std::fmt::Debug for SecondFactorClaim {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SecondFactorClaim")
-            .field("failures", &self.failures)
-            .finish_non_exhaustive()
-    }
-}
-
 impl WriteTx<'_> {
-    /// Takes the account's row for one second-factor check and reads it: `None` when the
-    /// account is disabled or locked, or gone. The row is held until the transaction ends
-    /// (`Conn::claim` in `storage::sql`): checks of one account run one after
-    /// another on every database, and each one judges the lock by the count the ones before
-    /// it left, never by what its request read earlier.
-    pub fn claim_second_factor(
-        &mut self,
-        user_id: &str,
-    ) -> Result<Option<SecondFactorClaim>, StorageError> {
-        self.conn().claim(
-            "SELECT failures, seed_enc, recovery_codes_due FROM users WHERE id = $1 \
-             AND disabled = 0 AND failures < $2",
-            &[user_id.into(), LOCK_AFTER_FAILURES.into()],
-            |r| {
-                Ok(SecondFactorClaim {
-                    failures: r.int(0)?,
-                    seed_enc: r.text(1)?,
-                    recovery_codes_due: r.flag(2)?,
-                })
-            },
-        )
-    }
-
     /// Takes the account's row while its first enrollment is open (it never had a device)
     /// and returns its sealed seed; `None` once it has had one. Issuing a first-enrollment
     /// token in the same transaction then orders it with the first registration on every

@@ -1,11 +1,11 @@
 //! The rules the code step and the recovery step share (issue 9, findings 6 and 7): the
 //! disabled and locked checks, failure counting per login and per account, single use.
 
-use zweifaktor_portal::storage::logins::MAX_WRONG_CODES;
+use zweifaktor_portal::storage::logins::{LoginStatus, MAX_WRONG_CODES};
 use zweifaktor_portal::storage::users::LOCK_AFTER_FAILURES;
 
 use crate::common::{
-    Portal, browser, enrolled, enrolled_with_recovery_codes, login, newest, page, post_form,
+    Portal, browser, csrf, enrolled, enrolled_with_recovery_codes, login, newest, page, post_form,
     submit_code, wrong_code,
 };
 
@@ -150,4 +150,48 @@ async fn failed_codes_accumulate_across_logins_until_the_account_locks() {
         .await
         .unwrap();
     assert!(locked.contains("Konto ist gesperrt"), "{locked}");
+}
+
+/// Wrong codes for one login sent all at once (a script racing its own tries): each request
+/// reads the session's login and account with the row-taking read of the code step
+/// (`WriteTx::claim_login_with_user`), so on either database at most [`MAX_WRONG_CODES`] of
+/// them are judged and counted, and the login ends failed.
+#[tokio::test]
+async fn wrong_codes_sent_at_once_are_judged_at_most_the_login_limit() {
+    let portal = Portal::start().await;
+    let email = "racing@example.org";
+    let (_, phone) = enrolled(&portal, email).await;
+    let client = browser();
+    let html = login(&portal, &client, email, "pw")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let challenge = newest(&phone).await;
+    let guess = wrong_code(&portal, &phone, &challenge);
+    let token = csrf(&html);
+    let mut sent = tokio::task::JoinSet::new();
+    for _ in 0..12 {
+        let request = client
+            .post(portal.at("/login/code"))
+            .form(&[("csrf", token.as_str()), ("code", guess.as_str())]);
+        sent.spawn(async move { request.send().await.unwrap() });
+    }
+    while let Some(answer) = sent.join_next().await {
+        assert_ne!(answer.unwrap().url().path(), "/dashboard");
+    }
+    assert_eq!(
+        failures(&portal, email).await,
+        MAX_WRONG_CODES,
+        "no guess beyond the login's limit judged"
+    );
+    let login = portal
+        .state
+        .db
+        .login_by_id(challenge.id.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(login.wrong_codes, MAX_WRONG_CODES);
+    assert_eq!(login.status, LoginStatus::Failed);
 }

@@ -19,10 +19,10 @@
 //! writes alone. Then one `COMMIT` for all, and only after it each closure's outcome is
 //! handed back, so nobody hears "done" of a write that is not committed (nor reads what a
 //! failed commit undid). Closures run one after another on the one connection, so each sees
-//! everything the ones before it wrote: the row-taking reads of the login's rules
-//! (`claim_second_factor`, `claim_login`, through `Conn::claim`) serialise concurrent
-//! checks exactly as separate transactions did, without writing a page. If the commit fails, every closure of the batch gets an error and none
-//! of their writes happened.
+//! everything the ones before it wrote: the row-taking read of the login's rules
+//! (`claim_login_with_user`, through `Conn::claim`) serialises concurrent checks exactly as
+//! separate transactions did, without writing a page. If the commit fails, every closure of
+//! the batch gets an error and none of their writes happened.
 //!
 //! **Durability** ([`SqliteSync`]): see its variants. A batch is one commit, so with `FULL`
 //! a burst costs one `fsync` per batch rather than one per write.
